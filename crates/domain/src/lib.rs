@@ -1,0 +1,34 @@
+//! Gridwork's pure domain model: ids, areas, records, version vectors, hybrid logical clocks,
+//! the field-by-field merge, the dispute workflow and validation. No I/O lives here.
+
+pub mod area;
+pub mod card;
+pub mod clock;
+pub mod dispute;
+pub mod error;
+pub mod geo;
+pub mod household;
+pub mod ids;
+pub mod merge;
+pub mod record;
+pub mod serial;
+pub mod validate;
+pub mod version;
+pub mod visit;
+pub mod workflow;
+
+pub use area::{Area, AreaLevel};
+pub use card::{CardStatus, ContactCard};
+pub use clock::{Hlc, HlcClock, Stamp};
+pub use dispute::{
+    AttemptOutcome, Dispute, DisputeAction, DisputeCategory, DisputeEvent, MediationLevel, Party, Referral, Urgency,
+};
+pub use error::{DomainError, ValidationError};
+pub use geo::{GeoPoint, GpsFix};
+pub use household::{Household, HouseholdTag, Member};
+pub use ids::{AreaCode, DeviceId, RecordId};
+pub use merge::{FieldConflict, MergeOutcome, merge};
+pub use record::{Record, RecordKind, RecordState, Writer};
+pub use serial::{CardSerial, SerialBlock};
+pub use version::{Causality, VersionVector};
+pub use visit::{Visit, VisitPurpose};
