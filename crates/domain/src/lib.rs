@@ -15,6 +15,7 @@ pub mod serial;
 pub mod validate;
 pub mod version;
 pub mod visit;
+pub mod wire;
 pub mod workflow;
 
 pub use area::{Area, AreaLevel};
