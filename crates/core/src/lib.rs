@@ -1,1 +1,25 @@
-//! x
+//! Gridwork's handset engine: a local SQLite store in which every edit and its outbox entry land
+//! in one transaction, the services the app calls, merging of remote versions, demo data, and
+//! the sync client. No Tauri and no HTTP server live here.
+
+pub mod areas;
+pub mod cards;
+pub mod cases;
+pub mod conflicts;
+pub mod db;
+pub mod engine;
+pub mod error;
+pub mod export;
+pub mod households;
+pub mod outbox;
+pub mod profile;
+mod projection;
+pub mod queue;
+pub mod remote;
+pub mod search;
+pub mod visits;
+
+pub use engine::Engine;
+pub use error::{CoreError, Result, TaggedError};
+pub use households::{HouseholdHistory, HouseholdQuery, HouseholdRow};
+pub use profile::Profile;

@@ -4,6 +4,7 @@
 pub mod area;
 pub mod card;
 pub mod clock;
+pub mod demo;
 pub mod dispute;
 pub mod error;
 pub mod geo;

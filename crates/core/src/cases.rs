@@ -1,0 +1,90 @@
+//! Dispute reports and their cases: filing a report, appending workflow events (checked against
+//! the case's current state), and keeping each dispute's stage up to date.
+
+use chrono::Utc;
+use gridwork_domain::workflow::{CaseState, allowed_actions, apply, fold_lenient};
+use gridwork_domain::{Dispute, DisputeAction, DisputeEvent, RecordId, RecordState};
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::engine::{Engine, get_record, put_local};
+use crate::error::{CoreError, Result};
+
+/// A dispute with its events in order and what may happen next.
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseView {
+    pub id: RecordId,
+    pub dispute: Dispute,
+    pub state: CaseState,
+    pub events: Vec<(RecordId, DisputeEvent)>,
+    pub allowed: Vec<&'static str>,
+}
+
+impl Engine {
+    /// Files a report from the field: the dispute and its `reported` event, in one transaction.
+    pub fn file_dispute(&mut self, dispute: &Dispute) -> Result<RecordId> {
+        let actor = self.profile()?.user_name.clone();
+        self.write(|tx, w| {
+            let id = RecordId::new();
+            let state = RecordState::create(id, dispute, w)?;
+            put_local(tx, &state, w.now_ms)?;
+            let event = DisputeEvent {
+                dispute: id,
+                micro_grid: dispute.micro_grid.clone(),
+                actor,
+                at: dispute.reported_at,
+                action: DisputeAction::Reported,
+                note: String::new(),
+            };
+            put_local(tx, &RecordState::create(RecordId::new(), &event, w)?, w.now_ms)?;
+            Ok(id)
+        })
+    }
+
+    /// Appends one step to a case, refused with a clear reason when the case cannot take it now.
+    pub fn append_event(&mut self, dispute: RecordId, action: DisputeAction, note: &str) -> Result<RecordId> {
+        let actor = self.profile()?.user_name.clone();
+        let (_, d): (_, Dispute) = get_record(&self.conn, dispute, "dispute")?;
+        let event =
+            DisputeEvent { dispute, micro_grid: d.micro_grid, actor, at: Utc::now(), action, note: note.into() };
+        let current = fold_lenient(events_of(&self.conn, dispute)?.iter().map(|(_, e)| e));
+        apply(&current, &event).map_err(|e| CoreError::Workflow(e.to_string()))?;
+        self.write(|tx, w| {
+            let state = RecordState::create(RecordId::new(), &event, w)?;
+            put_local(tx, &state, w.now_ms)?;
+            Ok(state.id)
+        })
+    }
+
+    /// The case of one dispute.
+    pub fn case(&self, dispute: RecordId) -> Result<CaseView> {
+        let (_, d) = get_record(&self.conn, dispute, "dispute")?;
+        let events = events_of(&self.conn, dispute)?;
+        let state = fold_lenient(events.iter().map(|(_, e)| e));
+        let allowed = allowed_actions(&state);
+        Ok(CaseView { id: dispute, dispute: d, state, events, allowed })
+    }
+}
+
+/// The events of a dispute in stamp order (the order every replica folds them in).
+pub(crate) fn events_of(conn: &Connection, dispute: RecordId) -> Result<Vec<(RecordId, DisputeEvent)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.state FROM dispute_events e JOIN records r ON r.id = e.id WHERE e.dispute = ?1 ORDER BY e.stamp",
+    )?;
+    let rows = stmt.query_map([dispute.to_string()], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for json in rows {
+        let state: RecordState = serde_json::from_str(&json?)?;
+        out.push((state.id, state.decode()?));
+    }
+    Ok(out)
+}
+
+/// Recomputes the stage column of a dispute from its events.
+pub(crate) fn refresh_stage(conn: &Connection, dispute: RecordId) -> Result<()> {
+    let events = events_of(conn, dispute)?;
+    let state = fold_lenient(events.iter().map(|(_, e)| e));
+    conn.prepare_cached("UPDATE disputes SET stage = ?2 WHERE id = ?1")?
+        .execute((dispute.to_string(), state.stage.as_str()))?;
+    Ok(())
+}

@@ -1,0 +1,231 @@
+//! Argument definitions of the `gridwork` command (clap derive).
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Gridwork (网格通) handset engine: households, visits, disputes and contact cards in a local
+/// SQLite store that works offline and syncs later.
+#[derive(Debug, Parser)]
+#[command(name = "gridwork", version, propagate_version = true)]
+pub struct Cli {
+    /// The handset's store (created if missing).
+    #[arg(long, global = true, env = "GRIDWORK_DB", default_value = "gridwork.db")]
+    pub db: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Set this device up offline: who uses it and which area it covers.
+    Init {
+        /// The grid worker's name, e.g. 王芳.
+        #[arg(long)]
+        user: String,
+        /// The worker's phone, printed on contact cards.
+        #[arg(long)]
+        phone: String,
+        /// Area code the device covers (a grid, or a township for supervisors).
+        #[arg(long)]
+        scope: String,
+        /// Roster number of the handset (1..9999999): picks its fallback card-serial block.
+        #[arg(long, default_value_t = 1)]
+        device_no: u32,
+        #[arg(long, default_value = "grid-worker")]
+        role: String,
+        #[arg(long, default_value = "handset")]
+        device_name: String,
+    },
+    /// Load a demo banner (areas and households) into the store, deterministic from the seed.
+    Seed {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// small (a few hundred households) or banner (1,678 grids, 24,763 micro-grids).
+        #[arg(long, default_value = "small")]
+        size: String,
+    },
+    /// Households: add, edit, list and search, show with history.
+    #[command(subcommand)]
+    Household(HouseholdCmd),
+    /// Record a visit to a household.
+    Visit(VisitArgs),
+    /// Dispute and hazard reports and their cases.
+    #[command(subcommand)]
+    Dispute(DisputeCmd),
+    /// Grid service contact cards.
+    #[command(subcommand)]
+    Card(CardCmd),
+    /// What is due today: households to visit, follow-ups, my reports.
+    Today {
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// Changes waiting to be synced (待同步).
+    Outbox,
+    /// Conflicts found while merging, with both values.
+    Conflicts {
+        /// Include conflicts already marked as seen.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Everything on the device as JSON.
+    Export {
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HouseholdCmd {
+    /// Add a household.
+    Add(HouseholdArgs),
+    /// Change a household (only the fields given).
+    Edit {
+        id: String,
+        #[command(flatten)]
+        fields: HouseholdEdit,
+    },
+    /// List households, optionally of one area and matching a search (name, pinyin, initials, door number, phone).
+    List {
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long, short, default_value = "")]
+        search: String,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// A household with its visits, disputes and cards.
+    Show { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct HouseholdArgs {
+    #[arg(long)]
+    pub micro_grid: Option<String>,
+    #[arg(long)]
+    pub head: String,
+    #[arg(long)]
+    pub address: String,
+    #[arg(long, default_value = "")]
+    pub door: String,
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// elderly_alone, left_behind_child, disability, low_income, party_member, veteran, special_care, rental
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    #[arg(long, requires = "lon")]
+    pub lat: Option<f64>,
+    #[arg(long, requires = "lat")]
+    pub lon: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct HouseholdEdit {
+    #[arg(long)]
+    pub head: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    #[arg(long)]
+    pub door: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    #[arg(long)]
+    pub archived: Option<bool>,
+}
+
+#[derive(Debug, Args)]
+pub struct VisitArgs {
+    #[arg(long)]
+    pub household: String,
+    /// routine, care_visit, dispute_follow_up, safety_check, policy_outreach, card_delivery, other
+    #[arg(long, default_value = "routine")]
+    pub purpose: String,
+    #[arg(long, default_value = "")]
+    pub findings: String,
+    /// What needs following up (marks the visit as needing a follow-up).
+    #[arg(long)]
+    pub follow_up: Option<String>,
+    #[arg(long, requires = "lon")]
+    pub lat: Option<f64>,
+    #[arg(long, requires = "lat")]
+    pub lon: Option<f64>,
+    /// Accuracy of the fix in metres.
+    #[arg(long, default_value_t = 10.0)]
+    pub accuracy: f64,
+    /// The position was picked by hand, not from GPS.
+    #[arg(long)]
+    pub manual: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DisputeCmd {
+    /// File a report from the field.
+    File {
+        #[arg(long)]
+        micro_grid: String,
+        /// neighbour, family, land, property, labour, contract, environment, fire_hazard, public_order, food_safety, other
+        #[arg(long)]
+        category: String,
+        #[arg(long)]
+        description: String,
+        /// A party as NAME or NAME:PHONE (repeat for more).
+        #[arg(long = "party")]
+        parties: Vec<String>,
+        #[arg(long)]
+        amount: Option<f64>,
+        /// low, normal, high, critical
+        #[arg(long, default_value = "normal")]
+        urgency: String,
+    },
+    /// Append a step to a case.
+    Event {
+        id: String,
+        /// verified, rejected, dispatched, mediation_attempt, feedback, escalated, referred, closed, reopened, rated
+        action: String,
+        #[arg(long)]
+        to: Option<String>,
+        /// village, township, banner
+        #[arg(long)]
+        level: Option<String>,
+        #[arg(long)]
+        number: Option<u8>,
+        /// succeeded or failed
+        #[arg(long)]
+        outcome: Option<String>,
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        score: Option<u8>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// A case with its events and what may happen next.
+    Show { id: String },
+    /// Disputes of an area (default: this device's), newest first.
+    List {
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CardCmd {
+    /// Issue the next serial of this device's block to a household.
+    Issue {
+        #[arg(long)]
+        household: String,
+        /// Who took the card at the door.
+        #[arg(long)]
+        recipient: String,
+    },
+    /// Look a card up by its serial (the check digit is verified).
+    Find { serial: String },
+}

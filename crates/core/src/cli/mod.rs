@@ -1,0 +1,73 @@
+//! The command-line interface: argument definitions and dispatch to the engine's services.
+
+mod args;
+mod output;
+mod records;
+
+pub use args::Cli;
+use args::Command;
+
+use anyhow::{Context, Result};
+use gridwork_core::{Engine, Profile};
+use gridwork_domain::wire::Role;
+use gridwork_domain::{AreaCode, DeviceId, SerialBlock};
+
+use output::Out;
+
+pub fn run(cli: Cli) -> Result<()> {
+    let out = Out { json: cli.json };
+    let mut engine = Engine::open(&cli.db).with_context(|| format!("opening {}", cli.db.display()))?;
+    match cli.command {
+        Command::Init { user, phone, scope, device_no, role, device_name } => {
+            let profile = Profile {
+                device_id: DeviceId::new(),
+                device_name,
+                user_name: user,
+                user_phone: phone,
+                role: parse_role(&role)?,
+                scope: AreaCode::parse(&scope)?,
+                serial_block: SerialBlock::fallback(device_no)?,
+                server_url: None,
+                token: None,
+            };
+            gridwork_domain::validate::is_phone(&profile.user_phone)
+                .then_some(())
+                .context("--phone is not a phone number (mobile 1xxxxxxxxxx or landline 0xxx-xxxxxxx)")?;
+            engine.set_profile(profile.clone())?;
+            out.value(&profile, || {
+                format!("device {} set up for {} in area {}", profile.device_id, profile.user_name, profile.scope)
+            })
+        }
+        Command::Seed { seed, size } => records::seed(&mut engine, &out, seed, &size),
+        Command::Household(cmd) => records::household(&mut engine, &out, cmd),
+        Command::Visit(args) => records::visit(&mut engine, &out, args),
+        Command::Dispute(cmd) => records::dispute(&mut engine, &out, cmd),
+        Command::Card(cmd) => records::card(&mut engine, &out, cmd),
+        Command::Today { limit } => {
+            let today = engine.today(chrono::Utc::now().timestamp_millis(), limit)?;
+            out.value(&today, || output::today(&today))
+        }
+        Command::Outbox => {
+            let rows = engine.outbox()?;
+            out.value(&rows, || output::outbox(&rows))
+        }
+        Command::Conflicts { all } => {
+            let rows = engine.conflicts(all)?;
+            out.value(&rows, || output::conflicts(&rows))
+        }
+        Command::Export { out: path } => {
+            let doc = engine.export_json()?;
+            let text = serde_json::to_string_pretty(&doc)?;
+            match path {
+                Some(p) => std::fs::write(&p, text).with_context(|| format!("writing {}", p.display()))?,
+                None => println!("{text}"),
+            }
+            Ok(())
+        }
+    }
+}
+
+pub fn parse_role(s: &str) -> Result<Role> {
+    serde_json::from_value(serde_json::Value::String(s.replace('-', "_")))
+        .with_context(|| format!("unknown role '{s}' (grid-worker, grid-leader, supervisor, admin)"))
+}

@@ -1,0 +1,156 @@
+//! Text output of the CLI (or JSON with `--json`).
+
+use anyhow::Result;
+use chrono::{TimeZone, Utc};
+use gridwork_core::cases::CaseView;
+use gridwork_core::conflicts::ConflictRow;
+use gridwork_core::outbox::OutboxRow;
+use gridwork_core::queue::{DisputeRow, Today};
+use gridwork_core::{HouseholdHistory, HouseholdRow};
+use serde::Serialize;
+use std::fmt::Write;
+
+pub struct Out {
+    pub json: bool,
+}
+
+impl Out {
+    /// Prints `value` as JSON, or the text `text` makes.
+    pub fn value<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) -> Result<()> {
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(value)?);
+        } else {
+            println!("{}", text());
+        }
+        Ok(())
+    }
+}
+
+fn date(ms: i64) -> String {
+    Utc.timestamp_millis_opt(ms).single().map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+}
+
+fn days_ago(ms: Option<i64>) -> String {
+    match ms {
+        Some(ms) => format!("{} d ago", (Utc::now().timestamp_millis() - ms) / 86_400_000),
+        None => "never".into(),
+    }
+}
+
+pub fn households(rows: &[HouseholdRow]) -> String {
+    let mut s = String::new();
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{}  {}  {}{}  last visit: {}  {}",
+            r.id,
+            r.head_name,
+            r.address,
+            r.door_number,
+            days_ago(r.last_visit_ms),
+            r.tags.join(",")
+        );
+    }
+    let _ = write!(s, "{} households", rows.len());
+    s
+}
+
+pub fn history(h: &HouseholdHistory) -> String {
+    let mut s = format!(
+        "{} — {}{} ({})\n",
+        h.household.head_name, h.household.address, h.household.door_number, h.household.micro_grid
+    );
+    for (id, v) in &h.visits {
+        let _ = writeln!(s, "  visit {id} {} by {}: {}", v.visited_at.format("%Y-%m-%d"), v.worker, v.findings);
+    }
+    for d in &h.disputes {
+        let _ = writeln!(s, "  dispute {} [{}] {}", d.id, d.stage, d.description);
+    }
+    for (id, c) in &h.cards {
+        let _ = writeln!(
+            s,
+            "  card {} ({id}) to {} on {}",
+            c.serial.grouped(),
+            c.recipient,
+            c.issued_at.format("%Y-%m-%d")
+        );
+    }
+    s.trim_end().to_owned()
+}
+
+pub fn disputes(rows: &[DisputeRow]) -> String {
+    let mut s = String::new();
+    for d in rows {
+        let _ = writeln!(
+            s,
+            "{}  {}  [{}] {} {} — {}",
+            d.id,
+            date(d.reported_ms),
+            d.stage,
+            d.category,
+            d.urgency,
+            d.description
+        );
+    }
+    let _ = write!(s, "{} disputes", rows.len());
+    s
+}
+
+pub fn case(c: &CaseView) -> String {
+    let mut s =
+        format!("{} — {:?}: {}\nstage: {}\n", c.id, c.dispute.category, c.dispute.description, c.state.stage.as_str());
+    for (id, e) in &c.events {
+        let _ = writeln!(
+            s,
+            "  {} {} {} {}",
+            e.at.format("%Y-%m-%d %H:%M"),
+            e.actor,
+            serde_json::to_string(&e.action).unwrap_or_default(),
+            e.note
+        );
+        let _ = id;
+    }
+    let _ = write!(s, "next: {}", c.allowed.join(", "));
+    s
+}
+
+pub fn today(t: &Today) -> String {
+    let mut s = String::from("My micro-grids:\n");
+    for m in &t.micro_grids {
+        let _ = writeln!(s, "  {} {} — {} households, {} due", m.code, m.name, m.households, m.overdue);
+    }
+    let _ = writeln!(s, "Due for a visit:");
+    for h in &t.due {
+        let _ =
+            writeln!(s, "  {} {}{} (last visit: {})", h.head_name, h.address, h.door_number, days_ago(h.last_visit_ms));
+    }
+    let _ = writeln!(s, "Open follow-ups:");
+    for f in &t.follow_ups {
+        let _ = writeln!(s, "  {} {}: {}", date(f.visited_ms), f.head_name, f.follow_up);
+    }
+    let _ = write!(s, "My reports:\n{}", disputes(&t.my_disputes));
+    s
+}
+
+pub fn outbox(rows: &[OutboxRow]) -> String {
+    let mut s = String::new();
+    for r in rows {
+        let _ = writeln!(s, "{} {} {} rev {} {}", date(r.queued_ms), r.kind, r.record_id, r.rev, r.status);
+    }
+    let _ = write!(s, "{} changes waiting", rows.len());
+    s
+}
+
+pub fn conflicts(rows: &[ConflictRow]) -> String {
+    let mut s = String::new();
+    for r in rows {
+        let c = &r.conflict;
+        let _ = writeln!(
+            s,
+            "#{} {} {} field {}: kept {} — other value {}",
+            r.id, c.kind, c.record_id, c.field, c.winner, c.loser
+        );
+    }
+    let _ = write!(s, "{} conflicts", rows.len());
+    s
+}

@@ -1,0 +1,74 @@
+//! Conflicts found while merging: kept with both values until a person has looked at them.
+
+use gridwork_domain::FieldConflict;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use crate::engine::Engine;
+use crate::error::Result;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConflictRow {
+    pub id: i64,
+    pub conflict: FieldConflict,
+    pub detected_ms: i64,
+    pub resolved: bool,
+}
+
+/// Stores conflicts, once each however often the same pair of writes meets again.
+pub(crate) fn save_conflicts(conn: &Connection, conflicts: &[FieldConflict], now_ms: u64) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO conflicts (record_id, kind, field, winner, loser, winner_stamp, loser_stamp, detected_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for c in conflicts {
+        stmt.execute(params![
+            c.record_id.to_string(),
+            c.kind.as_str(),
+            c.field,
+            c.winner.to_string(),
+            c.loser.to_string(),
+            serde_json::to_string(&c.winner_stamp)?,
+            serde_json::to_string(&c.loser_stamp)?,
+            now_ms as i64,
+        ])?;
+    }
+    Ok(())
+}
+
+impl Engine {
+    /// Conflicts not yet marked as seen, newest first (all of them with `include_resolved`).
+    pub fn conflicts(&self, include_resolved: bool) -> Result<Vec<ConflictRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, record_id, kind, field, winner, loser, winner_stamp, loser_stamp, detected_ms, resolved
+             FROM conflicts WHERE resolved = 0 OR ?1 ORDER BY detected_ms DESC, id DESC",
+        )?;
+        let rows = stmt.query_map([include_resolved], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                [r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?],
+                r.get::<_, i64>(8)?,
+                r.get::<_, bool>(9)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, [rid, kind, field, winner, loser, ws, ls], detected_ms, resolved) = row?;
+            let conflict = FieldConflict {
+                record_id: rid.parse()?,
+                kind: kind.parse()?,
+                field,
+                winner: serde_json::from_str(&winner)?,
+                loser: serde_json::from_str(&loser)?,
+                winner_stamp: serde_json::from_str(&ws)?,
+                loser_stamp: serde_json::from_str(&ls)?,
+            };
+            Ok(ConflictRow { id, conflict, detected_ms, resolved })
+        })
+        .collect()
+    }
+
+    /// Marks a conflict as looked at. (To change the value, edit the record: that is a new write.)
+    pub fn resolve_conflict(&mut self, id: i64) -> Result<bool> {
+        Ok(self.conn.execute("UPDATE conflicts SET resolved = 1 WHERE id = ?1", [id])? == 1)
+    }
+}

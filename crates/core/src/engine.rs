@@ -1,0 +1,123 @@
+//! The handset engine: one SQLite connection, this device's profile and clock, and the write
+//! primitive every service uses — record, projection and outbox entry in one transaction.
+
+use gridwork_domain::{DeviceId, HlcClock, Record, RecordId, RecordState, Writer, clock::wall_ms};
+use rusqlite::{Connection, OptionalExtension, Transaction};
+use std::path::Path;
+
+use crate::db::open_db;
+use crate::error::{CoreError, Result};
+use crate::profile::Profile;
+use crate::projection::project;
+
+/// The handset's store and services. Not `Sync`: the app keeps it behind a mutex.
+#[derive(Debug)]
+pub struct Engine {
+    pub(crate) conn: Connection,
+    pub(crate) profile: Option<Profile>,
+    pub(crate) clock: HlcClock,
+}
+
+impl Engine {
+    /// Opens the store at `path` (creating it), set up or not.
+    pub fn open(path: &Path) -> Result<Self> {
+        let conn = open_db(path)?;
+        let profile = get_meta(&conn, "profile")?.map(|s| serde_json::from_str(&s)).transpose()?;
+        let clock = HlcClock::resume(
+            get_meta(&conn, "hlc")?.map(|s| serde_json::from_str(&s)).transpose()?.unwrap_or_default(),
+        );
+        Ok(Self { conn, profile, clock })
+    }
+
+    /// Sets this device up (or replaces its profile, e.g. after enrolling with a server).
+    pub fn set_profile(&mut self, profile: Profile) -> Result<()> {
+        set_meta(&self.conn, "profile", &serde_json::to_string(&profile)?)?;
+        self.profile = Some(profile);
+        Ok(())
+    }
+
+    pub fn profile(&self) -> Result<&Profile> {
+        self.profile.as_ref().ok_or(CoreError::NotInitialized)
+    }
+
+    pub fn device_id(&self) -> Result<DeviceId> {
+        Ok(self.profile()?.device_id)
+    }
+
+    /// The raw connection, for diagnostics and tests.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one transaction with a writer for this device; commits only if `f` succeeds,
+    /// so a failure anywhere leaves no partial record and no orphaned outbox entry.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>, &mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let device = self.device_id()?;
+        let tx = self.conn.transaction()?;
+        let mut w = Writer { device, clock: &mut self.clock, now_ms: wall_ms() };
+        let out = f(&tx, &mut w)?;
+        set_meta(&tx, "hlc", &serde_json::to_string(&w.clock.last())?)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// Stores a new local version: the record row, its projection, and its outbox entry.
+pub(crate) fn put_local(tx: &Transaction<'_>, state: &RecordState, now_ms: u64) -> Result<()> {
+    put_state(tx, state, now_ms)?;
+    tx.execute(
+        "INSERT INTO outbox (record_id, kind, queued_ms) VALUES (?1, ?2, ?3)
+         ON CONFLICT (record_id) DO UPDATE SET rev = rev + 1, queued_ms = excluded.queued_ms,
+             status = 'pending', last_error = NULL",
+        (state.id.to_string(), state.kind.as_str(), now_ms as i64),
+    )?;
+    Ok(())
+}
+
+/// Stores a version (local or from the server) and its projection, without queueing it.
+pub(crate) fn put_state(tx: &Transaction<'_>, state: &RecordState, now_ms: u64) -> Result<()> {
+    let micro_grid = state.micro_grid().map(String::from).unwrap_or_default();
+    tx.prepare_cached(
+        "INSERT INTO records (id, kind, micro_grid, state, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET micro_grid = excluded.micro_grid, state = excluded.state,
+             updated_ms = excluded.updated_ms",
+    )?
+    .execute((
+        state.id.to_string(),
+        state.kind.as_str(),
+        micro_grid,
+        serde_json::to_string(state)?,
+        now_ms as i64,
+    ))?;
+    project(tx, state)
+}
+
+/// The stored version of a record.
+pub(crate) fn get_state(conn: &Connection, id: RecordId) -> Result<Option<RecordState>> {
+    let json: Option<String> = conn
+        .prepare_cached("SELECT state FROM records WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
+}
+
+/// The typed record, or `not_found`.
+pub(crate) fn get_record<R: Record>(conn: &Connection, id: RecordId, what: &'static str) -> Result<(RecordState, R)> {
+    let state = get_state(conn, id)?
+        .filter(|s| s.kind == R::KIND)
+        .ok_or_else(|| CoreError::NotFound { what, id: id.to_string() })?;
+    let record = state.decode()?;
+    Ok((state, record))
+}
+
+pub(crate) fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute((key, value))?;
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! The engine's errors, each with a stable tag (`validation`, `not_found`, `conflict`, `offline`,
+//! `unauthorized`, `storage`, …) for the UI and the CLI.
+
+use gridwork_domain::{DomainError, ValidationError};
+use serde::Serialize;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum CoreError {
+    #[error("invalid input: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Validation(Vec<ValidationError>),
+    #[error("{0}")]
+    Workflow(String),
+    #[error("{what} {id} was not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("this device is not set up yet: run `gridwork init` or enroll with a server")]
+    NotInitialized,
+    #[error("no contact-card serials left in this device's block: sync to get a new block")]
+    SerialsUsedUp,
+    #[error("the server cannot be reached: {0}")]
+    Offline(String),
+    #[error("the server refused this device's credentials: {0}")]
+    Unauthorized(String),
+    #[error("the server answered {code}: {message}")]
+    Server { code: String, message: String },
+    #[error("the local store failed: {0}")]
+    Storage(#[from] rusqlite::Error),
+    #[error("stored data could not be read: {0}")]
+    Corrupt(String),
+}
+
+impl CoreError {
+    /// The stable tag the UI and scripts switch on.
+    pub fn tag(&self) -> &'static str {
+        match self {
+            Self::Validation(_) => "validation",
+            Self::Workflow(_) => "workflow",
+            Self::NotFound { .. } => "not_found",
+            Self::NotInitialized => "not_initialized",
+            Self::SerialsUsedUp => "serials_used_up",
+            Self::Offline(_) => "offline",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Server { .. } => "server",
+            Self::Storage(_) | Self::Corrupt(_) => "storage",
+        }
+    }
+
+    /// The error as it crosses to the UI: a tag, a message, and the fields that failed.
+    pub fn to_tagged(&self) -> TaggedError {
+        TaggedError {
+            kind: self.tag(),
+            message: self.to_string(),
+            fields: match self {
+                Self::Validation(v) => v.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+/// An error in the shape the UI receives.
+#[derive(Clone, Debug, Serialize)]
+pub struct TaggedError {
+    pub kind: &'static str,
+    pub message: String,
+    pub fields: Vec<ValidationError>,
+}
+
+impl From<DomainError> for CoreError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid(v) => Self::Validation(v),
+            DomainError::Workflow(w) => Self::Workflow(w.to_string()),
+            other => Self::Corrupt(other.to_string()),
+        }
+    }
+}
+
+impl From<ValidationError> for CoreError {
+    fn from(e: ValidationError) -> Self {
+        Self::Validation(vec![e])
+    }
+}
+
+impl From<serde_json::Error> for CoreError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Corrupt(e.to_string())
+    }
+}
+
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;

@@ -1,0 +1,91 @@
+//! The outbox (待同步): which local changes wait for the server, and the bookkeeping of pushing
+//! them — an acknowledgement clears an entry only if no newer local edit came in meanwhile.
+
+use gridwork_domain::{RecordId, RecordState};
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use crate::engine::Engine;
+use crate::error::Result;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OutboxRow {
+    pub record_id: RecordId,
+    pub kind: String,
+    /// Local edits folded into this entry.
+    pub rev: i64,
+    pub queued_ms: i64,
+    pub attempts: i64,
+    /// `pending`, or `rejected` (the server refused it; `last_error` says why).
+    pub status: String,
+    pub last_error: Option<String>,
+}
+
+/// One entry taken for a push: the record's state now and the revision it had.
+#[derive(Clone, Debug)]
+pub(crate) struct Pending {
+    pub state: RecordState,
+    pub rev: i64,
+}
+
+impl Engine {
+    /// Everything waiting, oldest first.
+    pub fn outbox(&self) -> Result<Vec<OutboxRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT record_id, kind, rev, queued_ms, attempts, status, last_error FROM outbox ORDER BY queued_ms, record_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let id: String = r.get(0)?;
+            Ok((id, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        })?;
+        rows.map(|row| {
+            let (id, kind, rev, queued_ms, attempts, status, last_error) = row?;
+            Ok(OutboxRow { record_id: id.parse()?, kind, rev, queued_ms, attempts, status, last_error })
+        })
+        .collect()
+    }
+
+    /// How many changes wait to be pushed (rejected ones not counted).
+    pub fn pending_count(&self) -> Result<u64> {
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM outbox WHERE status = 'pending'", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+}
+
+/// Up to `limit` pending entries with their current states, oldest first.
+pub(crate) fn take_pending(conn: &Connection, limit: u32) -> Result<Vec<Pending>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.state, o.rev FROM outbox o JOIN records r ON r.id = o.record_id
+         WHERE o.status = 'pending' ORDER BY o.queued_ms, o.record_id LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    rows.map(|row| {
+        let (json, rev) = row?;
+        Ok(Pending { state: serde_json::from_str(&json)?, rev })
+    })
+    .collect()
+}
+
+/// Clears an entry the server acknowledged, unless it was edited again since `rev`.
+pub(crate) fn acknowledge(conn: &Connection, id: RecordId, rev: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM outbox WHERE record_id = ?1 AND rev = ?2")?
+        .execute(params![id.to_string(), rev])?;
+    Ok(())
+}
+
+/// Marks an entry the server refused; it stays visible and is not pushed again until edited.
+pub(crate) fn reject(conn: &Connection, id: RecordId, rev: i64, reason: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE outbox SET status = 'rejected', last_error = ?3 WHERE record_id = ?1 AND rev = ?2")?
+        .execute(params![id.to_string(), rev, reason])?;
+    Ok(())
+}
+
+/// Counts a push attempt that got no answer.
+pub(crate) fn count_attempt(conn: &Connection, ids: &[RecordId], error: &str) -> Result<()> {
+    let mut stmt =
+        conn.prepare_cached("UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE record_id = ?1")?;
+    for id in ids {
+        stmt.execute(params![id.to_string(), error])?;
+    }
+    Ok(())
+}

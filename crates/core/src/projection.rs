@@ -1,0 +1,132 @@
+//! Typed tables kept beside each record's replicated state, so that lists, search, queues and
+//! reports are plain SQL. Rebuilt from the state on every write, local or remote.
+
+use gridwork_domain::geo::{DEFAULT_FAR_VISIT_M, visit_distance};
+use gridwork_domain::{
+    ContactCard, Dispute, DisputeEvent, GeoPoint, Household, RecordId, RecordKind, RecordState, Visit,
+};
+use rusqlite::{OptionalExtension, Transaction};
+
+use crate::error::Result;
+use crate::search::search_text;
+
+/// Updates the typed table of `state`'s kind.
+pub(crate) fn project(tx: &Transaction<'_>, state: &RecordState) -> Result<()> {
+    let id = state.id.to_string();
+    match state.kind {
+        RecordKind::Household => household(tx, &id, &state.decode()?),
+        RecordKind::Visit => visit(tx, &id, &state.decode()?),
+        RecordKind::Dispute => dispute(tx, &id, &state.decode()?),
+        RecordKind::DisputeEvent => event(tx, &id, state),
+        RecordKind::ContactCard => card(tx, &id, &state.decode()?),
+    }
+}
+
+fn household(tx: &Transaction<'_>, id: &str, h: &Household) -> Result<()> {
+    let names = std::iter::once(h.head_name.as_str()).chain(h.members.iter().map(|m| m.name.as_str()));
+    let phones = h.phone.iter().chain(h.members.iter().filter_map(|m| m.phone.as_ref()));
+    let others = [h.address.as_str(), h.door_number.as_str()].into_iter().chain(phones.map(String::as_str));
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO households (id, micro_grid, head_name, address, door_number, phone, tags, lat, lon,
+             archived, interval_days, search)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(rusqlite::params![
+        id,
+        h.micro_grid.as_str(),
+        h.head_name,
+        h.address,
+        h.door_number,
+        h.phone,
+        serde_json::to_string(&h.tags)?,
+        h.location.map(|p| p.lat),
+        h.location.map(|p| p.lon),
+        h.archived,
+        h.visit_interval_days(),
+        search_text(names, others),
+    ])?;
+    Ok(())
+}
+
+fn visit(tx: &Transaction<'_>, id: &str, v: &Visit) -> Result<()> {
+    let home: Option<(Option<f64>, Option<f64>)> = tx
+        .prepare_cached("SELECT lat, lon FROM households WHERE id = ?1")?
+        .query_row([v.household.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let distance = match (v.fix, home) {
+        (Some(fix), Some((Some(lat), Some(lon)))) => {
+            Some(visit_distance(&fix, GeoPoint::new(lat, lon), DEFAULT_FAR_VISIT_M))
+        }
+        _ => None,
+    };
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO visits (id, household, micro_grid, worker, visited_ms, purpose, distance_m, far,
+             follow_up_needed, follow_up)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(rusqlite::params![
+        id,
+        v.household.to_string(),
+        v.micro_grid.as_str(),
+        v.worker,
+        v.visited_at.timestamp_millis(),
+        enum_str(&v.purpose)?,
+        distance.map(|d| d.distance_m),
+        distance.is_some_and(|d| d.far),
+        v.follow_up_needed,
+        v.follow_up,
+    ])?;
+    Ok(())
+}
+
+fn dispute(tx: &Transaction<'_>, id: &str, d: &Dispute) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO disputes (id, micro_grid, reporter, reported_ms, category, urgency, description, stage)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '')",
+    )?
+    .execute(rusqlite::params![
+        id,
+        d.micro_grid.as_str(),
+        d.reporter,
+        d.reported_at.timestamp_millis(),
+        enum_str(&d.category)?,
+        enum_str(&d.urgency)?,
+        d.description,
+    ])?;
+    crate::cases::refresh_stage(tx, id.parse::<RecordId>()?)
+}
+
+fn event(tx: &Transaction<'_>, id: &str, state: &RecordState) -> Result<()> {
+    let e: DisputeEvent = state.decode()?;
+    tx.prepare_cached("INSERT OR REPLACE INTO dispute_events (id, dispute, stamp, action) VALUES (?1, ?2, ?3, ?4)")?
+        .execute((id, e.dispute.to_string(), stamp_key(state), serde_json::to_string(&e.action)?))?;
+    crate::cases::refresh_stage(tx, e.dispute)
+}
+
+fn card(tx: &Transaction<'_>, id: &str, c: &ContactCard) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO cards (id, household, serial, issued_ms, status) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(rusqlite::params![
+        id,
+        c.household.to_string(),
+        c.serial.as_str(),
+        c.issued_at.timestamp_millis(),
+        serde_json::to_string(&c.status)?,
+    ])?;
+    Ok(())
+}
+
+/// A key that sorts like the record's creating stamp (clock, then device), for event order.
+pub(crate) fn stamp_key(state: &RecordState) -> String {
+    let s = state.origin;
+    format!("{:016x}{:08x}{}", s.hlc.ms, s.hlc.lc, s.device)
+}
+
+/// The snake_case name of a unit enum variant, as serde writes it.
+pub(crate) fn enum_str<T: serde::Serialize>(v: &T) -> Result<String> {
+    match serde_json::to_value(v)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Ok(other.to_string()),
+    }
+}

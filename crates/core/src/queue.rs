@@ -1,0 +1,147 @@
+//! The worker's "today" queue: households due for a visit, open follow-ups, and the disputes the
+//! worker reported with where each case stands.
+
+use gridwork_domain::RecordId;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use crate::engine::Engine;
+use crate::error::Result;
+use crate::households::{HOUSEHOLD_COLUMNS, HouseholdRow, household_row};
+
+const DAY_MS: i64 = 86_400_000;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DisputeRow {
+    pub id: RecordId,
+    pub micro_grid: String,
+    pub reporter: String,
+    pub reported_ms: i64,
+    pub category: String,
+    pub urgency: String,
+    pub description: String,
+    pub stage: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FollowUp {
+    pub visit: RecordId,
+    pub household: RecordId,
+    pub head_name: String,
+    pub visited_ms: i64,
+    pub follow_up: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MicroGridRow {
+    pub code: String,
+    pub name: String,
+    pub households: i64,
+    pub overdue: i64,
+}
+
+/// Everything on the worker's plate today.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Today {
+    pub micro_grids: Vec<MicroGridRow>,
+    /// Households whose last visit is older than their tags ask for (30 days untagged), or never visited.
+    pub due: Vec<HouseholdRow>,
+    pub follow_ups: Vec<FollowUp>,
+    pub my_disputes: Vec<DisputeRow>,
+}
+
+const DISPUTE_COLUMNS: &str = "id, micro_grid, reporter, reported_ms, category, urgency, description, stage";
+
+fn dispute_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DisputeRow> {
+    let id: String = r.get(0)?;
+    Ok(DisputeRow {
+        id: id
+            .parse()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?,
+        micro_grid: r.get(1)?,
+        reporter: r.get(2)?,
+        reported_ms: r.get(3)?,
+        category: r.get(4)?,
+        urgency: r.get(5)?,
+        description: r.get(6)?,
+        stage: r.get(7)?,
+    })
+}
+
+impl Engine {
+    /// The queue as of `now_ms`.
+    pub fn today(&self, now_ms: i64, limit: u32) -> Result<Today> {
+        let p = self.profile()?;
+        let scope = format!("{}%", p.scope.as_str());
+        let micro_grids = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT a.code, a.name,
+                    (SELECT count(*) FROM households h WHERE h.micro_grid = a.code AND h.archived = 0),
+                    (SELECT count(*) FROM households h WHERE h.micro_grid = a.code AND h.archived = 0
+                        AND coalesce((SELECT max(visited_ms) FROM visits v WHERE v.household = h.id), 0)
+                            < ?2 - h.interval_days * ?3)
+                 FROM areas a WHERE a.level = 'micro_grid' AND a.code LIKE ?1 ORDER BY a.code",
+            )?;
+            stmt.query_map(params![scope, now_ms, DAY_MS], |r| {
+                Ok(MicroGridRow { code: r.get(0)?, name: r.get(1)?, households: r.get(2)?, overdue: r.get(3)? })
+            })?
+            .collect::<rusqlite::Result<_>>()?
+        };
+        let due = {
+            let sql = format!(
+                "SELECT {HOUSEHOLD_COLUMNS} FROM households h WHERE h.archived = 0 AND h.micro_grid LIKE ?1
+                   AND coalesce(last_visit_ms, 0) < ?2 - h.interval_days * ?3
+                 ORDER BY coalesce(last_visit_ms, 0), h.micro_grid, h.head_name LIMIT ?4"
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            stmt.query_map(params![scope, now_ms, DAY_MS, limit], household_row)?.collect::<rusqlite::Result<_>>()?
+        };
+        let follow_ups = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT v.id, v.household, h.head_name, v.visited_ms, v.follow_up FROM visits v
+                 JOIN households h ON h.id = v.household
+                 WHERE v.follow_up_needed = 1 AND v.micro_grid LIKE ?1
+                   AND NOT EXISTS (SELECT 1 FROM visits later WHERE later.household = v.household AND later.visited_ms > v.visited_ms)
+                 ORDER BY v.visited_ms LIMIT ?2",
+            )?;
+            stmt.query_map(params![scope, limit], |r| {
+                let (v, h): (String, String) = (r.get(0)?, r.get(1)?);
+                Ok((v, h, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .map(|row| {
+                let (v, h, head_name, visited_ms, follow_up) = row?;
+                Ok(FollowUp { visit: v.parse()?, household: h.parse()?, head_name, visited_ms, follow_up })
+            })
+            .collect::<Result<_>>()?
+        };
+        let my_disputes = {
+            let sql = format!(
+                "SELECT {DISPUTE_COLUMNS} FROM disputes WHERE reporter = ?1 ORDER BY reported_ms DESC LIMIT ?2"
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            stmt.query_map(params![p.user_name, limit], dispute_row)?.collect::<rusqlite::Result<_>>()?
+        };
+        Ok(Today { micro_grids, due, follow_ups, my_disputes })
+    }
+
+    /// Disputes of an area (the grid leader's review queue), newest first.
+    pub fn disputes_in(&self, area: &str, limit: u32) -> Result<Vec<DisputeRow>> {
+        let sql = format!(
+            "SELECT {DISPUTE_COLUMNS} FROM disputes WHERE micro_grid LIKE ?1 ORDER BY reported_ms DESC LIMIT ?2"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt.query_map(params![format!("{area}%"), limit], dispute_row)?.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// Disputes that name a household among their parties.
+pub(crate) fn disputes_of_household(conn: &Connection, household: RecordId) -> Result<Vec<DisputeRow>> {
+    let sql = format!(
+        "SELECT {DISPUTE_COLUMNS} FROM disputes d WHERE EXISTS (
+            SELECT 1 FROM records r, json_each(r.state, '$.fields.parties') p
+            WHERE r.id = d.id AND json_extract(p.value, '$.household') = ?1)
+         ORDER BY reported_ms DESC"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    Ok(stmt.query_map([household.to_string()], dispute_row)?.collect::<rusqlite::Result<_>>()?)
+}

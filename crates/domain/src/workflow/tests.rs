@@ -1,0 +1,543 @@
+//! Table tests of the case workflow: the closed loop, the "three threes", refused transitions,
+//! reopening, the lenient fold and the agreement of `allowed_actions` with `apply`.
+
+use super::*;
+use crate::dispute::AttemptOutcome::{Failed, Succeeded};
+use crate::dispute::MediationLevel::{Banner, Township, Village};
+use crate::ids::AreaCode;
+use chrono::{TimeZone, Utc};
+use uuid::Uuid;
+
+use CaseStage as S;
+use DisputeAction as A;
+
+const CASE: u128 = 7;
+
+fn ev_for(dispute: u128, action: A) -> DisputeEvent {
+    DisputeEvent {
+        dispute: RecordId(Uuid::from_u128(dispute)),
+        micro_grid: AreaCode::parse("150621001001001001").unwrap(),
+        actor: "王芳".into(),
+        at: Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap(),
+        action,
+        note: "入户核实".into(),
+    }
+}
+
+fn ev(action: A) -> DisputeEvent {
+    ev_for(CASE, action)
+}
+
+fn events(actions: &[A]) -> Vec<DisputeEvent> {
+    actions.iter().cloned().map(ev).collect()
+}
+
+fn dispatch(to: &str) -> A {
+    A::Dispatched { to: to.into() }
+}
+
+fn attempt(level: MediationLevel, number: u8, outcome: AttemptOutcome) -> A {
+    A::MediationAttempt { level, number, outcome }
+}
+
+fn reopen() -> A {
+    A::Reopened { reason: "当事人再次上访".into() }
+}
+
+fn reject() -> A {
+    A::Rejected { reason: "重复上报".into() }
+}
+
+/// The state after `actions`, folded strictly.
+fn run(actions: &[A]) -> CaseState {
+    fold(&events(actions)).unwrap()
+}
+
+/// Applies each step, checks the stage after it and returns every state reached, the initial first.
+fn walk(steps: &[(A, CaseStage)]) -> Vec<CaseState> {
+    let mut states = vec![CaseState::initial()];
+    for (i, (action, stage)) in steps.iter().enumerate() {
+        let last = states.last().unwrap();
+        let next = apply(last, &ev(action.clone())).unwrap_or_else(|e| panic!("step {i} ({action:?}): {e}"));
+        assert_eq!(next.stage, *stage, "stage after step {i} ({action:?})");
+        assert_eq!(next.events_applied, i + 1);
+        states.push(next);
+    }
+    states
+}
+
+fn actions_of(steps: &[(A, CaseStage)]) -> Vec<A> {
+    steps.iter().map(|(a, _)| a.clone()).collect()
+}
+
+fn happy_path() -> Vec<(A, CaseStage)> {
+    vec![
+        (A::Reported, S::Reported),
+        (A::Verified, S::Open),
+        (dispatch("李明"), S::Dispatched),
+        (attempt(Village, 1, Succeeded), S::Resolved),
+        (A::Feedback, S::Resolved),
+        (A::Closed, S::Closed),
+        (A::Rated { score: 5 }, S::Rated),
+    ]
+}
+
+/// Three failed attempts at a level, then (unless at banner) escalation to the next one.
+fn three_failures(level: MediationLevel, handler: &str) -> Vec<(A, CaseStage)> {
+    let mut steps = vec![(dispatch(handler), S::Dispatched)];
+    steps.extend((1..=3).map(|n| (attempt(level, n, Failed), S::Mediating)));
+    if let Some(up) = level.next() {
+        steps.push((A::Escalated { to: up }, S::Open));
+    }
+    steps
+}
+
+fn three_threes_path() -> Vec<(A, CaseStage)> {
+    let mut steps = vec![(A::Reported, S::Reported), (A::Verified, S::Open)];
+    steps.extend(three_failures(Village, "村书记 李明"));
+    steps.extend(three_failures(Township, "吉格斯太镇调解委员会"));
+    steps.extend(three_failures(Banner, "旗矛盾纠纷多元化解中心"));
+    steps.push((A::Referred { to: Referral::Court }, S::Referred));
+    steps.push((A::Closed, S::Closed));
+    steps
+}
+
+/// A fire hazard handed to a department: no mediation, the department feeds back.
+fn hazard_path() -> Vec<(A, CaseStage)> {
+    vec![
+        (A::Reported, S::Reported),
+        (A::Verified, S::Open),
+        (dispatch("消防大队"), S::Dispatched),
+        (A::Feedback, S::Resolved),
+        (A::Closed, S::Closed),
+        (A::Rated { score: 4 }, S::Rated),
+    ]
+}
+
+/// Closed after a village success, reopened, mediated again from attempt 2, escalated.
+fn reopen_path() -> Vec<(A, CaseStage)> {
+    vec![
+        (A::Reported, S::Reported),
+        (A::Verified, S::Open),
+        (dispatch("李明"), S::Dispatched),
+        (attempt(Village, 1, Succeeded), S::Resolved),
+        (A::Closed, S::Closed),
+        (A::Rated { score: 2 }, S::Rated),
+        (reopen(), S::Open),
+        (dispatch("王刚"), S::Dispatched),
+        (attempt(Village, 2, Failed), S::Mediating),
+        (A::Escalated { to: Township }, S::Open),
+        (dispatch("白泥井镇司法所"), S::Dispatched),
+        (attempt(Township, 1, Succeeded), S::Resolved),
+        (A::Closed, S::Closed),
+        (reopen(), S::Open),
+        (dispatch("白泥井镇司法所"), S::Dispatched),
+        (A::Feedback, S::Resolved),
+        (A::Closed, S::Closed),
+        (A::Rated { score: 5 }, S::Rated),
+    ]
+}
+
+/// Rejected, reopened (back to verification), verified, then a village that uses all three attempts
+/// (the third succeeds), closed, reopened: the re-dispatched case may only escalate.
+fn reject_and_exhausted_reopen_path() -> Vec<(A, CaseStage)> {
+    vec![
+        (A::Reported, S::Reported),
+        (reject(), S::Rejected),
+        (reopen(), S::Reported),
+        (A::Verified, S::Open),
+        (dispatch("李明"), S::Dispatched),
+        (attempt(Village, 1, Failed), S::Mediating),
+        (attempt(Village, 2, Failed), S::Mediating),
+        (attempt(Village, 3, Succeeded), S::Resolved),
+        (A::Closed, S::Closed),
+        (reopen(), S::Open),
+        (dispatch("李明"), S::Dispatched),
+        (A::Escalated { to: Township }, S::Open),
+    ]
+}
+
+/// The three threes path reopened after the court's referral, referred again.
+fn reopen_after_referral_path() -> Vec<(A, CaseStage)> {
+    let mut steps = three_threes_path();
+    steps.extend([
+        (reopen(), S::Open),
+        (dispatch("旗矛盾纠纷多元化解中心"), S::Dispatched),
+        (A::Referred { to: Referral::Arbitration }, S::Referred),
+        (A::Feedback, S::Referred),
+        (A::Closed, S::Closed),
+    ]);
+    steps
+}
+
+fn all_paths() -> Vec<Vec<(A, CaseStage)>> {
+    vec![
+        happy_path(),
+        three_threes_path(),
+        hazard_path(),
+        reopen_path(),
+        reject_and_exhausted_reopen_path(),
+        reopen_after_referral_path(),
+    ]
+}
+
+#[test]
+fn happy_path_runs_the_closed_loop() {
+    let steps = happy_path();
+    let states = walk(&steps);
+    let end = states.last().unwrap();
+    assert_eq!(end.dispute, Some(RecordId(Uuid::from_u128(CASE))));
+    assert_eq!(end.level, Village);
+    assert_eq!(end.attempts, Attempts { village: 1, township: 0, banner: 0 });
+    assert_eq!(end.last_outcome, Some(Succeeded));
+    assert_eq!(end.dispatched_to.as_deref(), Some("李明"));
+    assert_eq!(end.rating, Some(5));
+    assert_eq!(end.events_applied, 7);
+    assert_eq!(end.reopens, 0);
+    assert!(end.skipped.is_empty());
+    assert_eq!(&run(&actions_of(&steps)), end);
+}
+
+#[test]
+fn three_threes_path_escalates_level_by_level_then_refers() {
+    let steps = three_threes_path();
+    let states = walk(&steps);
+    let end = states.last().unwrap();
+    assert_eq!(end.stage, S::Closed);
+    assert_eq!(end.level, Banner);
+    assert_eq!(end.attempts, Attempts { village: 3, township: 3, banner: 3 });
+    assert_eq!(end.referral, Some(Referral::Court));
+    assert_eq!(end.events_applied, 2 + 5 + 5 + 4 + 2);
+    // After each escalation the case waits for a handler at the new level.
+    let escalated: Vec<_> = states
+        .iter()
+        .filter(|s| s.stage == S::Open && s.level != Village)
+        .map(|s| (s.level, s.dispatched_to.clone()))
+        .collect();
+    assert_eq!(escalated, vec![(Township, None), (Banner, None)]);
+}
+
+#[test]
+fn refused_transitions_name_the_reason_stage_and_action() {
+    let to_rated = actions_of(&happy_path());
+    let to_closed = &to_rated[..6];
+    let banner_failed: Vec<A> = actions_of(&three_threes_path())[..16].to_vec();
+    assert_eq!(run(&banner_failed).attempts.banner, 3);
+    let rv = vec![A::Reported, A::Verified];
+    let rdd = [A::Reported, A::Verified, dispatch("李明")];
+    let f1 = [&rdd[..], &[attempt(Village, 1, Failed)]].concat();
+    // (prefix, refused action, expected fragment, stage, whether the action kind is allowed and only its data is wrong)
+    let cases: Vec<(Vec<A>, A, &str, CaseStage, bool)> = vec![
+        (vec![], A::Closed, "cannot close a case that has not been reported", S::Unreported, false),
+        (vec![], A::Verified, "cannot verify a case that has not been reported", S::Unreported, false),
+        (vec![A::Reported], A::Reported, "cannot report a case twice", S::Reported, false),
+        (vec![A::Reported], A::Closed, "cannot close a case that has not been verified", S::Reported, false),
+        (vec![A::Reported], dispatch("李明"), "cannot dispatch a case that has not been verified", S::Reported, false),
+        (rv.clone(), A::Verified, "cannot verify a case that was already verified", S::Open, false),
+        (rv.clone(), reject(), "cannot reject a case that was already verified", S::Open, false),
+        (vec![A::Reported, reject()], A::Verified, "cannot verify a case that was rejected", S::Rejected, false),
+        (vec![A::Reported, reject()], A::Closed, "cannot close a case that was rejected", S::Rejected, false),
+        (rv.clone(), A::Feedback, "feedback on a case that has not been dispatched", S::Open, false),
+        (
+            rv.clone(),
+            attempt(Village, 1, Failed),
+            "mediation attempt on a case that has not been dispatched",
+            S::Open,
+            false,
+        ),
+        (rv.clone(), A::Escalated { to: Township }, "escalate a case that has not been dispatched", S::Open, false),
+        (rv.clone(), dispatch("  "), "name the handler", S::Open, true),
+        (rv.clone(), reopen(), "reopen a case that is not closed or rejected", S::Open, false),
+        (rdd.to_vec(), dispatch("王刚"), "already dispatched to 李明", S::Dispatched, false),
+        (rdd.to_vec(), A::Closed, "cannot close a case that has not been handled", S::Dispatched, false),
+        (
+            rdd.to_vec(),
+            A::Escalated { to: Township },
+            "escalate a case that has not been handled",
+            S::Dispatched,
+            false,
+        ),
+        (
+            rdd.to_vec(),
+            attempt(Township, 1, Failed),
+            "at township level: the case is at village level",
+            S::Dispatched,
+            true,
+        ),
+        (
+            rdd.to_vec(),
+            attempt(Village, 2, Failed),
+            "attempt 2 at village level: the next attempt is number 1",
+            S::Dispatched,
+            true,
+        ),
+        (rdd.to_vec(), attempt(Village, 0, Succeeded), "the next attempt is number 1", S::Dispatched, true),
+        (f1.clone(), attempt(Village, 1, Failed), "the next attempt is number 2", S::Mediating, true),
+        (f1.clone(), attempt(Village, 3, Failed), "the next attempt is number 2", S::Mediating, true),
+        (f1.clone(), A::Escalated { to: Banner }, "cannot escalate from village to banner level", S::Mediating, true),
+        (
+            f1.clone(),
+            A::Escalated { to: Village },
+            "a case moves up one level at a time, to township",
+            S::Mediating,
+            true,
+        ),
+        (
+            f1.clone(),
+            A::Referred { to: Referral::Court },
+            "before the third failed mediation at banner level",
+            S::Mediating,
+            false,
+        ),
+        (f1.clone(), A::Feedback, "while mediation at village level is under way", S::Mediating, false),
+        (f1.clone(), A::Closed, "cannot close a case while mediation", S::Mediating, false),
+        (
+            [&f1[..], &[attempt(Village, 2, Failed), attempt(Village, 3, Failed)]].concat(),
+            attempt(Village, 4, Failed),
+            "4th mediation attempt at village level: all three were made; escalate to township",
+            S::Mediating,
+            false,
+        ),
+        (
+            [&f1[..], &[attempt(Village, 2, Succeeded)]].concat(),
+            A::Escalated { to: Township },
+            "cannot escalate a case whose mediation succeeded",
+            S::Resolved,
+            false,
+        ),
+        (
+            [&f1[..], &[attempt(Village, 2, Succeeded)]].concat(),
+            attempt(Village, 3, Failed),
+            "mediation attempt on a case whose mediation succeeded",
+            S::Resolved,
+            false,
+        ),
+        (
+            to_rated[..4].to_vec(),
+            A::Rated { score: 5 },
+            "cannot rate a case that has not been closed",
+            S::Resolved,
+            false,
+        ),
+        (to_closed.to_vec(), A::Rated { score: 0 }, "a rating is 1 to 5", S::Closed, true),
+        (to_closed.to_vec(), A::Rated { score: 6 }, "a rating is 1 to 5", S::Closed, true),
+        (to_closed.to_vec(), A::Closed, "cannot close a case that is already closed", S::Closed, false),
+        (to_closed.to_vec(), A::Feedback, "cannot record feedback on a case that is already closed", S::Closed, false),
+        (to_rated.clone(), A::Rated { score: 3 }, "cannot rate a case twice", S::Rated, false),
+        (to_rated.clone(), A::Closed, "already closed and rated", S::Rated, false),
+        (
+            banner_failed.clone(),
+            attempt(Banner, 4, Failed),
+            "4th mediation attempt at banner level",
+            S::Mediating,
+            false,
+        ),
+        (
+            banner_failed.clone(),
+            A::Escalated { to: Banner },
+            "cannot escalate beyond banner level",
+            S::Mediating,
+            false,
+        ),
+        (
+            banner_failed[..15].to_vec(),
+            A::Referred { to: Referral::Court },
+            "at banner level after 2 attempts",
+            S::Mediating,
+            false,
+        ),
+    ];
+    for (i, (prefix, bad, fragment, stage, data_error)) in cases.iter().enumerate() {
+        let state = run(prefix);
+        assert_eq!(state.stage, *stage, "case {i}: stage before {bad:?}");
+        let err = apply(&state, &ev(bad.clone())).expect_err(&format!("case {i}: {bad:?} should be refused"));
+        assert!(err.0.contains(fragment), "case {i}: '{err}' should contain '{fragment}'");
+        let tail = format!("(stage: {stage}, action: {})", action_name(bad));
+        assert!(err.0.ends_with(&tail), "case {i}: '{err}' should end with '{tail}'");
+        let listed = allowed_actions(&state).contains(&action_name(bad));
+        assert_eq!(listed, *data_error, "case {i}: allowed_actions lists {bad:?}: {listed}");
+        // Strict fold names the index of the refused event.
+        let mut all = prefix.clone();
+        all.push(bad.clone());
+        let err = fold(&events(&all)).unwrap_err();
+        assert!(err.0.starts_with(&format!("event {} ({}): ", prefix.len(), action_name(bad))), "case {i}: {err}");
+        assert!(err.0.contains(fragment), "case {i}: {err}");
+    }
+}
+
+#[test]
+fn events_of_another_dispute_are_refused() {
+    let state = run(&[A::Reported]);
+    let err = apply(&state, &ev_for(CASE + 1, A::Verified)).unwrap_err();
+    assert!(err.0.contains("belongs to dispute"), "{err}");
+    assert!(apply(&state, &ev(A::Verified)).is_ok());
+}
+
+#[test]
+fn escalation_is_allowed_after_one_failure_but_not_without_one() {
+    let after_one = run(&[A::Reported, A::Verified, dispatch("李明"), attempt(Village, 1, Failed)]);
+    let up = apply(&after_one, &ev(A::Escalated { to: Township })).unwrap();
+    assert_eq!((up.stage, up.level, up.attempts.village, up.dispatched_to.as_deref()), (S::Open, Township, 1, None));
+    let fresh = apply(&up, &ev(dispatch("镇调解委员会"))).unwrap();
+    assert_eq!(fresh.last_outcome, None);
+    assert!(apply(&fresh, &ev(A::Escalated { to: Banner })).is_err());
+    assert!(apply(&fresh, &ev(attempt(Township, 1, Failed))).is_ok());
+}
+
+#[test]
+fn reopening_keeps_level_and_attempts_and_clears_the_closure() {
+    let states = walk(&reopen_path());
+    let reopened = &states[7];
+    assert_eq!(reopened.stage, S::Open);
+    assert_eq!((reopened.level, reopened.attempts.village), (Village, 1));
+    assert_eq!((reopened.rating, reopened.last_outcome, reopened.dispatched_to.as_deref()), (None, None, None));
+    assert_eq!(reopened.reopens, 1);
+    // The household does not get a fresh three: numbering goes on from 2.
+    let err = apply(&states[8], &ev(attempt(Village, 1, Failed))).unwrap_err();
+    assert!(err.0.contains("the next attempt is number 2"), "{err}");
+    let end = states.last().unwrap();
+    assert_eq!((end.stage, end.level, end.reopens, end.rating), (S::Rated, Township, 2, Some(5)));
+    assert_eq!(end.attempts, Attempts { village: 2, township: 1, banner: 0 });
+}
+
+#[test]
+fn reopened_rejection_goes_back_to_verification_and_exhausted_level_may_only_escalate() {
+    let states = walk(&reject_and_exhausted_reopen_path());
+    assert_eq!((states[3].stage, states[3].reopens), (S::Reported, 1));
+    let redispatched = &states[11];
+    assert_eq!(redispatched.attempts.village, 3);
+    assert_eq!(allowed_actions(redispatched), vec!["feedback", "escalated"]);
+    let err = apply(redispatched, &ev(attempt(Village, 4, Failed))).unwrap_err();
+    assert!(err.0.contains("4th mediation attempt"), "{err}");
+}
+
+#[test]
+fn reopened_referral_may_be_referred_again() {
+    let states = walk(&reopen_after_referral_path());
+    let reopened = &states[states.len() - 5];
+    assert_eq!((reopened.stage, reopened.level, reopened.referral), (S::Open, Banner, None));
+    assert_eq!(allowed_actions(&states[states.len() - 4]), vec!["feedback", "referred"]);
+    assert_eq!(states.last().unwrap().referral, Some(Referral::Arbitration));
+}
+
+#[test]
+fn allowed_actions_for_typical_states() {
+    let three_village_failures = [
+        A::Reported,
+        A::Verified,
+        dispatch("李明"),
+        attempt(Village, 1, Failed),
+        attempt(Village, 2, Failed),
+        attempt(Village, 3, Failed),
+    ];
+    let cases: Vec<(Vec<A>, Vec<&str>)> = vec![
+        (vec![], vec!["reported"]),
+        (vec![A::Reported], vec!["verified", "rejected"]),
+        (vec![A::Reported, reject()], vec!["reopened"]),
+        (vec![A::Reported, A::Verified], vec!["dispatched"]),
+        (three_village_failures[..3].to_vec(), vec!["mediation_attempt", "feedback"]),
+        (three_village_failures[..4].to_vec(), vec!["mediation_attempt", "escalated"]),
+        (three_village_failures.to_vec(), vec!["escalated"]),
+        (actions_of(&three_threes_path())[..16].to_vec(), vec!["referred"]),
+        (actions_of(&three_threes_path())[..17].to_vec(), vec!["feedback", "closed"]),
+        (actions_of(&happy_path())[..4].to_vec(), vec!["feedback", "closed"]),
+        (actions_of(&happy_path())[..6].to_vec(), vec!["reopened", "rated"]),
+        (actions_of(&happy_path()), vec!["reopened"]),
+    ];
+    for (i, (prefix, expected)) in cases.iter().enumerate() {
+        assert_eq!(&allowed_actions(&run(prefix)), expected, "case {i}");
+    }
+}
+
+/// An action of `kind` with valid data for `state` (the current level, the next number, …).
+fn sample(state: &CaseState, kind: Kind, outcome: AttemptOutcome) -> A {
+    match kind {
+        Kind::Reported => A::Reported,
+        Kind::Verified => A::Verified,
+        Kind::Rejected => reject(),
+        Kind::Dispatched => dispatch("调解员 张伟"),
+        Kind::MediationAttempt => attempt(state.level, state.attempts_here() + 1, outcome),
+        Kind::Feedback => A::Feedback,
+        Kind::Escalated => A::Escalated { to: state.level.next().unwrap_or(Banner) },
+        Kind::Referred => A::Referred { to: Referral::Court },
+        Kind::Closed => A::Closed,
+        Kind::Reopened => reopen(),
+        Kind::Rated => A::Rated { score: 4 },
+    }
+}
+
+#[test]
+fn allowed_actions_agree_with_apply_in_every_reachable_state() {
+    let mut checked = 0;
+    for steps in all_paths() {
+        for state in walk(&steps) {
+            let allowed = allowed_actions(&state);
+            assert!(!allowed.is_empty(), "no way on from {state:?}");
+            for kind in Kind::ALL {
+                for outcome in [Succeeded, Failed] {
+                    let action = sample(&state, kind, outcome);
+                    let result = apply(&state, &ev(action.clone()));
+                    let listed = allowed.contains(&kind.name());
+                    assert_eq!(result.is_ok(), listed, "{action:?} in {state:?}: {result:?}, allowed {allowed:?}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} checks");
+}
+
+#[test]
+fn lenient_fold_skips_a_duplicate_close_deterministically() {
+    // Two leaders closed the case offline; sorted by clock stamp, the second close comes after the first.
+    let mut actions = actions_of(&happy_path());
+    actions.insert(6, A::Closed);
+    let evs = events(&actions);
+    let state = fold_lenient(&evs);
+    assert_eq!(state.stage, S::Rated);
+    assert_eq!(state.rating, Some(5));
+    assert_eq!(state.events_applied, 7);
+    assert_eq!(state.skipped.len(), 1);
+    let skipped = &state.skipped[0];
+    assert_eq!((skipped.index, skipped.action.as_str()), (6, "closed"));
+    assert!(skipped.reason.contains("cannot close a case that is already closed"), "{}", skipped.reason);
+    assert_eq!(fold_lenient(&evs), state);
+    let strict = fold(&evs).unwrap_err();
+    assert!(strict.0.starts_with("event 6 (closed): "), "{strict}");
+    // Without the duplicate both folds agree.
+    let clean = events(&actions_of(&happy_path()));
+    assert_eq!(fold_lenient(&clean), fold(&clean).unwrap());
+}
+
+#[test]
+fn lenient_fold_skips_concurrent_escalation_and_attempt() {
+    // One device escalated after the second failure while another recorded a third attempt.
+    let actions = [
+        A::Reported,
+        A::Verified,
+        dispatch("李明"),
+        attempt(Village, 1, Failed),
+        attempt(Village, 2, Failed),
+        A::Escalated { to: Township },
+        attempt(Village, 3, Succeeded),
+        A::Rated { score: 5 },
+    ];
+    let state = fold_lenient(&events(&actions));
+    assert_eq!((state.stage, state.level, state.attempts.village), (S::Open, Township, 2));
+    let skipped: Vec<_> = state.skipped.iter().map(|s| (s.index, s.action.as_str())).collect();
+    assert_eq!(skipped, vec![(6, "mediation_attempt"), (7, "rated")]);
+    assert!(state.skipped[0].reason.contains("mediation attempt on a case that has not been dispatched"));
+}
+
+#[test]
+fn state_and_stage_serialise_in_snake_case_and_round_trip() {
+    assert_eq!(serde_json::to_string(&S::Resolved).unwrap(), "\"resolved\"");
+    assert_eq!(CaseState::default(), CaseState::initial());
+    let mut actions = actions_of(&three_threes_path());
+    actions.push(A::Closed);
+    let state = fold_lenient(&events(&actions));
+    assert_eq!(state.skipped.len(), 1);
+    let json = serde_json::to_string(&state).unwrap();
+    assert!(json.contains("\"stage\":\"closed\"") && json.contains("\"level\":\"banner\""), "{json}");
+    assert_eq!(serde_json::from_str::<CaseState>(&json).unwrap(), state);
+}
