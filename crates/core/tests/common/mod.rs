@@ -1,0 +1,75 @@
+//! Helpers shared by the engine's tests: a set-up engine in a temp dir and sample records.
+
+#![allow(dead_code)]
+
+use chrono::Utc;
+use gridwork_core::{Engine, Profile};
+use gridwork_domain::wire::Role;
+use gridwork_domain::*;
+
+pub const MG: &str = "150621001001001001";
+
+pub fn engine(dir: &tempfile::TempDir, name: &str) -> Engine {
+    let mut e = Engine::open(&dir.path().join(name)).unwrap();
+    e.set_profile(Profile {
+        device_id: DeviceId::new(),
+        device_name: name.into(),
+        user_name: "王芳".into(),
+        user_phone: "13800138000".into(),
+        role: Role::GridWorker,
+        scope: AreaCode::parse("150621001001001").unwrap(),
+        serial_block: SerialBlock::fallback(7).unwrap(),
+        server_url: None,
+        token: None,
+    })
+    .unwrap();
+    e
+}
+
+pub fn household(head: &str) -> Household {
+    Household {
+        micro_grid: AreaCode::parse(MG).unwrap(),
+        head_name: head.into(),
+        address: "平原街道锦园社区3号楼".into(),
+        door_number: "2单元501".into(),
+        phone: Some("13912345678".into()),
+        members: vec![],
+        tags: vec![HouseholdTag::ElderlyAlone],
+        location: Some(GeoPoint::new(40.40, 110.04)),
+        notes: String::new(),
+        archived: false,
+    }
+}
+
+pub fn visit(household: RecordId, fix: Option<GeoPoint>) -> Visit {
+    Visit {
+        household,
+        micro_grid: AreaCode::parse(MG).unwrap(),
+        worker: "王芳".into(),
+        visited_at: Utc::now(),
+        fix: fix.map(|point| GpsFix { point, accuracy_m: 8.0 }),
+        manual_position: false,
+        purpose: VisitPurpose::Routine,
+        findings: "一切正常".into(),
+        follow_up_needed: false,
+        follow_up: String::new(),
+    }
+}
+
+pub fn dispute() -> Dispute {
+    Dispute {
+        micro_grid: AreaCode::parse(MG).unwrap(),
+        reporter: "王芳".into(),
+        reported_at: Utc::now(),
+        category: DisputeCategory::Neighbour,
+        parties: vec![Party { name: "李四".into(), phone: None, household: None }],
+        description: "楼上漏水，邻里争吵".into(),
+        amount_yuan: Some(800.0),
+        urgency: Urgency::Normal,
+        location: None,
+    }
+}
+
+pub fn count(e: &Engine, table: &str) -> i64 {
+    e.connection().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
