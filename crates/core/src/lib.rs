@@ -17,6 +17,7 @@ mod projection;
 pub mod queue;
 pub mod remote;
 pub mod search;
+pub mod sync;
 pub mod visits;
 
 pub use engine::Engine;

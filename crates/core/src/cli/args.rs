@@ -39,6 +39,19 @@ pub enum Command {
         #[arg(long, default_value = "handset")]
         device_name: String,
     },
+    /// Enroll this device with a sync server using an enrollment code from the office.
+    Enroll {
+        /// e.g. http://127.0.0.1:8787
+        #[arg(long, env = "GRIDWORK_SERVER")]
+        server: String,
+        /// The enrollment code, e.g. DEMO-W-0001.
+        #[arg(long)]
+        code: String,
+        #[arg(long, default_value = "handset")]
+        device_name: String,
+    },
+    /// Push waiting changes to the server, then pull what is new in this device's area.
+    Sync,
     /// Load a demo banner (areas and households) into the store, deterministic from the seed.
     Seed {
         #[arg(long, default_value_t = 1)]

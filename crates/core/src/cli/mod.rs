@@ -3,6 +3,7 @@
 mod args;
 mod output;
 mod records;
+mod sync;
 
 pub use args::Cli;
 use args::Command;
@@ -38,6 +39,13 @@ pub fn run(cli: Cli) -> Result<()> {
                 format!("device {} set up for {} in area {}", profile.device_id, profile.user_name, profile.scope)
             })
         }
+        Command::Enroll { server, code, device_name } => {
+            let p = gridwork_core::sync::enroll(&mut engine, &server, &code, &device_name)?;
+            out.value(&p, || {
+                format!("enrolled as {} ({:?}) for area {}; device {}", p.user_name, p.role, p.scope, p.device_id)
+            })
+        }
+        Command::Sync => sync::run(&mut engine, &out),
         Command::Seed { seed, size } => records::seed(&mut engine, &out, seed, &size),
         Command::Household(cmd) => records::household(&mut engine, &out, cmd),
         Command::Visit(args) => records::visit(&mut engine, &out, args),

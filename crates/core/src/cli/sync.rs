@@ -1,0 +1,39 @@
+//! `gridwork sync`: one sync run with a progress bar on the terminal.
+
+use anyhow::{Context, Result};
+use gridwork_core::Engine;
+use gridwork_core::sync::{SyncClient, SyncProgress, sync};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::output::Out;
+
+pub fn run(engine: &mut Engine, out: &Out) -> Result<()> {
+    let p = engine.profile()?;
+    let url = p.server_url.clone().context("this device is not enrolled with a server: run `gridwork enroll` first")?;
+    let client = SyncClient::new(&url, p.token.clone())?;
+    let bar = if out.json { ProgressBar::hidden() } else { ProgressBar::new(0) };
+    bar.set_style(
+        ProgressStyle::with_template("{msg:6} [{bar:30}] {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut on_progress = |s: SyncProgress| {
+        bar.set_message(s.phase);
+        bar.set_length(s.total);
+        bar.set_position(s.done);
+    };
+    let report = sync(engine, &client, &mut on_progress);
+    bar.finish_and_clear();
+    let report = report?;
+    out.value(&report, || {
+        format!(
+            "pushed {} ({} rejected), pulled {} ({} new, {} updated, {} merged, {} conflicts); cursor {}",
+            report.pushed,
+            report.rejected,
+            report.pulled,
+            report.applied.inserted,
+            report.applied.updated,
+            report.applied.merged,
+            report.applied.conflicts,
+            report.cursor
+        )
+    })
+}

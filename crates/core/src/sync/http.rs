@@ -1,0 +1,108 @@
+//! The HTTP side of sync: a blocking reqwest client (rustls) that speaks the protocol in
+//! `gridwork_domain::wire`, retries with backoff, and turns failures into tagged errors.
+
+use gridwork_domain::wire::{
+    ApiError, EnrollRequest, EnrollResponse, PullResponse, PushRequest, PushResponse, ReferenceData,
+};
+use reqwest::blocking::{Client, RequestBuilder};
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+
+use super::decide::{backoff, retryable};
+use crate::error::{CoreError, Result};
+
+/// How hard to try before telling the user the server cannot be reached.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    pub attempts: u32,
+    pub base: Duration,
+    pub max: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self { attempts: 4, base: Duration::from_millis(250), max: Duration::from_secs(4) }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SyncClient {
+    http: Client,
+    base: String,
+    token: Option<String>,
+    pub retry: RetryPolicy,
+}
+
+impl SyncClient {
+    /// A client for the server at `base_url` (e.g. `http://127.0.0.1:8787`).
+    pub fn new(base_url: &str, token: Option<String>) -> Result<Self> {
+        let http = Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(120))
+            .build()
+            .map_err(|e| CoreError::Offline(e.to_string()))?;
+        Ok(Self { http, base: base_url.trim_end_matches('/').to_owned(), token, retry: RetryPolicy::default() })
+    }
+
+    pub fn enroll(&self, req: &EnrollRequest) -> Result<EnrollResponse> {
+        self.send(|| self.http.post(self.url("enroll")).json(req))
+    }
+
+    pub fn push(&self, req: &PushRequest) -> Result<PushResponse> {
+        self.send(|| self.authed(self.http.post(self.url("push")).json(req)))
+    }
+
+    pub fn pull(&self, after: u64, limit: u32) -> Result<PullResponse> {
+        self.send(|| self.authed(self.http.get(format!("{}?after={after}&limit={limit}", self.url("pull")))))
+    }
+
+    pub fn reference(&self) -> Result<ReferenceData> {
+        self.send(|| self.authed(self.http.get(self.url("reference"))))
+    }
+
+    pub fn new_serial_block(&self) -> Result<gridwork_domain::SerialBlock> {
+        self.send(|| self.authed(self.http.post(self.url("serial-blocks"))))
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/api/v1/{path}", self.base)
+    }
+
+    fn authed(&self, rb: RequestBuilder) -> RequestBuilder {
+        match &self.token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
+    }
+
+    /// Sends the request `make` builds, again after a pause when the failure is worth retrying.
+    fn send<T: DeserializeOwned>(&self, make: impl Fn() -> RequestBuilder) -> Result<T> {
+        let mut attempt = 0;
+        loop {
+            match once(make()) {
+                Ok(v) => return Ok(v),
+                Err((status, err)) if retryable(status) && attempt + 1 < self.retry.attempts => {
+                    tracing::debug!(attempt, %err, "sync request failed; retrying");
+                    std::thread::sleep(backoff(attempt, self.retry.base, self.retry.max));
+                    attempt += 1;
+                }
+                Err((_, err)) => return Err(err),
+            }
+        }
+    }
+}
+
+fn once<T: DeserializeOwned>(rb: RequestBuilder) -> std::result::Result<T, (Option<u16>, CoreError)> {
+    let resp = rb.send().map_err(|e| (None, CoreError::Offline(e.without_url().to_string())))?;
+    let status = resp.status();
+    if status.is_success() {
+        return resp.json::<T>().map_err(|e| (None, CoreError::Offline(format!("the answer broke off: {e}"))));
+    }
+    let code = status.as_u16();
+    let body: Option<ApiError> = resp.json().ok();
+    let (api_code, message) =
+        body.map(|b| (b.code, b.message)).unwrap_or_else(|| (code.to_string(), status.to_string()));
+    let err =
+        if code == 401 { CoreError::Unauthorized(message) } else { CoreError::Server { code: api_code, message } };
+    Err((Some(code), err))
+}

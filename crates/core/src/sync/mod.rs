@@ -1,0 +1,10 @@
+//! Syncing with the server: push the outbox in batches, then pull the changes in scope page by
+//! page. What to do with each answer is decided by pure functions (`decide`); this module and
+//! `http` only carry it out.
+
+pub mod decide;
+pub mod http;
+mod run;
+
+pub use http::{RetryPolicy, SyncClient};
+pub use run::{SyncProgress, SyncReport, enroll, sync};

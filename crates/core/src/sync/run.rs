@@ -1,0 +1,180 @@
+//! One sync run: push the outbox batch by batch (a batch id is saved before sending, so a batch
+//! whose answer was lost is sent again under the same id and applied once), then pull pages and
+//! move the cursor in the same transaction that stores each page.
+
+use gridwork_domain::wire::{EnrollRequest, PushRequest};
+use gridwork_domain::{RecordId, clock::wall_ms};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::decide::{AckAction, decide_ack};
+use super::http::SyncClient;
+use crate::engine::{Engine, get_meta, get_state, set_meta};
+use crate::error::{CoreError, Result};
+use crate::outbox::{acknowledge, count_attempt, reject, take_pending};
+use crate::profile::Profile;
+use crate::remote::{ApplyReport, apply_in};
+
+/// Records per push batch and per pull page.
+pub const BATCH: u32 = 500;
+/// Ask for a new card-serial block when fewer serials than this are left.
+const LOW_SERIALS: u32 = 100;
+
+/// Where a sync run stands, for a progress bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct SyncProgress {
+    pub phase: &'static str,
+    pub done: u64,
+    pub total: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    pub pushed: u64,
+    pub rejected: u64,
+    pub pulled: u64,
+    pub applied: ApplyReport,
+    pub cursor: u64,
+}
+
+/// A batch saved before it is sent: the records and the outbox revision each had.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct SavedBatch {
+    batch_id: Uuid,
+    entries: Vec<(RecordId, i64)>,
+}
+
+/// Enrolls this device with a server using an enrollment code, and loads its reference areas.
+pub fn enroll(engine: &mut Engine, server_url: &str, code: &str, device_name: &str) -> Result<Profile> {
+    let client = SyncClient::new(server_url, None)?;
+    let r = client.enroll(&EnrollRequest { code: code.trim().to_owned(), device_name: device_name.to_owned() })?;
+    let profile = Profile {
+        device_id: r.device_id,
+        device_name: device_name.to_owned(),
+        user_name: r.user_name,
+        user_phone: r.user_phone,
+        role: r.role,
+        scope: r.scope,
+        serial_block: r.serial_block,
+        server_url: Some(server_url.trim_end_matches('/').to_owned()),
+        token: Some(r.token.clone()),
+    };
+    engine.set_profile(profile.clone())?;
+    let reference = SyncClient::new(server_url, Some(r.token))?.reference()?;
+    engine.import_areas(&reference.areas)?;
+    Ok(profile)
+}
+
+/// Pushes everything pending, then pulls everything new. Stops at the first failure; whatever
+/// was done before it stays done, and the next run picks up where this one stopped.
+pub fn sync(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(SyncProgress)) -> Result<SyncReport> {
+    let mut report = SyncReport::default();
+    let total = engine.pending_count()?;
+    progress(SyncProgress { phase: "push", done: 0, total });
+    while let Some(batch) = next_batch(engine)? {
+        push_batch(engine, client, &batch, &mut report)?;
+        progress(SyncProgress {
+            phase: "push",
+            done: report.pushed + report.rejected,
+            total: total.max(report.pushed + report.rejected),
+        });
+    }
+    let mut cursor: u64 = get_meta(&engine.conn, "cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0);
+    loop {
+        let page = client.pull(cursor, BATCH)?;
+        let states: Vec<_> = page.changes.into_iter().map(|c| c.state).collect();
+        let tx = engine.conn.transaction()?;
+        let applied = apply_in(&tx, &mut engine.clock, &states)?;
+        set_meta(&tx, "cursor", &page.next.to_string())?;
+        set_meta(&tx, "hlc", &serde_json::to_string(&engine.clock.last())?)?;
+        set_meta(&tx, "last_sync_ms", &wall_ms().to_string())?;
+        tx.commit()?;
+        cursor = page.next;
+        report.pulled += states.len() as u64;
+        add(&mut report.applied, &applied);
+        let more = if page.more { u64::from(BATCH) } else { 0 };
+        progress(SyncProgress { phase: "pull", done: report.pulled, total: report.pulled + more });
+        if !page.more {
+            break;
+        }
+    }
+    report.cursor = cursor;
+    refill_serials(engine, client)?;
+    Ok(report)
+}
+
+/// The saved batch that was not answered yet, or a new one from the outbox (saved first).
+fn next_batch(engine: &Engine) -> Result<Option<SavedBatch>> {
+    if let Some(json) = get_meta(&engine.conn, "pending_batch")? {
+        return Ok(Some(serde_json::from_str(&json)?));
+    }
+    let pending = take_pending(&engine.conn, BATCH)?;
+    if pending.is_empty() {
+        return Ok(None);
+    }
+    let batch = SavedBatch { batch_id: Uuid::now_v7(), entries: pending.iter().map(|p| (p.state.id, p.rev)).collect() };
+    set_meta(&engine.conn, "pending_batch", &serde_json::to_string(&batch)?)?;
+    Ok(Some(batch))
+}
+
+fn push_batch(engine: &mut Engine, client: &SyncClient, batch: &SavedBatch, report: &mut SyncReport) -> Result<()> {
+    let mut records = Vec::with_capacity(batch.entries.len());
+    for (id, _) in &batch.entries {
+        records.extend(get_state(&engine.conn, *id)?);
+    }
+    let ids: Vec<RecordId> = batch.entries.iter().map(|(id, _)| *id).collect();
+    let response = match client.push(&PushRequest { batch_id: batch.batch_id, records }) {
+        Ok(r) => r,
+        Err(e) => {
+            count_attempt(&engine.conn, &ids, &e.to_string())?;
+            return Err(e);
+        }
+    };
+    let tx = engine.conn.transaction()?;
+    for outcome in &response.results {
+        let Some((_, rev)) = batch.entries.iter().find(|(id, _)| *id == outcome.id) else { continue };
+        match decide_ack(&outcome.status) {
+            AckAction::Clear => {
+                acknowledge(&tx, outcome.id, *rev)?;
+                report.pushed += 1;
+            }
+            AckAction::MergeThenClear(state) => {
+                add(&mut report.applied, &apply_in(&tx, &mut engine.clock, std::slice::from_ref(&state))?);
+                acknowledge(&tx, outcome.id, *rev)?;
+                report.pushed += 1;
+            }
+            AckAction::Reject(reason) => {
+                reject(&tx, outcome.id, *rev, &reason)?;
+                report.rejected += 1;
+            }
+        }
+    }
+    tx.execute("DELETE FROM meta WHERE key = 'pending_batch'", [])?;
+    set_meta(&tx, "hlc", &serde_json::to_string(&engine.clock.last())?)?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn refill_serials(engine: &mut Engine, client: &SyncClient) -> Result<()> {
+    let mut profile = engine.profile()?.clone();
+    if profile.serial_block.remaining() >= LOW_SERIALS {
+        return Ok(());
+    }
+    match client.new_serial_block() {
+        Ok(block) => {
+            profile.serial_block = block;
+            engine.set_profile(profile)
+        }
+        // An older server without blocks to hand out: keep issuing from what is left.
+        Err(CoreError::Server { .. }) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+fn add(total: &mut ApplyReport, more: &ApplyReport) {
+    total.inserted += more.inserted;
+    total.updated += more.updated;
+    total.unchanged += more.unchanged;
+    total.merged += more.merged;
+    total.conflicts += more.conflicts;
+}
