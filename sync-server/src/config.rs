@@ -1,0 +1,97 @@
+//! Command-line configuration of the server binary and the database URL it names.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Parser;
+use thiserror::Error;
+
+use crate::store::{SqliteStore, StoreError, SyncStore};
+
+/// Gridwork sync server: handsets push and pull their records here.
+#[derive(Clone, Debug, Parser)]
+#[command(name = "gridwork-sync-server", version, about)]
+pub struct Config {
+    /// Address to listen on (port 0 picks a free port; the bound address is printed).
+    #[arg(long, env = "GRIDWORK_LISTEN", default_value = "127.0.0.1:8787")]
+    pub listen: SocketAddr,
+    /// Database URL: `sqlite://PATH` (the file and its folder are created) or a plain file path.
+    #[arg(long, env = "GRIDWORK_DATABASE", default_value = "sqlite://./data/gridwork-sync.db")]
+    pub database: String,
+    /// Seed a demo banner with demo accounts when the database is empty, and print the enrollment codes.
+    #[arg(long)]
+    pub demo: bool,
+    /// Seed of the demo banner generator.
+    #[arg(long, default_value_t = 20_221)]
+    pub demo_seed: u64,
+}
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("unsupported database URL '{0}': use sqlite://PATH (PostgreSQL support comes later)")]
+    UnsupportedDatabase(String),
+    #[error("cannot create the database folder {path}: {source}")]
+    CreateDir { path: PathBuf, source: std::io::Error },
+    #[error("cannot open the database: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// A parsed database URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            return if path.is_empty() { Err(ConfigError::UnsupportedDatabase(url.into())) } else { Ok(Self::Sqlite(path.into())) };
+        }
+        if url.contains("://") || url.is_empty() {
+            return Err(ConfigError::UnsupportedDatabase(url.into()));
+        }
+        Ok(Self::Sqlite(url.into()))
+    }
+}
+
+/// Opens the store a database URL names, creating the SQLite file's folder if needed.
+pub fn open_store(url: &str) -> Result<Arc<dyn SyncStore>, ConfigError> {
+    match DatabaseUrl::parse(url)? {
+        DatabaseUrl::Sqlite(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|source| ConfigError::CreateDir { path: dir.into(), source })?;
+            }
+            Ok(Arc::new(SqliteStore::open(&path)?))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls() {
+        let ok = [
+            ("sqlite://./data/gridwork-sync.db", "./data/gridwork-sync.db"),
+            ("sqlite:///var/lib/g.db", "/var/lib/g.db"),
+            ("sqlite:g.db", "g.db"),
+            ("plain/file.db", "plain/file.db"),
+        ];
+        for (url, path) in ok {
+            assert_eq!(DatabaseUrl::parse(url).unwrap(), DatabaseUrl::Sqlite(path.into()), "{url}");
+        }
+        for bad in ["postgres://localhost/g", "sqlite://", ""] {
+            assert!(DatabaseUrl::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let c = Config::parse_from(["gridwork-sync-server"]);
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8787");
+        assert_eq!(c.database, "sqlite://./data/gridwork-sync.db");
+        assert!(!c.demo);
+    }
+}

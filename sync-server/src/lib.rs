@@ -1,0 +1,71 @@
+//! Gridwork's sync server: handsets enroll, push batches of record versions (merged by UUID and
+//! version vector), pull the changes in their area after a cursor, and fetch reference data,
+//! conflicts and contact-card serial blocks. [`app`] builds the whole HTTP API as one router.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod json_errors;
+pub mod push_logic;
+pub mod routes;
+pub mod seed;
+pub mod store;
+
+pub use error::AppError;
+pub use store::{SqliteStore, SyncStore};
+
+/// Size limits of the API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest request body, compressed on the wire and again after decompression.
+    pub max_body_bytes: usize,
+    /// Most records in one push.
+    pub max_batch: usize,
+    /// Changes per pull page when the device does not say.
+    pub default_pull: u32,
+    /// Most changes per pull page.
+    pub max_pull: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_body_bytes: 32 * 1024 * 1024, max_batch: 1000, default_pull: 500, max_pull: 5000 }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub store: Arc<dyn SyncStore>,
+    pub limits: Limits,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn SyncStore>) -> Self {
+        Self { store, limits: Limits::default() }
+    }
+}
+
+/// The whole HTTP API: routes, JSON errors, body limits, request decompression and response
+/// compression (gzip, zstd), request tracing.
+pub fn app(state: AppState) -> Router {
+    let max = state.limits.max_body_bytes;
+    routes::router()
+        .layer(DefaultBodyLimit::max(max))
+        .layer(RequestDecompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(max))
+        .layer(axum::middleware::map_response(json_errors::json_errors))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

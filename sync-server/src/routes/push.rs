@@ -1,0 +1,64 @@
+//! `POST /api/v1/push`: a batch of record versions. The envelope is read first and each record on
+//! its own, so one bad record is rejected without sinking the batch; the store applies the rest
+//! and the dedupe-ledger row in one transaction.
+
+use axum::Json;
+use axum::extract::State;
+use gridwork_domain::clock::wall_ms;
+use gridwork_domain::wire::{PushResponse, PushStatus};
+use serde::Deserialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::AuthDevice;
+use crate::error::AppError;
+use crate::extract::ApiJson;
+use crate::push_logic::{Checked, check_record};
+
+/// The push envelope, before any record is read.
+#[derive(Debug, Deserialize)]
+pub struct RawPush {
+    pub batch_id: String,
+    pub records: Vec<Value>,
+}
+
+pub async fn push(
+    State(state): State<AppState>,
+    AuthDevice(device): AuthDevice,
+    ApiJson(raw): ApiJson<RawPush>,
+) -> Result<Json<PushResponse>, AppError> {
+    let batch_id = Uuid::parse_str(raw.batch_id.trim())
+        .map_err(|_| AppError::BadUuid(format!("batch_id '{}' is not a UUID", raw.batch_id)))?;
+    let max = state.limits.max_batch;
+    if raw.records.len() > max {
+        return Err(AppError::BatchTooLarge(format!(
+            "a batch may hold at most {max} records, this one has {}",
+            raw.records.len()
+        )));
+    }
+    let now_ms = wall_ms();
+    let pusher = device.pusher();
+    let checked: Vec<Checked> = tokio::task::spawn_blocking(move || {
+        raw.records.into_iter().map(|v| check_record(&pusher, v, now_ms)).collect()
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("record checks failed: {e}")))?;
+    let response = state.store.push(&device, batch_id, checked, now_ms).await?;
+    log_outcome(&device.device_id.to_string(), &response);
+    Ok(Json(response))
+}
+
+fn log_outcome(device: &str, r: &PushResponse) {
+    let count = |f: fn(&PushStatus) -> bool| r.results.iter().filter(|o| f(&o.status)).count();
+    tracing::info!(
+        device,
+        batch = %r.batch_id,
+        records = r.results.len(),
+        accepted = count(|s| matches!(s, PushStatus::Accepted)),
+        merged = count(|s| matches!(s, PushStatus::Merged { .. })),
+        already_known = count(|s| matches!(s, PushStatus::AlreadyKnown)),
+        rejected = count(|s| matches!(s, PushStatus::Rejected { .. })),
+        "push"
+    );
+}

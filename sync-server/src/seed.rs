@@ -1,0 +1,44 @@
+//! The demo seed: a generated banner's areas, accounts and households, the households written by
+//! the server itself with its own device id and clock.
+
+use gridwork_domain::clock::wall_ms;
+use gridwork_domain::demo::{DemoSize, generate};
+use gridwork_domain::{DomainError, HlcClock, RecordState, Writer};
+use thiserror::Error;
+
+use crate::store::{Account, Seed, StoreError, SyncStore};
+
+#[derive(Debug, Error)]
+pub enum SeedError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("a demo household is invalid: {0}")]
+    Domain(#[from] DomainError),
+}
+
+/// Seeds the small demo banner generated from `seed` into an empty store. Returns the accounts
+/// (with their enrollment codes) when it seeded, `None` when the store already held data.
+pub async fn seed_demo(store: &dyn SyncStore, seed: u64) -> Result<Option<Vec<Account>>, SeedError> {
+    seed_banner(store, seed, &DemoSize::small()).await
+}
+
+/// Seeds a generated banner of any size into an empty store (see [`seed_demo`]).
+pub async fn seed_banner(store: &dyn SyncStore, seed: u64, size: &DemoSize) -> Result<Option<Vec<Account>>, SeedError> {
+    let banner = generate(seed, size);
+    let writer = store.server_writer().await?;
+    let mut clock = HlcClock::resume(writer.clock);
+    let now_ms = wall_ms();
+    let records = banner
+        .households
+        .iter()
+        .map(|(id, h)| RecordState::create(*id, h, &mut Writer { device: writer.device, clock: &mut clock, now_ms }))
+        .collect::<Result<Vec<_>, _>>()?;
+    let accounts: Vec<Account> = banner
+        .accounts
+        .into_iter()
+        .map(|a| Account { code: a.code, name: a.name, phone: a.phone, role: a.role, scope: a.scope })
+        .collect();
+    let seeded =
+        store.seed(Seed { areas: banner.areas, accounts: accounts.clone(), records, clock: clock.last() }).await?;
+    Ok(seeded.then_some(accounts))
+}

@@ -1,0 +1,219 @@
+//! The SQLite store: one writer connection behind a mutex and a few read-only connections, all
+//! used off the async threads; WAL, foreign keys and a busy timeout on every connection.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use gridwork_domain::wire::{PullResponse, PushResponse, Role, StoredConflict};
+use gridwork_domain::{Area, AreaCode, DeviceId, SerialBlock};
+use rusqlite::{Connection, OpenFlags};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use super::{
+    Account, DeviceAuth, Enrollment, NewDevice, Seed, ServerWriter, StoreError, SyncStore, migrations, sqlite_read,
+    sqlite_write,
+};
+use crate::push_logic::Checked;
+
+/// Read-only connections kept open next to the writer.
+const READERS: usize = 2;
+
+/// The embedded SQLite store.
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").field("path", &self.inner.path).finish_non_exhaustive()
+    }
+}
+
+/// Opens one connection with the settings every connection of the store uses.
+pub fn open_db(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(path, OpenFlags::default())?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    if read_only {
+        conn.pragma_update(None, "query_only", "ON")?;
+    } else {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let mut writer = open_db(&path, false)?;
+        migrations::migrate(&mut writer)?;
+        sqlite_write::init_server_identity(&writer)?;
+        let readers = (0..READERS).map(|_| open_db(&path, true).map(Mutex::new)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { inner: Arc::new(Inner { path, writer: Mutex::new(writer), readers, next_reader: AtomicUsize::new(0) }) })
+    }
+
+    /// Runs `f` on the writer connection on a blocking thread.
+    async fn write<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        F: FnOnce(&mut Connection) -> Result<R, StoreError> + Send + 'static,
+        R: Send + 'static,
+    {
+        let inner = self.inner.clone();
+        run_blocking(move || {
+            // A panic inside a transaction rolls it back while unwinding, so the connection is usable.
+            let mut conn = inner.writer.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut conn)
+        })
+        .await
+    }
+
+    /// Runs `f` on one of the read-only connections on a blocking thread.
+    async fn read<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+        R: Send + 'static,
+    {
+        let inner = self.inner.clone();
+        run_blocking(move || {
+            let i = inner.next_reader.fetch_add(1, Ordering::Relaxed) % inner.readers.len();
+            let conn = inner.readers[i].lock().unwrap_or_else(|p| p.into_inner());
+            f(&conn)
+        })
+        .await
+    }
+}
+
+async fn run_blocking<R: Send + 'static>(
+    f: impl FnOnce() -> Result<R, StoreError> + Send + 'static,
+) -> Result<R, StoreError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| StoreError::Backend(format!("blocking task failed: {e}")))?
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Backend(e.to_string())
+    }
+}
+
+pub(super) fn to_json<T: Serialize>(v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+pub(super) fn from_json<T: DeserializeOwned>(s: &str) -> Result<T, StoreError> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// A role as stored: its wire name (`grid_worker`, …).
+pub(super) fn role_str(role: Role) -> Result<String, StoreError> {
+    match serde_json::to_value(role) {
+        Ok(serde_json::Value::String(s)) => Ok(s),
+        _ => Err(StoreError::Corrupt(format!("role {role:?} has no name"))),
+    }
+}
+
+pub(super) fn parse_role(s: &str) -> Result<Role, StoreError> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+pub(super) fn parse_area(s: &str) -> Result<AreaCode, StoreError> {
+    AreaCode::parse(s).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+pub(super) fn parse_device(s: &str) -> Result<DeviceId, StoreError> {
+    s.parse().map_err(|e: gridwork_domain::ValidationError| StoreError::Corrupt(e.to_string()))
+}
+
+/// The half-open range of codes `[scope, scope~)` that lie inside `scope` (codes are digits).
+pub(super) fn scope_range(scope: &AreaCode) -> (String, String) {
+    (scope.as_str().to_owned(), format!("{}~", scope.as_str()))
+}
+
+#[async_trait]
+impl SyncStore for SqliteStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.read(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?)).await
+    }
+
+    async fn enroll(&self, device: NewDevice, now_ms: u64) -> Result<Enrollment, StoreError> {
+        self.write(move |c| sqlite_write::enroll(c, &device, now_ms)).await
+    }
+
+    async fn authenticate(&self, token_hash: &str) -> Result<Option<DeviceAuth>, StoreError> {
+        let hash = token_hash.to_owned();
+        self.read(move |c| sqlite_read::authenticate(c, &hash)).await
+    }
+
+    async fn push(
+        &self,
+        device: &DeviceAuth,
+        batch_id: Uuid,
+        records: Vec<Checked>,
+        now_ms: u64,
+    ) -> Result<PushResponse, StoreError> {
+        let device = device.clone();
+        self.write(move |c| sqlite_write::push(c, &device, batch_id, records, now_ms)).await
+    }
+
+    async fn pull(&self, scope: &AreaCode, after: u64, limit: u32) -> Result<PullResponse, StoreError> {
+        let scope = scope.clone();
+        self.read(move |c| sqlite_read::pull(c, &scope, after, limit)).await
+    }
+
+    async fn areas(&self, scope: &AreaCode) -> Result<Vec<Area>, StoreError> {
+        let scope = scope.clone();
+        self.read(move |c| sqlite_read::areas(c, &scope)).await
+    }
+
+    async fn conflicts(&self, scope: &AreaCode, after: u64, limit: u32) -> Result<Vec<StoredConflict>, StoreError> {
+        let scope = scope.clone();
+        self.read(move |c| sqlite_read::conflicts(c, &scope, after, limit)).await
+    }
+
+    async fn assign_serial_block(&self, device: DeviceId, now_ms: u64) -> Result<SerialBlock, StoreError> {
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let block = sqlite_write::assign_block(&tx, device, now_ms)?;
+            tx.commit()?;
+            Ok(block)
+        })
+        .await
+    }
+
+    async fn put_accounts(&self, accounts: Vec<Account>) -> Result<(), StoreError> {
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            sqlite_write::put_accounts(&tx, &accounts)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn server_writer(&self) -> Result<ServerWriter, StoreError> {
+        self.read(sqlite_read::server_writer).await
+    }
+
+    async fn seed(&self, seed: Seed) -> Result<bool, StoreError> {
+        self.write(move |c| sqlite_write::seed(c, &seed)).await
+    }
+}
+
+/// The meta keys of the server's own identity.
+pub(super) const SERVER_DEVICE_KEY: &str = "server_device";
+pub(super) const SERVER_CLOCK_KEY: &str = "server_clock";

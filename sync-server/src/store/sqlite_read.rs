@@ -1,0 +1,94 @@
+//! Reads of the SQLite store: token lookup, the change feed, areas, conflicts, the server's identity.
+
+use gridwork_domain::wire::{Change, PullResponse, StoredConflict};
+use gridwork_domain::{Area, AreaCode, Hlc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::sqlite::{
+    SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_device, parse_role, scope_range,
+};
+use super::{DeviceAuth, ServerWriter, StoreError};
+
+pub fn authenticate(c: &Connection, token_hash: &str) -> Result<Option<DeviceAuth>, StoreError> {
+    let row = c
+        .prepare_cached(
+            "SELECT d.id, a.name, a.role, a.scope FROM devices d JOIN accounts a ON a.id = d.account_id
+             WHERE d.token_hash = ?1",
+        )?
+        .query_row([token_hash], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))
+        .optional()?;
+    row.map(|(id, user_name, role, scope)| {
+        Ok(DeviceAuth { device_id: parse_device(&id)?, user_name, role: parse_role(&role)?, scope: parse_area(&scope)? })
+    })
+    .transpose()
+}
+
+/// The change feed: walks the seq index from the cursor, keeping the rows inside the scope.
+pub fn pull(c: &Connection, scope: &AreaCode, after: u64, limit: u32) -> Result<PullResponse, StoreError> {
+    let (lo, hi) = scope_range(scope);
+    let after_i = i64::try_from(after).unwrap_or(i64::MAX);
+    let mut stmt = c.prepare_cached(
+        "SELECT seq, state FROM records INDEXED BY records_seq
+         WHERE seq > ?1 AND micro_grid >= ?2 AND micro_grid < ?3 ORDER BY seq LIMIT ?4",
+    )?;
+    let rows = stmt.query_map(params![after_i, lo, hi, i64::from(limit) + 1], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut changes = Vec::with_capacity(limit as usize);
+    let mut more = false;
+    for row in rows {
+        let (seq, state) = row?;
+        if changes.len() == limit as usize {
+            more = true;
+            break;
+        }
+        changes.push(Change { seq: seq as u64, state: from_json(&state)? });
+    }
+    let next = changes.last().map_or(after, |ch| ch.seq);
+    Ok(PullResponse { changes, next, more })
+}
+
+pub fn areas(c: &Connection, scope: &AreaCode) -> Result<Vec<Area>, StoreError> {
+    let (lo, hi) = scope_range(scope);
+    let mut bodies: Vec<(String, String)> = Vec::new();
+    let mut ancestor = c.prepare_cached("SELECT code, body FROM areas WHERE code = ?1")?;
+    let mut up = scope.parent();
+    while let Some(code) = up {
+        if let Some(row) = ancestor.query_row([code.as_str()], |r| Ok((r.get(0)?, r.get(1)?))).optional()? {
+            bodies.push(row);
+        }
+        up = code.parent();
+    }
+    let mut inside = c.prepare_cached("SELECT code, body FROM areas WHERE code >= ?1 AND code < ?2 ORDER BY code")?;
+    for row in inside.query_map([lo, hi], |r| Ok((r.get(0)?, r.get(1)?)))? {
+        bodies.push(row?);
+    }
+    bodies.sort();
+    bodies.iter().map(|(_, body)| from_json(body)).collect()
+}
+
+pub fn conflicts(c: &Connection, scope: &AreaCode, after: u64, limit: u32) -> Result<Vec<StoredConflict>, StoreError> {
+    let (lo, hi) = scope_range(scope);
+    let after_i = i64::try_from(after).unwrap_or(i64::MAX);
+    let mut stmt = c.prepare_cached(
+        "SELECT id, conflict, detected_at_ms FROM conflicts
+         WHERE micro_grid >= ?1 AND micro_grid < ?2 AND id > ?3 ORDER BY id LIMIT ?4",
+    )?;
+    let rows = stmt.query_map(params![lo, hi, after_i, i64::from(limit)], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+    })?;
+    rows.map(|row| {
+        let (id, conflict, at) = row?;
+        Ok(StoredConflict { id: id as u64, conflict: from_json(&conflict)?, detected_at_ms: at as u64 })
+    })
+    .collect()
+}
+
+pub fn server_writer(c: &Connection) -> Result<ServerWriter, StoreError> {
+    let get = |key: &str| -> Result<String, StoreError> {
+        Ok(c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))?)
+    };
+    let device = parse_device(&get(SERVER_DEVICE_KEY)?)?;
+    let clock: Hlc = from_json(&get(SERVER_CLOCK_KEY)?)?;
+    Ok(ServerWriter { device, clock })
+}

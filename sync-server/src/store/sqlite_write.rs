@@ -1,0 +1,196 @@
+//! Writes of the SQLite store, each in one transaction: enrollment, serial blocks, accounts, the
+//! demo seed, and a push batch with its dedupe-ledger row.
+
+use std::collections::HashMap;
+
+use gridwork_domain::wire::PushResponse;
+use gridwork_domain::{DeviceId, Hlc, RecordId, RecordState, SerialBlock};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use uuid::Uuid;
+
+use super::sqlite::{SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_role, role_str, to_json};
+use super::{Account, DeviceAuth, Enrollment, NewDevice, Seed, StoreError};
+use crate::push_logic::{self, Checked, Decision};
+
+fn ms(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// Gives the server a device id and a clock on first open.
+pub fn init_server_identity(c: &Connection) -> Result<(), StoreError> {
+    c.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
+        params![SERVER_DEVICE_KEY, DeviceId::new().to_string()],
+    )?;
+    c.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)", params![SERVER_CLOCK_KEY, to_json(&Hlc::default())?])?;
+    Ok(())
+}
+
+pub fn enroll(c: &mut Connection, device: &NewDevice, now_ms: u64) -> Result<Enrollment, StoreError> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let row = tx
+        .query_row("SELECT id, name, phone, role, scope FROM accounts WHERE code = ?1", [&device.code], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
+        })
+        .optional()?;
+    let Some((account_id, name, phone, role, scope)) = row else {
+        return Err(StoreError::NotFound("enrollment code".into()));
+    };
+    tx.execute(
+        "INSERT INTO devices (id, account_id, token_hash, name, enrolled_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![device.id.to_string(), account_id, device.token_hash, device.name, ms(now_ms)],
+    )?;
+    let serial_block = assign_block(&tx, device.id, now_ms)?;
+    tx.commit()?;
+    let account = Account { code: device.code.clone(), name, phone, role: parse_role(&role)?, scope: parse_area(&scope)? };
+    Ok(Enrollment { device_id: device.id, account, serial_block })
+}
+
+/// Hands out the block after the largest one handed out so far.
+pub fn assign_block(tx: &Transaction<'_>, device: DeviceId, now_ms: u64) -> Result<SerialBlock, StoreError> {
+    let next: i64 = tx.query_row("SELECT COALESCE(MAX(block), 0) + 1 FROM serial_blocks", [], |r| r.get(0))?;
+    let block = u32::try_from(next)
+        .ok()
+        .and_then(|n| SerialBlock::assigned(n).ok())
+        .ok_or_else(|| StoreError::Conflict { code: "serial_blocks_exhausted", message: "no serial blocks are left".into() })?;
+    tx.execute(
+        "INSERT INTO serial_blocks (block, device_id, assigned_at_ms) VALUES (?1, ?2, ?3)",
+        params![next, device.to_string(), ms(now_ms)],
+    )?;
+    Ok(block)
+}
+
+pub fn put_accounts(tx: &Transaction<'_>, accounts: &[Account]) -> Result<(), StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO accounts (code, name, phone, role, scope) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, phone = excluded.phone, role = excluded.role,
+             scope = excluded.scope",
+    )?;
+    for a in accounts {
+        stmt.execute(params![a.code, a.name, a.phone, role_str(a.role)?, a.scope.as_str()])?;
+    }
+    Ok(())
+}
+
+fn next_seq(tx: &Transaction<'_>) -> Result<i64, StoreError> {
+    let v: String = tx.query_row("SELECT value FROM meta WHERE key = 'next_seq'", [], |r| r.get(0))?;
+    v.parse().map_err(|_| StoreError::Corrupt(format!("next_seq is '{v}'")))
+}
+
+fn set_next_seq(tx: &Transaction<'_>, seq: i64) -> Result<(), StoreError> {
+    tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_seq'", [seq.to_string()])?;
+    Ok(())
+}
+
+/// Writes one record version with change number `seq`.
+fn put_record(tx: &Transaction<'_>, state: &RecordState, micro_grid: &str, seq: i64) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO records (id, kind, micro_grid, state, seq) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, micro_grid = excluded.micro_grid,
+             state = excluded.state, seq = excluded.seq",
+    )?
+    .execute(params![state.id.to_string(), state.kind.as_str(), micro_grid, to_json(state)?, seq])?;
+    Ok(())
+}
+
+/// Applies one batch: the ledger check, the decisions, the writes and the ledger row, all in one
+/// transaction.
+pub fn push(
+    c: &mut Connection,
+    device: &DeviceAuth,
+    batch_id: Uuid,
+    records: Vec<Checked>,
+    now_ms: u64,
+) -> Result<PushResponse, StoreError> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let seen: Option<(String, String)> = tx
+        .query_row("SELECT device_id, response FROM batches WHERE batch_id = ?1", [batch_id.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    if let Some((owner, response)) = seen {
+        if owner != device.device_id.to_string() {
+            return Err(StoreError::Conflict {
+                code: "batch_id_reused",
+                message: format!("batch id {batch_id} was already used by another device"),
+            });
+        }
+        return from_json(&response);
+    }
+    let mut server: HashMap<RecordId, RecordState> = HashMap::new();
+    {
+        let mut get = tx.prepare_cached("SELECT state FROM records WHERE id = ?1")?;
+        for candidate in records.iter().flatten() {
+            let id = candidate.state.id;
+            if !server.contains_key(&id)
+                && let Some(s) = get.query_row([id.to_string()], |r| r.get::<_, String>(0)).optional()?
+            {
+                server.insert(id, from_json(&s)?);
+            }
+        }
+    }
+    let plan = push_logic::plan(&device.pusher(), records, &mut server);
+    let mut seq = next_seq(&tx)?;
+    for (_, decision) in &plan {
+        if let Some((state, micro_grid)) = decision.stored() {
+            put_record(&tx, state, micro_grid.as_str(), seq)?;
+            seq += 1;
+        }
+        if let Decision::Merge { conflicts, micro_grid, .. } = decision {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO conflicts (record_id, field, micro_grid, conflict, detected_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for fc in conflicts {
+                stmt.execute(params![fc.record_id.to_string(), fc.field, micro_grid.as_str(), to_json(fc)?, ms(now_ms)])?;
+            }
+        }
+    }
+    set_next_seq(&tx, seq)?;
+    let response = push_logic::respond(batch_id, &plan);
+    tx.execute(
+        "INSERT INTO batches (batch_id, device_id, response, applied_at_ms) VALUES (?1, ?2, ?3, ?4)",
+        params![batch_id.to_string(), device.device_id.to_string(), to_json(&response)?, ms(now_ms)],
+    )?;
+    tx.commit()?;
+    Ok(response)
+}
+
+/// Seeds an empty database; `false` when it already holds areas or accounts.
+pub fn seed(c: &mut Connection, seed: &Seed) -> Result<bool, StoreError> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let used: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM areas) OR EXISTS(SELECT 1 FROM accounts)",
+        [],
+        |r| r.get(0),
+    )?;
+    if used {
+        return Ok(false);
+    }
+    {
+        let mut stmt =
+            tx.prepare_cached("INSERT INTO areas (code, name, level, parent, body) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        for a in &seed.areas {
+            stmt.execute(params![
+                a.code.as_str(),
+                a.name,
+                a.level.as_str(),
+                a.parent.as_ref().map(|p| p.as_str().to_owned()),
+                to_json(a)?
+            ])?;
+        }
+    }
+    put_accounts(&tx, &seed.accounts)?;
+    let mut seq = next_seq(&tx)?;
+    for state in &seed.records {
+        let micro_grid = state
+            .micro_grid()
+            .ok_or_else(|| StoreError::Corrupt(format!("seed record {} has no micro-grid", state.id)))?;
+        put_record(&tx, state, micro_grid.as_str(), seq)?;
+        seq += 1;
+    }
+    set_next_seq(&tx, seq)?;
+    tx.execute("UPDATE meta SET value = ?1 WHERE key = ?2", params![to_json(&seed.clock)?, SERVER_CLOCK_KEY])?;
+    tx.commit()?;
+    Ok(true)
+}

@@ -1,0 +1,84 @@
+//! Enrollment with demo codes, health, reference data, serial blocks.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::TestServer;
+use gridwork_domain::wire::{ReferenceData, Role};
+use gridwork_domain::{AreaLevel, SerialBlock};
+use serde_json::json;
+
+#[tokio::test]
+async fn health_needs_no_token() {
+    let s = TestServer::demo().await;
+    let (status, v) = s.call(Method::GET, "/api/v1/health", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["status"], "ok");
+}
+
+#[tokio::test]
+async fn enroll_with_a_demo_code_gives_identity_scope_and_a_serial_block() {
+    let s = TestServer::demo().await;
+    let code = s.code("DEMO-W", 1);
+    let account = s.accounts.iter().find(|a| a.code == code).unwrap().clone();
+    let a = s.enroll(&code).await;
+    let b = s.enroll(&s.code("DEMO-L", 1)).await;
+    assert_eq!(a.enrolled.role, Role::GridWorker);
+    assert_eq!(a.enrolled.scope, account.scope);
+    assert_eq!((a.enrolled.user_name.as_str(), a.enrolled.user_phone.as_str()), (account.name.as_str(), account.phone.as_str()));
+    assert_eq!(a.enrolled.token.len(), 64);
+    assert_ne!(a.enrolled.token, b.enrolled.token);
+    assert_ne!(a.id(), b.id());
+    assert_ne!(a.enrolled.serial_block.block, b.enrolled.serial_block.block);
+    assert_eq!(a.enrolled.serial_block.used, 0);
+    // The token works.
+    let (status, _) = s.call(Method::GET, "/api/v1/reference", Some(a.token()), None).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn unknown_or_empty_codes_are_refused() {
+    let s = TestServer::demo().await;
+    let (status, v) =
+        s.call(Method::POST, "/api/v1/enroll", None, Some(&json!({"code": "NOPE", "device_name": "x"}))).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
+    let (status, v) = s.call(Method::POST, "/api/v1/enroll", None, Some(&json!({"code": " ", "device_name": "x"}))).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("validation")));
+    let (status, v) = s.call(Method::POST, "/api/v1/enroll", None, Some(&json!({"code": "DEMO-W-0001"}))).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("validation")));
+}
+
+#[tokio::test]
+async fn reference_lists_the_scope_its_ancestors_and_departments() {
+    let s = TestServer::demo().await;
+    let w = s.enroll(&s.code("DEMO-W", 1)).await;
+    let (status, v) = s.call(Method::GET, "/api/v1/reference", Some(w.token()), None).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let r: ReferenceData = serde_json::from_value(v).unwrap();
+    let scope = &w.enrolled.scope;
+    assert!(r.departments.iter().any(|d| d == "派出所"));
+    // A grid worker's scope is a grid: banner, township, village above it; the grid; its micro-grids.
+    let levels: Vec<AreaLevel> = r.areas.iter().map(|a| a.level).collect();
+    assert_eq!(levels[..4], [AreaLevel::Banner, AreaLevel::Township, AreaLevel::Village, AreaLevel::Grid]);
+    assert!(levels[4..].iter().all(|l| *l == AreaLevel::MicroGrid) && levels.len() > 4, "{levels:?}");
+    for a in &r.areas {
+        assert!(a.code.is_within(scope) || scope.is_within(&a.code), "{} is unrelated to {scope}", a.code);
+    }
+    // Another grid's micro-grids are not listed.
+    let other = s.enroll(&s.code("DEMO-W", 2)).await;
+    assert!(r.areas.iter().all(|a| !a.code.is_within(&other.enrolled.scope)));
+}
+
+#[tokio::test]
+async fn each_serial_block_request_gets_a_fresh_block() {
+    let s = TestServer::demo().await;
+    let w = s.enroll(&s.code("DEMO-W", 1)).await;
+    let mut seen = vec![w.enrolled.serial_block.block];
+    for _ in 0..3 {
+        let (status, v) = s.call(Method::POST, "/api/v1/serial-blocks", Some(w.token()), None).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        let b: SerialBlock = serde_json::from_value(v).unwrap();
+        assert!(!seen.contains(&b.block), "block {} handed out twice", b.block);
+        seen.push(b.block);
+    }
+}
