@@ -43,24 +43,24 @@ pub struct DemoSize {
 impl DemoSize {
     /// Shaped like the real banner: 8 townships × 21 villages × 10 grids × 15 micro-grids gives
     /// 1,680 grids (real: 1,678) and 25,200 micro-grids (real: 24,763), with 4 households each.
-    pub fn banner() -> Self {
-        Self {
-            townships: 8,
-            villages_per_township: 21,
-            grids_per_village: 10,
-            micro_grids_per_grid: 15,
-            households_per_micro_grid: 4,
-        }
+    pub const fn banner() -> Self {
+        Self::new(8, 21, 10, 15, 4)
     }
 
     /// A small banner for the demo server and tests: 2 × 2 × 2 × 3 micro-grids, 12 households each.
-    pub fn small() -> Self {
+    pub const fn small() -> Self {
+        Self::new(2, 2, 2, 3, 12)
+    }
+
+    /// Townships, villages per township, grids per village, micro-grids per grid, households per
+    /// micro-grid.
+    pub const fn new(townships: u32, villages: u32, grids: u32, micro_grids: u32, households: u32) -> Self {
         Self {
-            townships: 2,
-            villages_per_township: 2,
-            grids_per_village: 2,
-            micro_grids_per_grid: 3,
-            households_per_micro_grid: 12,
+            townships,
+            villages_per_township: villages,
+            grids_per_village: grids,
+            micro_grids_per_grid: micro_grids,
+            households_per_micro_grid: households,
         }
     }
 
@@ -168,8 +168,10 @@ impl BBox {
         let (dx, dy) = ((self.east - self.west) / f64::from(cols), (self.north - self.south) / f64::from(rows));
         // Shared edges come from the same expression, so neighbours meet exactly; the outer
         // edges are the parent's own.
-        let edge = move |from: f64, to: f64, step: f64, k: u32, of: u32| {
-            if k == of { to } else { round7(from + f64::from(k) * step) }
+        let edge = move |from: f64, to: f64, step: f64, k: u32, of: u32| match k {
+            0 => from,
+            k if k == of => to,
+            k => round7(from + f64::from(k) * step),
         };
         (0..n).map(move |i| {
             let (r, c) = (i / cols, i % cols);
@@ -228,45 +230,40 @@ fn place_kind(rng: &mut impl Rng, township: &str, n: u32, of: u32) -> Place {
 
 fn township_name(rng: &mut impl Rng, n: u32, used: &mut HashSet<String>) -> String {
     match names::TOWNSHIPS.get(n as usize - 1) {
-        Some(real) => {
-            used.insert((*real).to_owned());
-            (*real).to_owned()
-        }
-        None => unique_name(rng, &[], names::PLACE_A, names::PLACE_B, "镇", used),
+        Some(real) if used.insert((*real).to_owned()) => (*real).to_owned(),
+        _ => unique_name(rng, &[], [names::PLACE_A, names::PLACE_B], "镇", used),
     }
 }
 
 fn village_name(rng: &mut impl Rng, place: Place, township: &str, n: u32, used: &mut HashSet<String>) -> String {
-    if place == Place::Community && n == 1 && township == "平原街道" && used.insert("锦园社区".to_owned()) {
-        return "锦园社区".to_owned();
-    }
-    match place {
-        Place::Community => unique_name(rng, names::COMMUNITIES, names::PLACE_A, names::PLACE_B, "社区", used),
-        Place::Village => unique_name(rng, names::VILLAGES, names::PLACE_A, names::PLACE_B, "村", used),
-        Place::Gacha => unique_name(rng, names::GACHAS, names::MONGOL_A, names::MONGOL_B, "嘎查", used),
-    }
+    let (pool, syllables, suffix) = match place {
+        Place::Community => (names::COMMUNITIES, [names::PLACE_A, names::PLACE_B], "社区"),
+        Place::Village => (names::VILLAGES, [names::PLACE_A, names::PLACE_B], "村"),
+        Place::Gacha => (names::GACHAS, [names::MONGOL_A, names::MONGOL_B], "嘎查"),
+    };
+    let jinyuan = place == Place::Community && n == 1 && township == "平原街道"; // the report's 锦园社区
+    unique_name(rng, if jinyuan { &["锦园"] } else { pool }, syllables, suffix, used)
 }
 
 /// A name unused in the banner: from `pool` while it lasts, then made of syllables.
 fn unique_name(
     rng: &mut impl Rng,
     pool: &[&str],
-    a: &[&str],
-    b: &[&str],
+    syl: [&[&str]; 2],
     suffix: &str,
     used: &mut HashSet<String>,
 ) -> String {
     let free: Vec<String> = pool.iter().map(|p| format!("{p}{suffix}")).filter(|n| !used.contains(n)).collect();
     let mut name = if free.is_empty() { String::new() } else { free[rng.random_range(0..free.len())].clone() };
-    for tries in 0..200 {
-        if !name.is_empty() && !used.contains(&name) {
-            break;
-        }
-        let third = if tries >= 50 { pick(rng, b) } else { "" };
-        name = format!("{}{}{third}{suffix}", pick(rng, a), pick(rng, b));
-    }
-    if used.contains(&name) {
-        name = format!("{}{}{suffix}", pick(rng, a), used.len()); // only for absurd sizes
+    let mut tries = 0u32;
+    while name.is_empty() || used.contains(&name) {
+        let extra = match tries {
+            0..50 => String::new(),
+            50..200 => pick(rng, syl[1]).to_owned(),
+            _ => tries.to_string(), // only for absurd sizes
+        };
+        name = format!("{}{}{extra}{suffix}", pick(rng, syl[0]), pick(rng, syl[1]));
+        tries += 1;
     }
     used.insert(name.clone());
     name
@@ -351,13 +348,13 @@ impl HouseholdGen {
             members.push(Member { name, relation: relation.to_owned(), birth_year: Some(born), phone });
         };
         let head_female = rng.random_bool(0.35);
-        let head = if alone {
-            rng.random_range(1935..=1955)
+        let head = rng.random_range(if alone {
+            1935..=1955
         } else if left_behind {
-            rng.random_range(1950..=1968)
+            1950..=1968
         } else {
-            rng.random_range(1950..=1998)
-        };
+            1950..=1998
+        });
         add(rng, "户主", head, true, head_female);
         let between = |rng: &mut ChaCha8Rng, from: i32, to: i32| {
             let hi = (head + to).min(2023);
@@ -391,10 +388,11 @@ impl HouseholdGen {
                 add(rng, relation, born, same, female);
             }
         }
+        const ORDER: [&str; 4] = ["配偶", "父母", "子女", "孙子女"];
+        members[1..].sort_by_key(|m| (ORDER.iter().position(|r| *r == m.relation), m.birth_year));
         if let (Some(p), Some(head)) = (&phone, members.first_mut()) {
             head.phone = Some(p.clone());
         }
-        let mut tags = Vec::new();
         let rates = [
             (HouseholdTag::ElderlyAlone, if alone { 1.0 } else { 0.0 }),
             (HouseholdTag::LeftBehindChild, if left_behind { 1.0 } else { 0.0 }),
@@ -405,11 +403,7 @@ impl HouseholdGen {
             (HouseholdTag::SpecialCare, 0.01),
             (HouseholdTag::Rental, if place == Place::Community { 0.12 } else { 0.025 }),
         ];
-        for (tag, p) in rates {
-            if rng.random_bool(p) {
-                tags.push(tag);
-            }
-        }
+        let tags = rates.into_iter().filter(|&(_, p)| rng.random_bool(p)).map(|(tag, _)| tag).collect();
         Household {
             micro_grid: code.clone(),
             head_name: members[0].name.clone(),
@@ -470,109 +464,4 @@ fn accounts(rng: &mut ChaCha8Rng, banner: &AreaCode, townships: &[AreaCode], gri
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::record::Record;
-    use geo::BoundingRect;
-    use std::collections::HashMap;
-    use std::time::Instant;
-
-    /// Everything a consumer relies on: valid areas nested in their parents, unique codes and ids,
-    /// valid households inside their micro-grid (and no other), accounts with real scopes.
-    fn check(d: &DemoBanner) {
-        let by_code: HashMap<&AreaCode, &Area> = d.areas.iter().map(|a| (&a.code, a)).collect();
-        assert_eq!(by_code.len(), d.areas.len(), "area codes are unique");
-        for a in &d.areas {
-            a.validate().unwrap_or_else(|e| panic!("{}: {e:?}", a.code));
-            if let Some(p) = &a.parent {
-                let (inner, outer) = (bounds(a), bounds(by_code[p]));
-                assert!(inner.min().x >= outer.min().x && inner.max().x <= outer.max().x, "{}", a.code);
-                assert!(inner.min().y >= outer.min().y && inner.max().y <= outer.max().y, "{}", a.code);
-            }
-        }
-        let ids: HashSet<RecordId> = d.households.iter().map(|(id, _)| *id).collect();
-        assert_eq!(ids.len(), d.households.len(), "household ids are unique");
-        let mut doors = HashSet::new();
-        for (id, h) in &d.households {
-            h.validate().unwrap_or_else(|e| panic!("{id}: {e:?}"));
-            let micro = by_code[&h.micro_grid];
-            assert_eq!(micro.level, AreaLevel::MicroGrid);
-            assert!(micro.contains(h.location.unwrap()), "{id} lies outside {}", micro.code);
-            assert_eq!(h.members[0].relation, "户主");
-            assert!(h.members.len() <= 5 && h.members.iter().all(|m| (1935..=2023).contains(&m.birth_year.unwrap())));
-            assert!(doors.insert((&h.address, &h.door_number)), "door {} {} repeats", h.address, h.door_number);
-        }
-        let codes: HashSet<&str> = d.accounts.iter().map(|a| a.code.as_str()).collect();
-        assert_eq!(codes.len(), d.accounts.len(), "enrollment codes are unique");
-        assert!(d.accounts.iter().all(|a| by_code.contains_key(&a.scope) && crate::validate::is_phone(&a.phone)));
-        let w = d.accounts.iter().find(|a| a.code == FIRST_WORKER_CODE).expect("DEMO-W-0001");
-        assert_eq!(
-            (w.name.as_str(), w.role, AreaLevel::of(&w.scope)),
-            ("王芳", Role::GridWorker, Some(AreaLevel::Grid))
-        );
-    }
-
-    fn bounds(a: &Area) -> Rect<f64> {
-        a.boundary.as_ref().and_then(|b| b.bounding_rect()).expect("every demo area has a boundary")
-    }
-
-    fn count(d: &DemoBanner, level: AreaLevel) -> usize {
-        d.areas.iter().filter(|a| a.level == level).count()
-    }
-
-    #[test]
-    fn demo_is_deterministic() {
-        let a = generate(7, &DemoSize::small());
-        assert_eq!(a, generate(7, &DemoSize::small()));
-        assert_ne!(a.households, generate(8, &DemoSize::small()).households);
-        let json = serde_json::to_string(&a).unwrap();
-        assert_eq!(serde_json::from_str::<DemoBanner>(&json).unwrap(), a);
-    }
-
-    #[test]
-    fn demo_small_preset_is_consistent() {
-        let d = generate(1, &DemoSize::small());
-        check(&d);
-        let levels =
-            [AreaLevel::Banner, AreaLevel::Township, AreaLevel::Village, AreaLevel::Grid, AreaLevel::MicroGrid];
-        assert_eq!(levels.map(|l| count(&d, l)), [1, 2, 4, 8, 24]);
-        assert_eq!(d.households.len(), 288);
-        assert_eq!(d.accounts.len(), 8 + 8 + 2 + 1);
-        assert_eq!(d.areas[1].name, "工业街道");
-        assert!(d.areas.iter().any(|a| a.name == "平原街道") && d.areas.iter().any(|a| a.name == "锦园社区"));
-        // Tiles do not overlap: each household's point is found in its own micro-grid only.
-        for (_, h) in &d.households {
-            assert_eq!(crate::area::micro_grid_at(&d.areas, h.location.unwrap()).unwrap().code, h.micro_grid);
-        }
-    }
-
-    #[test]
-    fn demo_banner_preset_matches_the_real_banner() {
-        let size = DemoSize::banner();
-        let started = Instant::now();
-        let d = generate(1, &size);
-        let took = started.elapsed();
-        let near = |n: usize, real: f64| (n as f64 - real).abs() / real <= 0.03;
-        let (grids, micro) = (count(&d, AreaLevel::Grid), count(&d, AreaLevel::MicroGrid));
-        assert!(near(grids, 1678.0) && near(micro, 24763.0), "{grids} grids, {micro} micro-grids");
-        assert_eq!((d.areas.len() as u64, d.households.len() as u64), (size.areas(), size.households()));
-        check(&d);
-        let n = d.households.len() as f64;
-        let rate =
-            |t: HouseholdTag| d.households.iter().filter(|(_, h)| h.tags.contains(&t)).count() as f64 * 100.0 / n;
-        for (tag, pct) in
-            [(HouseholdTag::ElderlyAlone, 8.0), (HouseholdTag::LowIncome, 6.0), (HouseholdTag::Rental, 5.0)]
-        {
-            assert!((rate(tag) - pct).abs() < 1.5, "{tag:?}: {:.1} %", rate(tag));
-        }
-        let levels =
-            [AreaLevel::Banner, AreaLevel::Township, AreaLevel::Village, AreaLevel::Grid, AreaLevel::MicroGrid];
-        let roles = [Role::GridWorker, Role::GridLeader, Role::Supervisor, Role::Admin]
-            .map(|r| d.accounts.iter().filter(|a| a.role == r).count());
-        println!(
-            "banner preset: areas per level {:?}, {} households, accounts {roles:?}, generated in {took:?}",
-            levels.map(|l| count(&d, l)),
-            d.households.len()
-        );
-    }
-}
+mod tests;
