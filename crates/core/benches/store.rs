@@ -1,1 +1,106 @@
-fn main() {}
+//! Criterion benchmarks of the handset store on a real SQLite file (WAL, synchronous=FULL):
+//! durable visit writes in batches and one per transaction, and household search over 10,000.
+
+use chrono::Utc;
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use gridwork_core::{Engine, HouseholdQuery, Profile};
+use gridwork_domain::demo::{DemoSize, generate};
+use gridwork_domain::wire::Role;
+use gridwork_domain::*;
+
+fn engine(dir: &tempfile::TempDir) -> Engine {
+    let mut e = Engine::open(&dir.path().join("bench.db")).unwrap();
+    e.set_profile(Profile {
+        device_id: DeviceId::new(),
+        device_name: "bench".into(),
+        user_name: "王芳".into(),
+        user_phone: "13800138000".into(),
+        role: Role::GridWorker,
+        scope: AreaCode::parse("150621").unwrap(),
+        serial_block: SerialBlock::fallback(1).unwrap(),
+        server_url: None,
+        token: None,
+    })
+    .unwrap();
+    e
+}
+
+/// An engine holding `n` demo households (about 10,000 for search).
+fn seeded(dir: &tempfile::TempDir, households_per_micro_grid: u32) -> (Engine, Vec<RecordId>) {
+    let mut e = engine(dir);
+    let size = DemoSize {
+        townships: 2,
+        villages_per_township: 5,
+        grids_per_village: 5,
+        micro_grids_per_grid: 4,
+        households_per_micro_grid,
+    };
+    let demo = generate(3, &size);
+    e.import_areas(&demo.areas).unwrap();
+    let mut clock = HlcClock::default();
+    let mut w = Writer { device: DeviceId::new(), clock: &mut clock, now_ms: 1 };
+    let states: Vec<_> = demo.households.iter().map(|(id, h)| RecordState::create(*id, h, &mut w).unwrap()).collect();
+    e.apply_remote(&states).unwrap();
+    (e, demo.households.iter().map(|(id, _)| *id).collect())
+}
+
+fn visit(household: RecordId, micro_grid: &AreaCode) -> Visit {
+    Visit {
+        household,
+        micro_grid: micro_grid.clone(),
+        worker: "王芳".into(),
+        visited_at: Utc::now(),
+        fix: Some(GpsFix { point: GeoPoint::new(40.2, 110.0), accuracy_m: 12.0 }),
+        manual_position: false,
+        purpose: VisitPurpose::Routine,
+        findings: "入户走访，家中老人身体状况良好，无新增困难。".into(),
+        follow_up_needed: false,
+        follow_up: String::new(),
+    }
+}
+
+fn writes(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut e, ids) = seeded(&dir, 5);
+    let mg = e.household(ids[0]).unwrap().micro_grid;
+    let mut g = c.benchmark_group("visits");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(1000));
+    g.bench_function("1000 per transaction", |b| {
+        b.iter_batched(
+            || ids.iter().cycle().take(1000).map(|id| visit(*id, &mg)).collect::<Vec<_>>(),
+            |batch| e.record_visits(&batch).unwrap(),
+            BatchSize::LargeInput,
+        )
+    });
+    g.throughput(Throughput::Elements(100));
+    g.bench_function("one per transaction (100)", |b| {
+        b.iter_batched(
+            || ids.iter().take(100).map(|id| visit(*id, &mg)).collect::<Vec<_>>(),
+            |batch| {
+                for v in &batch {
+                    e.record_visit(v).unwrap();
+                }
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+fn search(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let (e, ids) = seeded(&dir, 50);
+    assert!(ids.len() >= 10_000, "{} households", ids.len());
+    let mut g = c.benchmark_group("search 10k households");
+    g.sample_size(30);
+    for q in ["张伟", "zhangwei", "zw", "3号楼", "1380"] {
+        g.bench_function(q, |b| {
+            b.iter(|| e.list_households(&HouseholdQuery { area: None, text: q, limit: 50 }).unwrap())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, writes, search);
+criterion_main!(benches);

@@ -56,6 +56,10 @@ impl SyncClient {
         self.send(|| self.authed(self.http.get(format!("{}?after={after}&limit={limit}", self.url("pull")))))
     }
 
+    pub fn conflicts(&self, after: u64, limit: u32) -> Result<gridwork_domain::wire::ConflictList> {
+        self.send(|| self.authed(self.http.get(format!("{}?after={after}&limit={limit}", self.url("conflicts")))))
+    }
+
     pub fn reference(&self) -> Result<ReferenceData> {
         self.send(|| self.authed(self.http.get(self.url("reference"))))
     }

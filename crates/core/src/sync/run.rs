@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::decide::{AckAction, decide_ack};
 use super::http::SyncClient;
+use crate::conflicts::save_conflicts;
 use crate::engine::{Engine, get_meta, get_state, set_meta};
 use crate::error::{CoreError, Result};
 use crate::outbox::{acknowledge, count_attempt, reject, take_pending};
@@ -35,6 +36,8 @@ pub struct SyncReport {
     pub pulled: u64,
     pub applied: ApplyReport,
     pub cursor: u64,
+    /// Conflicts in this device's area that the server found and this device had not seen yet.
+    pub conflicts: u64,
 }
 
 /// A batch saved before it is sent: the records and the outbox revision each had.
@@ -99,6 +102,7 @@ pub fn sync(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(S
         }
     }
     report.cursor = cursor;
+    report.conflicts = fetch_conflicts(engine, client)?;
     refill_serials(engine, client)?;
     Ok(report)
 }
@@ -153,6 +157,26 @@ fn push_batch(engine: &mut Engine, client: &SyncClient, batch: &SavedBatch, repo
     set_meta(&tx, "hlc", &serde_json::to_string(&engine.clock.last())?)?;
     tx.commit()?;
     Ok(())
+}
+
+/// Brings down the conflicts the server found in this device's area since the last time.
+fn fetch_conflicts(engine: &mut Engine, client: &SyncClient) -> Result<u64> {
+    let mut after: u64 = get_meta(&engine.conn, "conflict_cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0);
+    let mut fetched = 0;
+    loop {
+        let page = client.conflicts(after, BATCH)?;
+        let Some(last) = page.conflicts.last().map(|c| c.id) else { return Ok(fetched) };
+        let list: Vec<_> = page.conflicts.iter().map(|c| c.conflict.clone()).collect();
+        let tx = engine.conn.transaction()?;
+        save_conflicts(&tx, &list, wall_ms())?;
+        set_meta(&tx, "conflict_cursor", &last.to_string())?;
+        tx.commit()?;
+        fetched += list.len() as u64;
+        after = last;
+        if list.len() < BATCH as usize {
+            return Ok(fetched);
+        }
+    }
 }
 
 fn refill_serials(engine: &mut Engine, client: &SyncClient) -> Result<()> {

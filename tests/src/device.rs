@@ -1,0 +1,52 @@
+//! A simulated handset: the real engine on its own SQLite file, enrolled with a server.
+
+use gridwork_core::sync::{RetryPolicy, SyncClient, SyncReport, enroll, sync};
+use gridwork_core::{Engine, Result};
+use gridwork_domain::{RecordId, RecordState};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+#[derive(Debug)]
+pub struct Device {
+    pub engine: Engine,
+    pub client: SyncClient,
+}
+
+impl Device {
+    /// Enrolls a new device (store `dir/name.db`) with the server at `url` using `code`.
+    pub fn enroll(dir: &Path, name: &str, url: &str, code: &str) -> Self {
+        let mut engine = Engine::open(&dir.join(format!("{name}.db"))).unwrap();
+        let profile = enroll(&mut engine, url, code, name).unwrap();
+        let mut client = SyncClient::new(url, profile.token).unwrap();
+        client.retry = RetryPolicy { attempts: 3, base: Duration::from_millis(20), max: Duration::from_millis(200) };
+        Self { engine, client }
+    }
+
+    /// Points the device at another address (a proxy in front of the same server).
+    pub fn via(&mut self, url: &str) {
+        let retry = self.client.retry;
+        self.client = SyncClient::new(url, self.engine.profile().unwrap().token.clone()).unwrap();
+        self.client.retry = retry;
+    }
+
+    pub fn sync(&mut self) -> Result<SyncReport> {
+        sync(&mut self.engine, &self.client, &mut |_| {})
+    }
+
+    /// Every record this device holds whose micro-grid starts with `prefix`.
+    pub fn records_in(&self, prefix: &str) -> BTreeMap<RecordId, RecordState> {
+        let mut stmt = self.engine.connection().prepare("SELECT state FROM records WHERE micro_grid LIKE ?1").unwrap();
+        stmt.query_map([format!("{prefix}%")], |r| r.get::<_, String>(0))
+            .unwrap()
+            .map(|j| {
+                let s: RecordState = serde_json::from_str(&j.unwrap()).unwrap();
+                (s.id, s)
+            })
+            .collect()
+    }
+
+    pub fn scope(&self) -> String {
+        self.engine.profile().unwrap().scope.to_string()
+    }
+}

@@ -1,0 +1,83 @@
+//! The sync server binary run as a child process with its own SQLite file, so tests can kill it
+//! with SIGKILL and start it again on the same address and data.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// A running `gridwork-sync-server`.
+#[derive(Debug)]
+pub struct ServerProc {
+    child: Option<Child>,
+    db: PathBuf,
+    /// `127.0.0.1:PORT`
+    pub addr: String,
+}
+
+/// The path of a binary built next to the running test (the workspace's target dir).
+pub fn bin_path(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe.parent().and_then(Path::parent).expect("target dir");
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: build it with `cargo build -p gridwork-sync-server` (cargo test --workspace does)",
+        path.display()
+    );
+    path
+}
+
+impl ServerProc {
+    /// Starts a server with a demo banner on a free loopback port.
+    pub fn start_demo(db: &Path) -> Self {
+        let mut s = Self { child: None, db: db.to_owned(), addr: "127.0.0.1:0".into() };
+        s.spawn();
+        s
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn spawn(&mut self) {
+        let mut child = Command::new(bin_path("gridwork-sync-server"))
+            .args(["--listen", &self.addr, "--database", &format!("sqlite://{}", self.db.display()), "--demo"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the sync server");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let addr = loop {
+            let line = lines.next().expect("the server exited before listening").expect("read stdout");
+            if let Some(rest) = line.strip_prefix("listening on http://") {
+                break rest.trim().to_owned();
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        self.addr = addr;
+        self.child = Some(child);
+    }
+
+    /// SIGKILL: no shutdown, no flush — what a power cut or an OOM kill does.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Starts the server again on the same address and database.
+    pub fn restart(&mut self) {
+        self.kill();
+        self.spawn();
+    }
+}
+
+impl Drop for ServerProc {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
