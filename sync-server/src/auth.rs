@@ -35,8 +35,8 @@ impl FromRequestParts<AppState> for AuthDevice {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token =
-            bearer(parts).ok_or_else(|| AppError::Unauthorized("an 'Authorization: Bearer <token>' header is required".into()))?;
+        let token = bearer(parts)
+            .ok_or_else(|| AppError::Unauthorized("an 'Authorization: Bearer <token>' header is required".into()))?;
         match state.store.authenticate(&hash_token(token)).await? {
             Some(device) => Ok(AuthDevice(device)),
             None => Err(AppError::Unauthorized("the token is not known; enroll the device again".into())),

@@ -46,7 +46,11 @@ pub enum DatabaseUrl {
 impl DatabaseUrl {
     pub fn parse(url: &str) -> Result<Self, ConfigError> {
         if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
-            return if path.is_empty() { Err(ConfigError::UnsupportedDatabase(url.into())) } else { Ok(Self::Sqlite(path.into())) };
+            return if path.is_empty() {
+                Err(ConfigError::UnsupportedDatabase(url.into()))
+            } else {
+                Ok(Self::Sqlite(path.into()))
+            };
         }
         if url.contains("://") || url.is_empty() {
             return Err(ConfigError::UnsupportedDatabase(url.into()));

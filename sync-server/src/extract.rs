@@ -6,6 +6,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use http_body_util::LengthLimitError;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
@@ -25,8 +26,20 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     })
 }
 
+/// True when a body-limit error sits anywhere in the error's chain (a decompressing body wraps it).
+fn over_limit(r: &BytesRejection) -> bool {
+    let mut e: Option<&(dyn std::error::Error + 'static)> = Some(r);
+    while let Some(x) = e {
+        if x.is::<LengthLimitError>() {
+            return true;
+        }
+        e = x.source();
+    }
+    r.status() == StatusCode::PAYLOAD_TOO_LARGE
+}
+
 fn body_rejection(r: BytesRejection) -> AppError {
-    if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+    if over_limit(&r) {
         AppError::PayloadTooLarge("the request body is larger than the server accepts".into())
     } else {
         AppError::BadEncoding(format!("the request body could not be read: {}", r.body_text()))

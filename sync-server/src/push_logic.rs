@@ -99,7 +99,8 @@ pub fn check_record(pusher: &Pusher, value: Value, now_ms: u64) -> Checked {
         ));
     }
     check_version(&state).map_err(|m| Rejection::new(id, RejectCode::BadVersion, m))?;
-    check_not_future(state.latest_stamp().hlc, now_ms).map_err(|e| Rejection::new(id, RejectCode::ClockSkew, e.to_string()))?;
+    check_not_future(state.latest_stamp().hlc, now_ms)
+        .map_err(|e| Rejection::new(id, RejectCode::ClockSkew, e.to_string()))?;
     Ok(Candidate { state, micro_grid })
 }
 
@@ -109,11 +110,17 @@ pub fn check_version(state: &RecordState) -> Result<(), String> {
         return Err("the version vector is empty".into());
     }
     if !state.vv.covers(&state.origin) {
-        return Err(format!("the origin stamp ({}, {}) is not in the version vector", state.origin.device, state.origin.n));
+        return Err(format!(
+            "the origin stamp ({}, {}) is not in the version vector",
+            state.origin.device, state.origin.n
+        ));
     }
     for (field, stamp) in &state.stamps {
         if !state.vv.covers(stamp) {
-            return Err(format!("the stamp of field '{field}' ({}, {}) is not in the version vector", stamp.device, stamp.n));
+            return Err(format!(
+                "the stamp of field '{field}' ({}, {}) is not in the version vector",
+                stamp.device, stamp.n
+            ));
         }
     }
     Ok(())
@@ -140,12 +147,22 @@ fn typed<R: Record>(state: &RecordState) -> Result<AreaCode, String> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decision {
     /// New, or newer than the server's: store as sent with the next change number.
-    Accept { state: RecordState, micro_grid: AreaCode },
+    Accept {
+        state: RecordState,
+        micro_grid: AreaCode,
+    },
     /// Concurrent with the server's: store the merge with the next change number, keep the conflicts.
-    Merge { state: RecordState, micro_grid: AreaCode, conflicts: Vec<FieldConflict> },
+    Merge {
+        state: RecordState,
+        micro_grid: AreaCode,
+        conflicts: Vec<FieldConflict>,
+    },
     /// The server has this version or a newer one: nothing to write.
     AlreadyKnown,
-    Reject { code: RejectCode, message: String },
+    Reject {
+        code: RejectCode,
+        message: String,
+    },
 }
 
 impl Decision {
@@ -175,13 +192,13 @@ pub fn decide(pusher: &Pusher, server: Option<&RecordState>, candidate: Candidat
         );
     }
     if !server.micro_grid().is_some_and(|m| m.is_within(&pusher.scope)) {
-        return Decision::reject(RejectCode::OutOfScope, format!("record {} lies outside this device's area", pushed.id));
+        return Decision::reject(
+            RejectCode::OutOfScope,
+            format!("record {} lies outside this device's area", pushed.id),
+        );
     }
     if server.kind.append_only() && server.fields != pushed.fields {
-        return Decision::reject(
-            RejectCode::Immutable,
-            format!("a {} cannot be changed once written", server.kind),
-        );
+        return Decision::reject(RejectCode::Immutable, format!("a {} cannot be changed once written", server.kind));
     }
     let causality = server.vv.compare(&pushed.vv);
     let (mine_on_server, mine_pushed) = (server.vv.get(pusher.device), pushed.vv.get(pusher.device));
@@ -208,7 +225,11 @@ pub fn decide(pusher: &Pusher, server: Option<&RecordState>, candidate: Candidat
 
 /// Decides a whole batch in order. `server` holds the server's versions of the batch's records and
 /// is updated as the batch goes, so a record pushed twice in one batch meets its first push.
-pub fn plan(pusher: &Pusher, checked: Vec<Checked>, server: &mut HashMap<RecordId, RecordState>) -> Vec<(RecordId, Decision)> {
+pub fn plan(
+    pusher: &Pusher,
+    checked: Vec<Checked>,
+    server: &mut HashMap<RecordId, RecordState>,
+) -> Vec<(RecordId, Decision)> {
     checked
         .into_iter()
         .map(|c| match c {

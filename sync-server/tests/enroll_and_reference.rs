@@ -25,7 +25,10 @@ async fn enroll_with_a_demo_code_gives_identity_scope_and_a_serial_block() {
     let b = s.enroll(&s.code("DEMO-L", 1)).await;
     assert_eq!(a.enrolled.role, Role::GridWorker);
     assert_eq!(a.enrolled.scope, account.scope);
-    assert_eq!((a.enrolled.user_name.as_str(), a.enrolled.user_phone.as_str()), (account.name.as_str(), account.phone.as_str()));
+    assert_eq!(
+        (a.enrolled.user_name.as_str(), a.enrolled.user_phone.as_str()),
+        (account.name.as_str(), account.phone.as_str())
+    );
     assert_eq!(a.enrolled.token.len(), 64);
     assert_ne!(a.enrolled.token, b.enrolled.token);
     assert_ne!(a.id(), b.id());
@@ -42,7 +45,8 @@ async fn unknown_or_empty_codes_are_refused() {
     let (status, v) =
         s.call(Method::POST, "/api/v1/enroll", None, Some(&json!({"code": "NOPE", "device_name": "x"}))).await;
     assert_eq!((status, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
-    let (status, v) = s.call(Method::POST, "/api/v1/enroll", None, Some(&json!({"code": " ", "device_name": "x"}))).await;
+    let (status, v) =
+        s.call(Method::POST, "/api/v1/enroll", None, Some(&json!({"code": " ", "device_name": "x"}))).await;
     assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("validation")));
     let (status, v) = s.call(Method::POST, "/api/v1/enroll", None, Some(&json!({"code": "DEMO-W-0001"}))).await;
     assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("validation")));

@@ -45,8 +45,8 @@ async fn concurrent_edits_merge_and_the_conflict_is_visible_to_the_leader() {
         h.notes = "leader's note".into();
         h.address = "新地址".into();
     });
-    assert_eq!(s.push(&worker, &[by_worker.clone()]).await.results[0].status, PushStatus::Accepted);
-    let r = s.push(&leader, &[by_leader.clone()]).await;
+    assert_eq!(s.push(&worker, std::slice::from_ref(&by_worker)).await.results[0].status, PushStatus::Accepted);
+    let r = s.push(&leader, std::slice::from_ref(&by_leader)).await;
     let PushStatus::Merged { state, conflicts } = &r.results[0].status else { panic!("expected merged: {r:?}") };
     let merged: Household = state.decode().unwrap();
     assert_eq!(merged.door_number, "1号", "the worker's other field is kept");
@@ -118,7 +118,8 @@ async fn a_record_outside_the_scope_is_rejected_and_the_rest_of_the_batch_accept
     assert!(b_sees.changes.iter().all(|c| c.state.id != theirs.id));
     // Editing another grid's record (reusing its id with an in-scope micro-grid) is refused too.
     let foreign = s.pull(&b, 0, 1).await.changes.remove(0).state;
-    let hijack = a.edit(&foreign, |h| h.micro_grid = a.micro_grid(1));
+    let mg = a.micro_grid(1);
+    let hijack = a.edit(&foreign, |h| h.micro_grid = mg);
     let r = s.push(&a, &[hijack]).await;
     assert!(matches!(&r.results[0].status, PushStatus::Rejected { code, .. } if code == "out_of_scope"), "{r:?}");
 }

@@ -84,7 +84,7 @@ fn code_of(c: &Checked) -> &'static str {
 fn stateless_checks_table() {
     let mut d = Dev::new(1);
     let good = d.create(1, &household("150621001001001001"), T0);
-    let mut with = |f: &dyn Fn(&mut Value)| {
+    let with = |f: &dyn Fn(&mut Value)| {
         let mut v = json_of(&good);
         f(&mut v);
         v

@@ -11,8 +11,8 @@ use crate::push_logic::{Checked, Pusher};
 
 mod migrations;
 mod sqlite;
-mod sqlite_write;
 mod sqlite_read;
+mod sqlite_write;
 
 pub use sqlite::SqliteStore;
 

@@ -65,7 +65,9 @@ impl SqliteStore {
         migrations::migrate(&mut writer)?;
         sqlite_write::init_server_identity(&writer)?;
         let readers = (0..READERS).map(|_| open_db(&path, true).map(Mutex::new)).collect::<Result<Vec<_>, _>>()?;
-        Ok(Self { inner: Arc::new(Inner { path, writer: Mutex::new(writer), readers, next_reader: AtomicUsize::new(0) }) })
+        Ok(Self {
+            inner: Arc::new(Inner { path, writer: Mutex::new(writer), readers, next_reader: AtomicUsize::new(0) }),
+        })
     }
 
     /// Runs `f` on the writer connection on a blocking thread.

@@ -15,10 +15,17 @@ pub fn authenticate(c: &Connection, token_hash: &str) -> Result<Option<DeviceAut
             "SELECT d.id, a.name, a.role, a.scope FROM devices d JOIN accounts a ON a.id = d.account_id
              WHERE d.token_hash = ?1",
         )?
-        .query_row([token_hash], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))
+        .query_row([token_hash], |r| {
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })
         .optional()?;
     row.map(|(id, user_name, role, scope)| {
-        Ok(DeviceAuth { device_id: parse_device(&id)?, user_name, role: parse_role(&role)?, scope: parse_area(&scope)? })
+        Ok(DeviceAuth {
+            device_id: parse_device(&id)?,
+            user_name,
+            role: parse_role(&role)?,
+            scope: parse_area(&scope)?,
+        })
     })
     .transpose()
 }

@@ -22,7 +22,10 @@ pub fn init_server_identity(c: &Connection) -> Result<(), StoreError> {
         "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
         params![SERVER_DEVICE_KEY, DeviceId::new().to_string()],
     )?;
-    c.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)", params![SERVER_CLOCK_KEY, to_json(&Hlc::default())?])?;
+    c.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
+        params![SERVER_CLOCK_KEY, to_json(&Hlc::default())?],
+    )?;
     Ok(())
 }
 
@@ -42,17 +45,17 @@ pub fn enroll(c: &mut Connection, device: &NewDevice, now_ms: u64) -> Result<Enr
     )?;
     let serial_block = assign_block(&tx, device.id, now_ms)?;
     tx.commit()?;
-    let account = Account { code: device.code.clone(), name, phone, role: parse_role(&role)?, scope: parse_area(&scope)? };
+    let account =
+        Account { code: device.code.clone(), name, phone, role: parse_role(&role)?, scope: parse_area(&scope)? };
     Ok(Enrollment { device_id: device.id, account, serial_block })
 }
 
 /// Hands out the block after the largest one handed out so far.
 pub fn assign_block(tx: &Transaction<'_>, device: DeviceId, now_ms: u64) -> Result<SerialBlock, StoreError> {
     let next: i64 = tx.query_row("SELECT COALESCE(MAX(block), 0) + 1 FROM serial_blocks", [], |r| r.get(0))?;
-    let block = u32::try_from(next)
-        .ok()
-        .and_then(|n| SerialBlock::assigned(n).ok())
-        .ok_or_else(|| StoreError::Conflict { code: "serial_blocks_exhausted", message: "no serial blocks are left".into() })?;
+    let block = u32::try_from(next).ok().and_then(|n| SerialBlock::assigned(n).ok()).ok_or_else(|| {
+        StoreError::Conflict { code: "serial_blocks_exhausted", message: "no serial blocks are left".into() }
+    })?;
     tx.execute(
         "INSERT INTO serial_blocks (block, device_id, assigned_at_ms) VALUES (?1, ?2, ?3)",
         params![next, device.to_string(), ms(now_ms)],
@@ -142,7 +145,13 @@ pub fn push(
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             for fc in conflicts {
-                stmt.execute(params![fc.record_id.to_string(), fc.field, micro_grid.as_str(), to_json(fc)?, ms(now_ms)])?;
+                stmt.execute(params![
+                    fc.record_id.to_string(),
+                    fc.field,
+                    micro_grid.as_str(),
+                    to_json(fc)?,
+                    ms(now_ms)
+                ])?;
             }
         }
     }
@@ -159,11 +168,8 @@ pub fn push(
 /// Seeds an empty database; `false` when it already holds areas or accounts.
 pub fn seed(c: &mut Connection, seed: &Seed) -> Result<bool, StoreError> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let used: bool = tx.query_row(
-        "SELECT EXISTS(SELECT 1 FROM areas) OR EXISTS(SELECT 1 FROM accounts)",
-        [],
-        |r| r.get(0),
-    )?;
+    let used: bool =
+        tx.query_row("SELECT EXISTS(SELECT 1 FROM areas) OR EXISTS(SELECT 1 FROM accounts)", [], |r| r.get(0))?;
     if used {
         return Ok(false);
     }

@@ -51,7 +51,13 @@ impl TestServer {
     }
 
     /// Sends JSON (or nothing) and reads JSON back.
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
@@ -69,8 +75,9 @@ impl TestServer {
     }
 
     pub async fn enroll(&self, code: &str) -> Handset {
-        let (status, v) =
-            self.call(Method::POST, "/api/v1/enroll", None, Some(&json!({"code": code, "device_name": "测试手机"}))).await;
+        let (status, v) = self
+            .call(Method::POST, "/api/v1/enroll", None, Some(&json!({"code": code, "device_name": "测试手机"})))
+            .await;
         assert_eq!(status, StatusCode::OK, "{v}");
         let e: EnrollResponse = serde_json::from_value(v).unwrap();
         Handset { clock: HlcClock::default(), enrolled: e }

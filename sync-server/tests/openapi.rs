@@ -1,0 +1,78 @@
+//! The OpenAPI document covers exactly the routes the router serves, and each of them answers.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use common::TestServer;
+use gridwork_sync_server::routes::{meta::OPENAPI, table};
+use serde_json::Value;
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+fn documented(doc: &Value) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if METHODS.contains(&method.as_str()) {
+                assert!(op["responses"]["200"].is_object(), "{method} {path} documents its 200 answer");
+                out.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_route_is_documented_and_every_documented_route_served() {
+    let doc: Value = serde_json::from_str(OPENAPI).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let served: BTreeSet<(String, String)> =
+        table().iter().map(|r| (r.method.as_str().to_owned(), r.path.to_owned())).collect();
+    assert_eq!(served, documented(&doc));
+}
+
+#[test]
+fn every_schema_reference_resolves() {
+    let doc: Value = serde_json::from_str(OPENAPI).unwrap();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let mut refs = Vec::new();
+    fn walk(v: &Value, refs: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    refs.push(r.clone());
+                }
+                m.values().for_each(|x| walk(x, refs));
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, refs)),
+            _ => {}
+        }
+    }
+    walk(&doc, &mut refs);
+    assert!(refs.len() > 20);
+    for r in refs {
+        let name = r.strip_prefix("#/components/schemas/").unwrap_or_else(|| panic!("unexpected ref {r}"));
+        assert!(schemas.contains_key(name), "{r} is not defined");
+    }
+}
+
+#[tokio::test]
+async fn every_route_in_the_table_is_routed() {
+    let s = TestServer::demo().await;
+    for r in table() {
+        let req = Request::builder().method(r.method.clone()).uri(r.path).body(Body::empty()).unwrap();
+        let (status, _, _) = s.send(req).await;
+        assert!(
+            status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED,
+            "{} {} answered {status}",
+            r.method,
+            r.path
+        );
+    }
+    let (status, v) = s.call(Method::GET, "/api/v1/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["info"]["title"], "Gridwork sync API");
+}
