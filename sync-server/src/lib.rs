@@ -19,6 +19,7 @@ pub mod json_errors;
 pub mod push_logic;
 pub mod routes;
 pub mod seed;
+pub mod serve;
 pub mod store;
 
 pub use error::AppError;

@@ -14,16 +14,12 @@ pub struct ServerProc {
     pub addr: String,
 }
 
-/// The path of a binary built next to the running test (the workspace's target dir).
-pub fn bin_path(name: &str) -> PathBuf {
+/// The server binary built with these tests (cargo builds a package's binaries for its tests).
+fn server_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("current exe");
     let dir = exe.parent().and_then(Path::parent).expect("target dir");
-    let path = dir.join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: build it with `cargo build -p gridwork-sync-server` (cargo test --workspace does)",
-        path.display()
-    );
+    let path = dir.join("gridwork-test-server");
+    assert!(path.exists(), "{} is missing: run the tests with cargo test", path.display());
     path
 }
 
@@ -40,7 +36,7 @@ impl ServerProc {
     }
 
     fn spawn(&mut self) {
-        let mut child = Command::new(bin_path("gridwork-sync-server"))
+        let mut child = Command::new(server_bin())
             .args(["--listen", &self.addr, "--database", &format!("sqlite://{}", self.db.display()), "--demo"])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())

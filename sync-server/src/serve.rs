@@ -1,0 +1,81 @@
+//! Running the server as a process: open the store, seed the demo banner on request, bind, print
+//! the bound address, and serve until Ctrl-C or SIGTERM, letting in-flight requests finish.
+
+use std::io::Write;
+
+use thiserror::Error;
+
+use crate::config::{Config, ConfigError, open_store};
+use crate::seed::{SeedError, seed_demo};
+use crate::{AppState, app};
+
+#[derive(Debug, Error)]
+pub enum ServeError {
+    #[error("opening {url}: {source}")]
+    Store { url: String, source: ConfigError },
+    #[error("seeding the demo banner: {0}")]
+    Seed(#[from] SeedError),
+    #[error("binding {addr}: {source}")]
+    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    #[error("serving: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Serves `config` until a shutdown signal.
+pub async fn run(config: Config) -> Result<(), ServeError> {
+    let store =
+        open_store(&config.database).map_err(|source| ServeError::Store { url: config.database.clone(), source })?;
+    if config.demo {
+        match seed_demo(&*store, config.demo_seed).await? {
+            Some(accounts) => {
+                println!("demo banner seeded; enrollment codes:");
+                for a in &accounts {
+                    let role = serde_json::to_value(a.role)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    println!("  {:<12} {:<12} {:<8} {}", a.code, role, a.name, a.scope);
+                }
+            }
+            None => println!("demo: the database already holds data; nothing seeded"),
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServeError::Bind { addr: config.listen, source })?;
+    let addr = listener.local_addr()?;
+    println!("listening on http://{addr}");
+    std::io::stdout().flush()?;
+    axum::serve(listener, app(AppState::new(store))).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(%e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(%e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+    tracing::info!("shutting down; finishing in-flight requests");
+}
