@@ -8,7 +8,8 @@ use std::time::Duration;
 use crate::error::CoreError;
 
 /// Numbered migrations, applied in order, each in one transaction with its bookkeeping row.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/0001_init.sql")), (2, include_str!("../migrations/0002_outbox_order.sql"))];
 
 /// Opens (creating if needed) the store at `path` and migrates it.
 pub fn open_db(path: &Path) -> Result<Connection, CoreError> {

@@ -1,7 +1,7 @@
 //! The outbox (待同步): which local changes wait for the server, and the bookkeeping of pushing
 //! them — an acknowledgement clears an entry only if no newer local edit came in meanwhile.
 
-use gridwork_domain::{RecordId, RecordState};
+use gridwork_domain::RecordId;
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
@@ -21,10 +21,10 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
 }
 
-/// One entry taken for a push: the record's state now and the revision it had.
-#[derive(Clone, Debug)]
+/// One entry taken for a push: the record and the revision its entry had.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Pending {
-    pub state: RecordState,
+    pub id: RecordId,
     pub rev: i64,
 }
 
@@ -52,16 +52,15 @@ impl Engine {
     }
 }
 
-/// Up to `limit` pending entries with their current states, oldest first.
+/// Up to `limit` pending entries, oldest first.
 pub(crate) fn take_pending(conn: &Connection, limit: u32) -> Result<Vec<Pending>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT r.state, o.rev FROM outbox o JOIN records r ON r.id = o.record_id
-         WHERE o.status = 'pending' ORDER BY o.queued_ms, o.record_id LIMIT ?1",
+        "SELECT record_id, rev FROM outbox WHERE status = 'pending' ORDER BY queued_ms, record_id LIMIT ?1",
     )?;
     let rows = stmt.query_map([limit], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
     rows.map(|row| {
-        let (json, rev) = row?;
-        Ok(Pending { state: serde_json::from_str(&json)?, rev })
+        let (id, rev) = row?;
+        Ok(Pending { id: id.parse()?, rev })
     })
     .collect()
 }

@@ -2,11 +2,13 @@
 //! catching up). A fix far from the household is flagged, never refused.
 
 use gridwork_domain::geo::{DEFAULT_FAR_VISIT_M, VisitDistance, visit_distance};
-use gridwork_domain::{GeoPoint, Household, RecordId, RecordState, Visit};
+use gridwork_domain::{GeoPoint, RecordId, RecordState, Visit};
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
+use std::collections::HashMap;
 
-use crate::engine::{Engine, get_record, put_local};
-use crate::error::Result;
+use crate::engine::{Engine, put_local};
+use crate::error::{CoreError, Result};
 
 /// What the worker sees after saving a visit.
 #[derive(Clone, Debug, Serialize)]
@@ -24,9 +26,17 @@ impl Engine {
     /// Records several visits in one transaction: all of them or none.
     pub fn record_visits(&mut self, visits: &[Visit]) -> Result<Vec<VisitReceipt>> {
         let mut homes = Vec::with_capacity(visits.len());
+        let mut known: HashMap<RecordId, Option<GeoPoint>> = HashMap::new();
         for v in visits {
-            let (_, h): (_, Household) = get_record(&self.conn, v.household, "household")?;
-            homes.push(h.location);
+            let home = match known.get(&v.household) {
+                Some(home) => *home,
+                None => {
+                    let home = household_location(&self.conn, v.household)?;
+                    known.insert(v.household, home);
+                    home
+                }
+            };
+            homes.push(home);
         }
         self.write(|tx, w| {
             let mut out = Vec::with_capacity(visits.len());
@@ -37,6 +47,19 @@ impl Engine {
             }
             Ok(out)
         })
+    }
+}
+
+/// The household's position (if known), or `not_found` when there is no such household.
+fn household_location(conn: &Connection, id: RecordId) -> Result<Option<GeoPoint>> {
+    let row: Option<(Option<f64>, Option<f64>)> = conn
+        .prepare_cached("SELECT lat, lon FROM households WHERE id = ?1")?
+        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match row {
+        Some((Some(lat), Some(lon))) => Ok(Some(GeoPoint::new(lat, lon))),
+        Some(_) => Ok(None),
+        None => Err(CoreError::NotFound { what: "household", id: id.to_string() }),
     }
 }
 

@@ -4,7 +4,10 @@
 use rusqlite::{Connection, params};
 
 /// Every migration in order: (number, name, SQL).
-const MIGRATIONS: &[(u32, &str, &str)] = &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(u32, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/0001_init.sql")),
+    (2, "scope_seq", include_str!("../../migrations/0002_scope_seq.sql")),
+];
 
 /// Applies the migrations the database has not seen yet; returns how many ran.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<usize> {

@@ -30,14 +30,17 @@ pub fn authenticate(c: &Connection, token_hash: &str) -> Result<Option<DeviceAut
     .transpose()
 }
 
-/// The change feed: walks the seq index from the cursor, keeping the rows inside the scope.
+/// The change feed. A wide scope (banner, township) walks the seq index from the cursor, keeping
+/// the rows inside the scope; a narrow one (village and below) walks its own area's entries of the
+/// (micro_grid, seq) index, so its cost does not grow with the rest of the banner's traffic.
 pub fn pull(c: &Connection, scope: &AreaCode, after: u64, limit: u32) -> Result<PullResponse, StoreError> {
     let (lo, hi) = scope_range(scope);
     let after_i = i64::try_from(after).unwrap_or(i64::MAX);
-    let mut stmt = c.prepare_cached(
-        "SELECT seq, state FROM records INDEXED BY records_seq
-         WHERE seq > ?1 AND micro_grid >= ?2 AND micro_grid < ?3 ORDER BY seq LIMIT ?4",
-    )?;
+    let index = if scope.as_str().len() >= 12 { "records_scope_seq" } else { "records_seq" };
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT seq, state FROM records INDEXED BY {index}
+         WHERE seq > ?1 AND micro_grid >= ?2 AND micro_grid < ?3 ORDER BY seq LIMIT ?4"
+    ))?;
     let rows = stmt.query_map(params![after_i, lo, hi, i64::from(limit) + 1], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
     })?;

@@ -16,8 +16,10 @@ use crate::outbox::{acknowledge, count_attempt, reject, take_pending};
 use crate::profile::Profile;
 use crate::remote::{ApplyReport, apply_in};
 
-/// Records per push batch and per pull page.
-pub const BATCH: u32 = 500;
+/// Records per push batch (the server takes up to 1,000).
+pub const BATCH: u32 = 1000;
+/// Changes per pull page (the server gives up to 5,000).
+pub const PAGE: u32 = 2000;
 /// Ask for a new card-serial block when fewer serials than this are left.
 const LOW_SERIALS: u32 = 100;
 
@@ -84,7 +86,7 @@ pub fn sync(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(S
     }
     let mut cursor: u64 = get_meta(&engine.conn, "cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0);
     loop {
-        let page = client.pull(cursor, BATCH)?;
+        let page = client.pull(cursor, PAGE)?;
         let states: Vec<_> = page.changes.into_iter().map(|c| c.state).collect();
         let tx = engine.conn.transaction()?;
         let applied = apply_in(&tx, &mut engine.clock, &states)?;
@@ -95,7 +97,7 @@ pub fn sync(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(S
         cursor = page.next;
         report.pulled += states.len() as u64;
         add(&mut report.applied, &applied);
-        let more = if page.more { u64::from(BATCH) } else { 0 };
+        let more = if page.more { u64::from(PAGE) } else { 0 };
         progress(SyncProgress { phase: "pull", done: report.pulled, total: report.pulled + more });
         if !page.more {
             break;
@@ -116,7 +118,7 @@ fn next_batch(engine: &Engine) -> Result<Option<SavedBatch>> {
     if pending.is_empty() {
         return Ok(None);
     }
-    let batch = SavedBatch { batch_id: Uuid::now_v7(), entries: pending.iter().map(|p| (p.state.id, p.rev)).collect() };
+    let batch = SavedBatch { batch_id: Uuid::now_v7(), entries: pending.iter().map(|p| (p.id, p.rev)).collect() };
     set_meta(&engine.conn, "pending_batch", &serde_json::to_string(&batch)?)?;
     Ok(Some(batch))
 }
