@@ -63,11 +63,27 @@ async fn a_device_sees_only_its_scope_and_new_changes_after_its_cursor() {
     let a_next = s.pull(&a, seen_a.next, 500).await;
     assert!(a_next.changes.is_empty(), "{:?}", a_next.changes);
     assert!(s.pull_all(&supervisor).await.changes.iter().any(|c| c.state.id == rec.id));
-    // A writes; A's next pull after its cursor has exactly that change.
+    // A writes; another handset of A's grid pulling after the cursor gets exactly that change.
+    let a2 = s.enroll(&s.code("DEMO-W", 1)).await;
     let mine = a.create(&household(a.micro_grid(1), "孙八"));
     s.push(&a, std::slice::from_ref(&mine)).await;
-    let page = s.pull(&a, seen_a.next, 500).await;
+    let page = s.pull(&a2, seen_a.next, 500).await;
     assert_eq!(page.changes.len(), 1);
     assert_eq!(page.changes[0].state, mine);
     assert!(page.changes[0].seq > seen_a.next);
+}
+
+#[tokio::test]
+async fn a_device_does_not_pull_back_what_it_pushed_but_the_cursor_moves_past_it() {
+    let s = TestServer::demo().await;
+    let mut a = s.enroll(&s.code("DEMO-W", 1)).await;
+    let b = s.enroll(&s.code("DEMO-W", 1)).await;
+    let start = s.pull_all(&a).await.next;
+    let mine = a.create(&household(a.micro_grid(1), "孙七"));
+    s.push(&a, std::slice::from_ref(&mine)).await;
+    let own = s.pull(&a, start, 10).await;
+    assert!(own.changes.is_empty(), "a does not get its own version back");
+    assert!(own.next > start, "but its cursor moves past it");
+    let peer = s.pull(&b, start, 10).await;
+    assert_eq!(peer.changes.iter().map(|c| c.state.id).collect::<Vec<_>>(), [mine.id]);
 }

@@ -23,8 +23,9 @@ async fn new_then_same_again_is_accepted_then_already_known() {
     let newer = w.edit(&rec, |h| h.notes = "独居".into());
     assert_eq!(s.push(&w, std::slice::from_ref(&newer)).await.results[0].status, PushStatus::Accepted);
     assert_eq!(s.push(&w, std::slice::from_ref(&rec)).await.results[0].status, PushStatus::AlreadyKnown);
+    let peer = s.enroll(&s.code("DEMO-W", 1)).await;
     let mine: Vec<RecordState> =
-        s.pull_all(&w).await.changes.into_iter().map(|c| c.state).filter(|st| st.id == rec.id).collect();
+        s.pull_all(&peer).await.changes.into_iter().map(|c| c.state).filter(|st| st.id == rec.id).collect();
     assert_eq!(mine, vec![newer]);
 }
 
@@ -77,13 +78,15 @@ async fn concurrent_edits_merge_and_the_conflict_is_visible_to_the_leader() {
 async fn a_retried_batch_is_answered_the_same_and_applied_once() {
     let s = TestServer::demo().await;
     let mut w = s.enroll(&s.code("DEMO-W", 1)).await;
-    let before = s.pull_all(&w).await;
+    // What was stored is seen from a second handset of the grid (a pusher's own pull leaves it out).
+    let peer = s.enroll(&s.code("DEMO-W", 1)).await;
+    let before = s.pull_all(&peer).await;
     let recs = vec![w.create(&household(w.micro_grid(1), "甲")), w.create(&household(w.micro_grid(2), "乙"))];
     let batch = Uuid::now_v7();
     let (status, first) = s.push_raw(&w, batch, &recs).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(statuses(&first), ["accepted", "accepted"]);
-    let after_first = s.pull_all(&w).await;
+    let after_first = s.pull_all(&peer).await;
     // The retry carries the same id (even with different content): same answer, nothing applied.
     let edited: Vec<RecordState> = recs.iter().map(|r| w.edit(r, |h| h.notes = "retry".into())).collect();
     for body in [&recs, &edited] {
@@ -91,7 +94,7 @@ async fn a_retried_batch_is_answered_the_same_and_applied_once() {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(again, first);
     }
-    let after_retry = s.pull_all(&w).await;
+    let after_retry = s.pull_all(&peer).await;
     assert_eq!(after_first.changes.len(), before.changes.len() + 2);
     assert_eq!(after_retry.next, after_first.next, "no change numbered by the retry");
     assert_eq!(after_retry.changes, after_first.changes);

@@ -12,6 +12,7 @@ use crate::error::{CoreError, Result};
 
 /// A dispute with its events in order and what may happen next.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct CaseView {
     pub id: RecordId,
     pub dispute: Dispute,

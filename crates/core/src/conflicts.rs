@@ -8,6 +8,7 @@ use crate::engine::Engine;
 use crate::error::Result;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ConflictRow {
     pub id: i64,
     pub conflict: FieldConflict,

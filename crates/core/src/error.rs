@@ -60,6 +60,7 @@ impl CoreError {
 
 /// An error in the shape the UI receives.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct TaggedError {
     pub kind: &'static str,
     pub message: String,

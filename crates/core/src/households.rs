@@ -11,6 +11,7 @@ use crate::search::like_pattern;
 
 /// One line of a household list.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct HouseholdRow {
     pub id: RecordId,
     pub micro_grid: String,
@@ -29,6 +30,7 @@ pub struct HouseholdRow {
 
 /// A household with everything recorded about it, newest first.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct HouseholdHistory {
     pub id: RecordId,
     pub household: Household,

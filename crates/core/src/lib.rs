@@ -7,6 +7,7 @@ pub mod cards;
 pub mod cases;
 pub mod conflicts;
 pub mod db;
+pub mod drafts;
 pub mod engine;
 pub mod error;
 pub mod export;
@@ -17,6 +18,7 @@ mod projection;
 pub mod queue;
 pub mod remote;
 pub mod search;
+pub mod status;
 pub mod sync;
 pub mod visits;
 

@@ -9,6 +9,7 @@ use crate::engine::Engine;
 use crate::error::Result;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct OutboxRow {
     pub record_id: RecordId,
     pub kind: String,

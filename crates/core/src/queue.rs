@@ -12,6 +12,7 @@ use crate::households::{HOUSEHOLD_COLUMNS, HouseholdRow, household_row};
 const DAY_MS: i64 = 86_400_000;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct DisputeRow {
     pub id: RecordId,
     pub micro_grid: String,
@@ -24,6 +25,7 @@ pub struct DisputeRow {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct FollowUp {
     pub visit: RecordId,
     pub household: RecordId,
@@ -33,6 +35,7 @@ pub struct FollowUp {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct MicroGridRow {
     pub code: String,
     pub name: String,
@@ -42,6 +45,7 @@ pub struct MicroGridRow {
 
 /// Everything on the worker's plate today.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Today {
     pub micro_grids: Vec<MicroGridRow>,
     /// Households whose last visit is older than their tags ask for (30 days untagged), or never visited.

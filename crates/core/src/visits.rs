@@ -12,6 +12,7 @@ use crate::error::{CoreError, Result};
 
 /// What the worker sees after saving a visit.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct VisitReceipt {
     pub id: RecordId,
     /// Distance from the fix to the household, when both are known.

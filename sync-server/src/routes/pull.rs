@@ -16,5 +16,5 @@ pub async fn pull(
     ApiQuery(q): ApiQuery<PullQuery>,
 ) -> Result<Json<PullResponse>, AppError> {
     let limit = q.limit.unwrap_or(state.limits.default_pull).clamp(1, state.limits.max_pull);
-    Ok(Json(state.store.pull(&device.scope, q.after, limit).await?))
+    Ok(Json(state.store.pull(&device.scope, device.device_id, q.after, limit).await?))
 }

@@ -7,6 +7,7 @@ use rusqlite::{Connection, params};
 const MIGRATIONS: &[(u32, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/0001_init.sql")),
     (2, "scope_seq", include_str!("../../migrations/0002_scope_seq.sql")),
+    (3, "pushed_by", include_str!("../../migrations/0003_pushed_by.sql")),
 ];
 
 /// Applies the migrations the database has not seen yet; returns how many ran.

@@ -115,8 +115,16 @@ pub trait SyncStore: Send + Sync + std::fmt::Debug + 'static {
         now_ms: u64,
     ) -> Result<PushResponse, StoreError>;
 
-    /// Up to `limit` changes inside `scope` numbered after `after`, in order.
-    async fn pull(&self, scope: &AreaCode, after: u64, limit: u32) -> Result<PullResponse, StoreError>;
+    /// The changes inside `scope` numbered after `after`, in order, looking at up to `limit` of
+    /// them; changes that `device` itself pushed and that were stored as sent are left out (the
+    /// cursor still moves past them).
+    async fn pull(
+        &self,
+        scope: &AreaCode,
+        device: DeviceId,
+        after: u64,
+        limit: u32,
+    ) -> Result<PullResponse, StoreError>;
 
     /// The areas inside `scope` and the ones enclosing it, ordered by code.
     async fn areas(&self, scope: &AreaCode) -> Result<Vec<Area>, StoreError>;

@@ -172,9 +172,15 @@ impl SyncStore for SqliteStore {
         self.write(move |c| sqlite_write::push(c, &device, batch_id, records, now_ms)).await
     }
 
-    async fn pull(&self, scope: &AreaCode, after: u64, limit: u32) -> Result<PullResponse, StoreError> {
+    async fn pull(
+        &self,
+        scope: &AreaCode,
+        device: DeviceId,
+        after: u64,
+        limit: u32,
+    ) -> Result<PullResponse, StoreError> {
         let scope = scope.clone();
-        self.read(move |c| sqlite_read::pull(c, &scope, after, limit)).await
+        self.read(move |c| sqlite_read::pull(c, &scope, device, after, limit)).await
     }
 
     async fn areas(&self, scope: &AreaCode) -> Result<Vec<Area>, StoreError> {

@@ -1,7 +1,7 @@
 //! Reads of the SQLite store: token lookup, the change feed, areas, conflicts, the server's identity.
 
 use gridwork_domain::wire::{Change, PullResponse, StoredConflict};
-use gridwork_domain::{Area, AreaCode, Hlc};
+use gridwork_domain::{Area, AreaCode, DeviceId, Hlc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::sqlite::{
@@ -33,28 +33,37 @@ pub fn authenticate(c: &Connection, token_hash: &str) -> Result<Option<DeviceAut
 /// The change feed. A wide scope (banner, township) walks the seq index from the cursor, keeping
 /// the rows inside the scope; a narrow one (village and below) walks its own area's entries of the
 /// (micro_grid, seq) index, so its cost does not grow with the rest of the banner's traffic.
-pub fn pull(c: &Connection, scope: &AreaCode, after: u64, limit: u32) -> Result<PullResponse, StoreError> {
+pub fn pull(
+    c: &Connection,
+    scope: &AreaCode,
+    device: DeviceId,
+    after: u64,
+    limit: u32,
+) -> Result<PullResponse, StoreError> {
     let (lo, hi) = scope_range(scope);
     let after_i = i64::try_from(after).unwrap_or(i64::MAX);
     let index = if scope.as_str().len() >= 12 { "records_scope_seq" } else { "records_seq" };
     let mut stmt = c.prepare_cached(&format!(
-        "SELECT seq, state FROM records INDEXED BY {index}
+        "SELECT seq, CASE WHEN pushed_by = ?5 THEN NULL ELSE state END FROM records INDEXED BY {index}
          WHERE seq > ?1 AND micro_grid >= ?2 AND micro_grid < ?3 ORDER BY seq LIMIT ?4"
     ))?;
-    let rows = stmt.query_map(params![after_i, lo, hi, i64::from(limit) + 1], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    let rows = stmt.query_map(params![after_i, lo, hi, i64::from(limit) + 1, device.to_string()], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
     })?;
     let mut changes = Vec::with_capacity(limit as usize);
-    let mut more = false;
+    let (mut seen, mut next, mut more) = (0u32, after, false);
     for row in rows {
         let (seq, state) = row?;
-        if changes.len() == limit as usize {
+        if seen == limit {
             more = true;
             break;
         }
-        changes.push(Change { seq: seq as u64, state: from_json(&state)? });
+        seen += 1;
+        next = seq as u64;
+        if let Some(state) = state {
+            changes.push(Change { seq: seq as u64, state: from_json(&state)? });
+        }
     }
-    let next = changes.last().map_or(after, |ch| ch.seq);
     Ok(PullResponse { changes, next, more })
 }
 

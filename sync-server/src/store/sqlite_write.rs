@@ -86,13 +86,26 @@ fn set_next_seq(tx: &Transaction<'_>, seq: i64) -> Result<(), StoreError> {
 }
 
 /// Writes one record version with change number `seq`.
-fn put_record(tx: &Transaction<'_>, state: &RecordState, micro_grid: &str, seq: i64) -> Result<(), StoreError> {
+fn put_record(
+    tx: &Transaction<'_>,
+    state: &RecordState,
+    micro_grid: &str,
+    seq: i64,
+    pushed_by: Option<DeviceId>,
+) -> Result<(), StoreError> {
     tx.prepare_cached(
-        "INSERT INTO records (id, kind, micro_grid, state, seq) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO records (id, kind, micro_grid, state, seq, pushed_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, micro_grid = excluded.micro_grid,
-             state = excluded.state, seq = excluded.seq",
+             state = excluded.state, seq = excluded.seq, pushed_by = excluded.pushed_by",
     )?
-    .execute(params![state.id.to_string(), state.kind.as_str(), micro_grid, to_json(state)?, seq])?;
+    .execute(params![
+        state.id.to_string(),
+        state.kind.as_str(),
+        micro_grid,
+        to_json(state)?,
+        seq,
+        pushed_by.map(|d| d.to_string())
+    ])?;
     Ok(())
 }
 
@@ -136,7 +149,9 @@ pub fn push(
     let mut seq = next_seq(&tx)?;
     for (_, decision) in &plan {
         if let Some((state, micro_grid)) = decision.stored() {
-            put_record(&tx, state, micro_grid.as_str(), seq)?;
+            // Stored exactly as sent: the pushing device holds this version and need not pull it.
+            let pushed_by = matches!(decision, Decision::Accept { .. }).then_some(device.device_id);
+            put_record(&tx, state, micro_grid.as_str(), seq, pushed_by)?;
             seq += 1;
         }
         if let Decision::Merge { conflicts, micro_grid, .. } = decision {
@@ -192,7 +207,7 @@ pub fn seed(c: &mut Connection, seed: &Seed) -> Result<bool, StoreError> {
         let micro_grid = state
             .micro_grid()
             .ok_or_else(|| StoreError::Corrupt(format!("seed record {} has no micro-grid", state.id)))?;
-        put_record(&tx, state, micro_grid.as_str(), seq)?;
+        put_record(&tx, state, micro_grid.as_str(), seq, None)?;
         seq += 1;
     }
     set_next_seq(&tx, seq)?;

@@ -1,0 +1,85 @@
+//! The handset's status at a glance, as the app's header and outbox show it: who is enrolled
+//! where, how many changes wait, and when the last sync succeeded. Never carries the token.
+
+use gridwork_domain::wire::Role;
+use serde::Serialize;
+
+use crate::engine::{Engine, get_meta};
+use crate::error::Result;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct HandsetStatus {
+    /// False until the device is set up (enrolled or `gridwork init`).
+    pub enrolled: bool,
+    pub user_name: Option<String>,
+    pub user_phone: Option<String>,
+    pub role: Option<Role>,
+    /// The area this device covers.
+    pub scope: Option<String>,
+    pub device_name: Option<String>,
+    pub server_url: Option<String>,
+    /// Changes waiting to be pushed.
+    pub pending: u64,
+    /// Changes the server refused (they stay visible in the outbox).
+    pub rejected: u64,
+    /// When the last sync finished, milliseconds since the epoch.
+    pub last_sync_ms: Option<i64>,
+    /// Contact-card serials left in this device's block.
+    pub serials_left: Option<u32>,
+}
+
+impl Engine {
+    pub fn status(&self) -> Result<HandsetStatus> {
+        let p = self.profile.as_ref();
+        let rejected: i64 =
+            self.conn.query_row("SELECT count(*) FROM outbox WHERE status = 'rejected'", [], |r| r.get(0))?;
+        Ok(HandsetStatus {
+            enrolled: p.is_some(),
+            user_name: p.map(|p| p.user_name.clone()),
+            user_phone: p.map(|p| p.user_phone.clone()),
+            role: p.map(|p| p.role),
+            scope: p.map(|p| p.scope.to_string()),
+            device_name: p.map(|p| p.device_name.clone()),
+            server_url: p.and_then(|p| p.server_url.clone()),
+            pending: self.pending_count()?,
+            rejected: rejected as u64,
+            last_sync_ms: get_meta(&self.conn, "last_sync_ms")?.and_then(|v| v.parse().ok()),
+            serials_left: p.map(|p| p.serial_block.remaining()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Engine, Profile};
+    use gridwork_domain::wire::Role;
+    use gridwork_domain::{AreaCode, DeviceId, SerialBlock};
+
+    #[test]
+    fn status_before_and_after_set_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut e = Engine::open(&dir.path().join("h.db")).unwrap();
+        let s = e.status().unwrap();
+        assert!(!s.enrolled);
+        assert_eq!((s.user_name, s.pending, s.last_sync_ms), (None, 0, None));
+        e.set_profile(Profile {
+            device_id: DeviceId::new(),
+            device_name: "王芳的手机".into(),
+            user_name: "王芳".into(),
+            user_phone: "13800138000".into(),
+            role: Role::GridWorker,
+            scope: AreaCode::parse("150621001001001").unwrap(),
+            serial_block: SerialBlock::fallback(7).unwrap(),
+            server_url: Some("http://127.0.0.1:8787".into()),
+            token: Some("secret-token".into()),
+        })
+        .unwrap();
+        let s = e.status().unwrap();
+        assert!(s.enrolled);
+        assert_eq!(s.user_name.as_deref(), Some("王芳"));
+        assert_eq!(s.scope.as_deref(), Some("150621001001001"));
+        assert!(s.serials_left.unwrap() > 0);
+        assert!(!serde_json::to_string(&s).unwrap().contains("secret-token"));
+    }
+}
