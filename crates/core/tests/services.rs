@@ -168,3 +168,19 @@ fn today_lists_due_households_follow_ups_and_my_reports() {
     let later = e.today(chrono::Utc::now().timestamp_millis() + 8 * 86_400_000, 10).unwrap();
     assert_eq!(later.due.len(), 2);
 }
+
+#[test]
+fn a_position_finds_its_micro_grid_by_boundary() {
+    use gridwork_domain::demo::{DemoSize, generate};
+    let dir = tempfile::tempdir().unwrap();
+    let mut e = engine(&dir, "a.db");
+    let demo = generate(5, &DemoSize::small());
+    e.import_areas(&demo.areas).unwrap();
+    // Every demo household lies in its own micro-grid; the engine finds it from the position alone.
+    for (_, h) in demo.households.iter().filter(|(_, h)| h.micro_grid.as_str().starts_with("150621001001001")).take(20)
+    {
+        assert_eq!(e.locate(h.location.unwrap()).unwrap().as_ref(), Some(&h.micro_grid));
+    }
+    assert_eq!(e.locate(GeoPoint::new(10.0, 10.0)).unwrap(), None);
+    assert_eq!(e.areas("150621001001001").unwrap().len(), 4, "the grid and its three micro-grids");
+}

@@ -67,6 +67,7 @@ pub fn enroll(engine: &mut Engine, server_url: &str, code: &str, device_name: &s
     engine.set_profile(profile.clone())?;
     let reference = SyncClient::new(server_url, Some(r.token))?.reference()?;
     engine.import_areas(&reference.areas)?;
+    set_meta(&engine.conn, "reference_ms", &wall_ms().to_string())?;
     Ok(profile)
 }
 
@@ -105,6 +106,7 @@ pub fn sync(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(S
     }
     report.cursor = cursor;
     report.conflicts = fetch_conflicts(engine, client)?;
+    refresh_reference(engine, client)?;
     refill_serials(engine, client)?;
     Ok(report)
 }
@@ -179,6 +181,21 @@ fn fetch_conflicts(engine: &mut Engine, client: &SyncClient) -> Result<u64> {
             return Ok(fetched);
         }
     }
+}
+
+/// How often the areas (reference data) are fetched again.
+const REFERENCE_EVERY_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// Fetches the areas again when the copy on the device is older than a day.
+fn refresh_reference(engine: &mut Engine, client: &SyncClient) -> Result<()> {
+    let last: u64 = get_meta(&engine.conn, "reference_ms")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+    let now = wall_ms();
+    if now.saturating_sub(last) < REFERENCE_EVERY_MS {
+        return Ok(());
+    }
+    let reference = client.reference()?;
+    engine.import_areas(&reference.areas)?;
+    set_meta(&engine.conn, "reference_ms", &now.to_string())
 }
 
 fn refill_serials(engine: &mut Engine, client: &SyncClient) -> Result<()> {
