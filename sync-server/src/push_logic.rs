@@ -90,6 +90,21 @@ pub fn check_record(pusher: &Pusher, value: Value, now_ms: u64) -> Checked {
     }
     let state: RecordState = serde_json::from_value(value)
         .map_err(|e| Rejection::new(id, RejectCode::Validation, format!("the record cannot be read: {e}")))?;
+    check_state(pusher, state, now_ms)
+}
+
+/// Checks one pushed record given as JSON text: read straight into a `RecordState` when it is
+/// well formed (the common case), through [`check_record`] for a precise reason when it is not.
+pub fn check_text(pusher: &Pusher, text: &str, now_ms: u64) -> Checked {
+    match serde_json::from_str::<RecordState>(text) {
+        Ok(state) => check_state(pusher, state, now_ms),
+        Err(_) => check_record(pusher, serde_json::from_str(text).unwrap_or(Value::Null), now_ms),
+    }
+}
+
+/// The checks of a record that could be read: its area, scope, version vector and clock.
+fn check_state(pusher: &Pusher, state: RecordState, now_ms: u64) -> Checked {
+    let id = state.id;
     let micro_grid = typed_micro_grid(&state).map_err(|m| Rejection::new(id, RejectCode::Validation, m))?;
     if !micro_grid.is_within(&pusher.scope) {
         return Err(Rejection::new(

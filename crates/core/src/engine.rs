@@ -76,20 +76,27 @@ pub(crate) fn put_local(tx: &Transaction<'_>, state: &RecordState, now_ms: u64) 
 
 /// Stores a version (local or from the server) and its projection, without queueing it.
 pub(crate) fn put_state(tx: &Transaction<'_>, state: &RecordState, now_ms: u64) -> Result<()> {
+    put_state_text(tx, state, &serde_json::to_string(state)?, now_ms)
+}
+
+/// `put_state` for a version whose JSON text is at hand already (as it came from the server).
+pub(crate) fn put_state_text(tx: &Transaction<'_>, state: &RecordState, text: &str, now_ms: u64) -> Result<()> {
     let micro_grid = state.micro_grid().map(String::from).unwrap_or_default();
     tx.prepare_cached(
         "INSERT INTO records (id, kind, micro_grid, state, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO UPDATE SET micro_grid = excluded.micro_grid, state = excluded.state,
              updated_ms = excluded.updated_ms",
     )?
-    .execute((
-        state.id.to_string(),
-        state.kind.as_str(),
-        micro_grid,
-        serde_json::to_string(state)?,
-        now_ms as i64,
-    ))?;
+    .execute((state.id.to_string(), state.kind.as_str(), micro_grid, text, now_ms as i64))?;
     project(tx, state)
+}
+
+/// The stored JSON text of a record's version.
+pub(crate) fn get_state_text(conn: &Connection, id: RecordId) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT state FROM records WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?)
 }
 
 /// The stored version of a record.

@@ -6,7 +6,7 @@ use rusqlite::Transaction;
 use serde::Serialize;
 
 use crate::conflicts::save_conflicts;
-use crate::engine::{Engine, get_state, put_state};
+use crate::engine::{Engine, get_state, put_state, put_state_text};
 use crate::error::Result;
 
 /// What a batch of remote versions did to the store.
@@ -36,33 +36,49 @@ pub(crate) fn apply_in(
     clock: &mut gridwork_domain::HlcClock,
     states: &[RecordState],
 ) -> Result<ApplyReport> {
-    let now = wall_ms();
     let mut report = ApplyReport::default();
     for incoming in states {
-        // Later local writes must order after everything we have seen. A stamp too far in the
-        // future is not observed (the server refuses those anyway).
-        let _ = clock.observe(incoming.latest_stamp().hlc, now);
-        let Some(local) = get_state(tx, incoming.id)? else {
-            put_state(tx, incoming, now)?;
-            report.inserted += 1;
-            continue;
-        };
-        let m = merge(&local, incoming)?;
-        match m.causality {
-            Causality::Equal | Causality::Newer => report.unchanged += 1,
-            Causality::Older => {
-                put_state(tx, &m.state, now)?;
-                report.updated += 1;
-            }
-            Causality::Concurrent => {
-                put_state(tx, &m.state, now)?;
-                save_conflicts(tx, &m.conflicts, now)?;
-                report.merged += 1;
-                report.conflicts += m.conflicts.len() as u64;
-                // The merged version includes local writes the server has not seen: the outbox
-                // entry (still there, since it was not acknowledged) pushes it.
-            }
-        }
+        apply_one(tx, clock, incoming, None, &mut report)?;
     }
     Ok(report)
+}
+
+/// Applies one remote version; `text` is its JSON as received, stored as is when the version is
+/// taken unchanged.
+pub(crate) fn apply_one(
+    tx: &Transaction<'_>,
+    clock: &mut gridwork_domain::HlcClock,
+    incoming: &RecordState,
+    text: Option<&str>,
+    report: &mut ApplyReport,
+) -> Result<()> {
+    let now = wall_ms();
+    // Later local writes must order after everything we have seen. A stamp too far in the
+    // future is not observed (the server refuses those anyway).
+    let _ = clock.observe(incoming.latest_stamp().hlc, now);
+    let Some(local) = get_state(tx, incoming.id)? else {
+        match text {
+            Some(t) => put_state_text(tx, incoming, t, now)?,
+            None => put_state(tx, incoming, now)?,
+        }
+        report.inserted += 1;
+        return Ok(());
+    };
+    let m = merge(&local, incoming)?;
+    match m.causality {
+        Causality::Equal | Causality::Newer => report.unchanged += 1,
+        Causality::Older => {
+            put_state(tx, &m.state, now)?;
+            report.updated += 1;
+        }
+        Causality::Concurrent => {
+            put_state(tx, &m.state, now)?;
+            save_conflicts(tx, &m.conflicts, now)?;
+            report.merged += 1;
+            report.conflicts += m.conflicts.len() as u64;
+            // The merged version includes local writes the server has not seen: the outbox
+            // entry (still there, since it was not acknowledged) pushes it.
+        }
+    }
+    Ok(())
 }

@@ -1,9 +1,10 @@
 //! `GET /api/v1/pull?after=N&limit=M`: the changes inside the device's area numbered after the
 //! cursor, in order, a page at a time.
 
-use axum::Json;
 use axum::extract::State;
-use gridwork_domain::wire::{PullQuery, PullResponse};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use gridwork_domain::wire::PullQuery;
 
 use crate::AppState;
 use crate::auth::AuthDevice;
@@ -14,7 +15,9 @@ pub async fn pull(
     State(state): State<AppState>,
     AuthDevice(device): AuthDevice,
     ApiQuery(q): ApiQuery<PullQuery>,
-) -> Result<Json<PullResponse>, AppError> {
+) -> Result<Response, AppError> {
     let limit = q.limit.unwrap_or(state.limits.default_pull).clamp(1, state.limits.max_pull);
-    Ok(Json(state.store.pull(&device.scope, device.device_id, q.after, limit).await?))
+    let page = state.store.pull(&device.scope, device.device_id, q.after, limit).await?;
+    // The states go out as the JSON text the store holds: a `PullResponse`, never parsed here.
+    Ok(([(header::CONTENT_TYPE, "application/json")], page.to_json()).into_response())
 }

@@ -7,20 +7,20 @@ use axum::extract::State;
 use gridwork_domain::clock::wall_ms;
 use gridwork_domain::wire::{PushResponse, PushStatus};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::AuthDevice;
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::push_logic::{Checked, check_record};
+use crate::push_logic::{Checked, check_text};
 
 /// The push envelope, before any record is read.
 #[derive(Debug, Deserialize)]
 pub struct RawPush {
     pub batch_id: String,
-    pub records: Vec<Value>,
+    pub records: Vec<Box<RawValue>>,
 }
 
 pub async fn push(
@@ -39,11 +39,10 @@ pub async fn push(
     }
     let now_ms = wall_ms();
     let pusher = device.pusher();
-    let checked: Vec<Checked> = tokio::task::spawn_blocking(move || {
-        raw.records.into_iter().map(|v| check_record(&pusher, v, now_ms)).collect()
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("record checks failed: {e}")))?;
+    let checked: Vec<Checked> =
+        tokio::task::spawn_blocking(move || raw.records.iter().map(|r| check_text(&pusher, r.get(), now_ms)).collect())
+            .await
+            .map_err(|e| AppError::Internal(format!("record checks failed: {e}")))?;
     let response = state.store.push(&device, batch_id, checked, now_ms).await?;
     log_outcome(&device.device_id.to_string(), &response);
     Ok(Json(response))

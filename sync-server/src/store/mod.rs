@@ -2,7 +2,7 @@
 //! PostgreSQL (later) can stand behind the same routes. No database type appears in the trait.
 
 use async_trait::async_trait;
-use gridwork_domain::wire::{PullResponse, PushResponse, Role, StoredConflict};
+use gridwork_domain::wire::{PushResponse, Role, StoredConflict};
 use gridwork_domain::{Area, AreaCode, DeviceId, Hlc, RecordState, SerialBlock};
 use thiserror::Error;
 use uuid::Uuid;
@@ -93,6 +93,35 @@ pub struct Seed {
 }
 
 /// The storage the routes need.
+/// One page of the change feed with each record's state as the JSON text the store holds, so it
+/// goes out without being parsed and written again. Its JSON is a `PullResponse`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PullPage {
+    /// `(seq, state as JSON text)`, in seq order.
+    pub changes: Vec<(u64, String)>,
+    pub next: u64,
+    pub more: bool,
+}
+
+impl PullPage {
+    /// The page as the JSON text of a `PullResponse`.
+    pub fn to_json(&self) -> String {
+        let size: usize = self.changes.iter().map(|(_, s)| s.len() + 32).sum();
+        let mut out = String::with_capacity(size + 64);
+        out.push_str("{\"changes\":[");
+        for (i, (seq, state)) in self.changes.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&format!("{{\"seq\":{seq},\"state\":"));
+            out.push_str(state);
+            out.push('}');
+        }
+        out.push_str(&format!("],\"next\":{},\"more\":{}}}", self.next, self.more));
+        out
+    }
+}
+
 #[async_trait]
 pub trait SyncStore: Send + Sync + std::fmt::Debug + 'static {
     /// Checks that the database answers.
@@ -118,13 +147,7 @@ pub trait SyncStore: Send + Sync + std::fmt::Debug + 'static {
     /// The changes inside `scope` numbered after `after`, in order, looking at up to `limit` of
     /// them; changes that `device` itself pushed and that were stored as sent are left out (the
     /// cursor still moves past them).
-    async fn pull(
-        &self,
-        scope: &AreaCode,
-        device: DeviceId,
-        after: u64,
-        limit: u32,
-    ) -> Result<PullResponse, StoreError>;
+    async fn pull(&self, scope: &AreaCode, device: DeviceId, after: u64, limit: u32) -> Result<PullPage, StoreError>;
 
     /// The areas inside `scope` and the ones enclosing it, ordered by code.
     async fn areas(&self, scope: &AreaCode) -> Result<Vec<Area>, StoreError>;

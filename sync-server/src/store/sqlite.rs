@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use gridwork_domain::wire::{PullResponse, PushResponse, Role, StoredConflict};
+use gridwork_domain::wire::{PushResponse, Role, StoredConflict};
 use gridwork_domain::{Area, AreaCode, DeviceId, SerialBlock};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
@@ -15,8 +15,8 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::{
-    Account, DeviceAuth, Enrollment, NewDevice, Seed, ServerWriter, StoreError, SyncStore, migrations, sqlite_read,
-    sqlite_write,
+    Account, DeviceAuth, Enrollment, NewDevice, PullPage, Seed, ServerWriter, StoreError, SyncStore, migrations,
+    sqlite_read, sqlite_write,
 };
 use crate::push_logic::Checked;
 
@@ -172,13 +172,7 @@ impl SyncStore for SqliteStore {
         self.write(move |c| sqlite_write::push(c, &device, batch_id, records, now_ms)).await
     }
 
-    async fn pull(
-        &self,
-        scope: &AreaCode,
-        device: DeviceId,
-        after: u64,
-        limit: u32,
-    ) -> Result<PullResponse, StoreError> {
+    async fn pull(&self, scope: &AreaCode, device: DeviceId, after: u64, limit: u32) -> Result<PullPage, StoreError> {
         let scope = scope.clone();
         self.read(move |c| sqlite_read::pull(c, &scope, device, after, limit)).await
     }

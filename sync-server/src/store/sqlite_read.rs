@@ -1,13 +1,13 @@
 //! Reads of the SQLite store: token lookup, the change feed, areas, conflicts, the server's identity.
 
-use gridwork_domain::wire::{Change, PullResponse, StoredConflict};
+use gridwork_domain::wire::StoredConflict;
 use gridwork_domain::{Area, AreaCode, DeviceId, Hlc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::sqlite::{
     SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_device, parse_role, scope_range,
 };
-use super::{DeviceAuth, ServerWriter, StoreError};
+use super::{DeviceAuth, PullPage, ServerWriter, StoreError};
 
 pub fn authenticate(c: &Connection, token_hash: &str) -> Result<Option<DeviceAuth>, StoreError> {
     let row = c
@@ -39,7 +39,7 @@ pub fn pull(
     device: DeviceId,
     after: u64,
     limit: u32,
-) -> Result<PullResponse, StoreError> {
+) -> Result<PullPage, StoreError> {
     let (lo, hi) = scope_range(scope);
     let after_i = i64::try_from(after).unwrap_or(i64::MAX);
     let index = if scope.as_str().len() >= 12 { "records_scope_seq" } else { "records_seq" };
@@ -61,10 +61,10 @@ pub fn pull(
         seen += 1;
         next = seq as u64;
         if let Some(state) = state {
-            changes.push(Change { seq: seq as u64, state: from_json(&state)? });
+            changes.push((seq as u64, state));
         }
     }
-    Ok(PullResponse { changes, next, more })
+    Ok(PullPage { changes, next, more })
 }
 
 pub fn areas(c: &Connection, scope: &AreaCode) -> Result<Vec<Area>, StoreError> {

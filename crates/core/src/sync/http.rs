@@ -6,10 +6,25 @@ use gridwork_domain::wire::{
 };
 use reqwest::blocking::{Client, RequestBuilder};
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use std::time::Duration;
 
 use super::decide::{backoff, retryable};
 use crate::error::{CoreError, Result};
+
+/// A `PullResponse` read with each state's JSON text kept, so that it can be stored as received.
+#[derive(Debug, serde::Deserialize)]
+pub struct PullTexts {
+    pub changes: Vec<ChangeText>,
+    pub next: u64,
+    pub more: bool,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ChangeText {
+    pub seq: u64,
+    pub state: Box<RawValue>,
+}
 
 /// How hard to try before telling the user the server cannot be reached.
 #[derive(Clone, Copy, Debug)]
@@ -50,6 +65,22 @@ impl SyncClient {
 
     pub fn push(&self, req: &PushRequest) -> Result<PushResponse> {
         self.send(|| self.authed(self.http.post(self.url("push")).json(req)))
+    }
+
+    /// Pushes records given as their stored JSON text, without parsing them first.
+    pub fn push_texts(&self, batch_id: uuid::Uuid, records: &[Box<RawValue>]) -> Result<PushResponse> {
+        #[derive(serde::Serialize)]
+        struct Body<'a> {
+            batch_id: uuid::Uuid,
+            records: &'a [Box<RawValue>],
+        }
+        let body = Body { batch_id, records };
+        self.send(|| self.authed(self.http.post(self.url("push")).json(&body)))
+    }
+
+    /// A pull page whose states are kept as JSON text next to their parsed form.
+    pub fn pull_texts(&self, after: u64, limit: u32) -> Result<PullTexts> {
+        self.send(|| self.authed(self.http.get(format!("{}?after={after}&limit={limit}", self.url("pull")))))
     }
 
     pub fn pull(&self, after: u64, limit: u32) -> Result<PullResponse> {

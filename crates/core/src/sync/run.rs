@@ -2,19 +2,20 @@
 //! whose answer was lost is sent again under the same id and applied once), then pull pages and
 //! move the cursor in the same transaction that stores each page.
 
-use gridwork_domain::wire::{EnrollRequest, PushRequest};
-use gridwork_domain::{RecordId, clock::wall_ms};
+use gridwork_domain::wire::EnrollRequest;
+use gridwork_domain::{RecordId, RecordState, clock::wall_ms};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use super::decide::{AckAction, decide_ack};
 use super::http::SyncClient;
 use crate::conflicts::save_conflicts;
-use crate::engine::{Engine, get_meta, get_state, set_meta};
+use crate::engine::{Engine, get_meta, get_state_text, set_meta};
 use crate::error::{CoreError, Result};
 use crate::outbox::{acknowledge, count_attempt, reject, take_pending};
 use crate::profile::Profile;
-use crate::remote::{ApplyReport, apply_in};
+use crate::remote::{ApplyReport, apply_in, apply_one};
 
 /// Records per push batch (the server takes up to 1,000).
 pub const BATCH: u32 = 1000;
@@ -87,16 +88,20 @@ pub fn sync(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(S
     }
     let mut cursor: u64 = get_meta(&engine.conn, "cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0);
     loop {
-        let page = client.pull(cursor, PAGE)?;
-        let states: Vec<_> = page.changes.into_iter().map(|c| c.state).collect();
+        let page = client.pull_texts(cursor, PAGE)?;
         let tx = engine.conn.transaction()?;
-        let applied = apply_in(&tx, &mut engine.clock, &states)?;
+        let mut applied = ApplyReport::default();
+        for change in &page.changes {
+            let text = change.state.get();
+            let state: RecordState = serde_json::from_str(text)?;
+            apply_one(&tx, &mut engine.clock, &state, Some(text), &mut applied)?;
+        }
         set_meta(&tx, "cursor", &page.next.to_string())?;
         set_meta(&tx, "hlc", &serde_json::to_string(&engine.clock.last())?)?;
         set_meta(&tx, "last_sync_ms", &wall_ms().to_string())?;
         tx.commit()?;
         cursor = page.next;
-        report.pulled += states.len() as u64;
+        report.pulled += page.changes.len() as u64;
         add(&mut report.applied, &applied);
         let more = if page.more { u64::from(PAGE) } else { 0 };
         progress(SyncProgress { phase: "pull", done: report.pulled, total: report.pulled + more });
@@ -128,10 +133,12 @@ fn next_batch(engine: &Engine) -> Result<Option<SavedBatch>> {
 fn push_batch(engine: &mut Engine, client: &SyncClient, batch: &SavedBatch, report: &mut SyncReport) -> Result<()> {
     let mut records = Vec::with_capacity(batch.entries.len());
     for (id, _) in &batch.entries {
-        records.extend(get_state(&engine.conn, *id)?);
+        if let Some(text) = get_state_text(&engine.conn, *id)? {
+            records.push(RawValue::from_string(text)?);
+        }
     }
     let ids: Vec<RecordId> = batch.entries.iter().map(|(id, _)| *id).collect();
-    let response = match client.push(&PushRequest { batch_id: batch.batch_id, records }) {
+    let response = match client.push_texts(batch.batch_id, &records) {
         Ok(r) => r,
         Err(e) => {
             count_attempt(&engine.conn, &ids, &e.to_string())?;
