@@ -110,8 +110,11 @@ fn stateless_checks_table() {
         ("stamp a day and more ahead", future, "clock_skew"),
     ];
     for (name, value, want) in cases {
+        // The text path (what the route uses) and the value path answer the same.
+        let from_text = check_text(&pusher(1), &value.to_string(), T0);
         let got = check_record(&pusher(1), value, T0);
         assert_eq!(code_of(&got), want, "{name}: {got:?}");
+        assert_eq!(code_of(&from_text), want, "{name} (as text): {from_text:?}");
     }
 }
 
