@@ -83,6 +83,63 @@ fn replication(dir: &Path, url: &str, n: usize) -> anyhow::Result<()> {
     let homes: Vec<RecordId> =
         (0..100).map(|i| a.create_household(&household(mg.clone(), i))).collect::<Result<_, _>>()?;
     let t = Instant::now();
+    write_visits(&mut a, &homes, &mg, n)?;
+    let write = t.elapsed();
+    let t = Instant::now();
+    let pushed = sync(&mut a, &ca, &mut |_| {})?;
+    let push = t.elapsed();
+    let (mut b, cb) = device(dir, "b", url, "BENCH-A")?;
+    let t = Instant::now();
+    let pulled = sync(&mut b, &cb, &mut |_| {})?;
+    let pull = t.elapsed();
+    assert_eq!(count_visits(&b)?, n, "every visit reached device B");
+    let total = n + homes.len();
+    let rate = |d: Duration, k: usize| k as f64 / d.as_secs_f64();
+    println!("replication of {n} visits (+{} households), durable SQLite on A, server and B:", homes.len());
+    println!("  local writes on A (1000/tx):      {:>6.2} s {:>8.0} records/s", write.as_secs_f64(), rate(write, n));
+    println!(
+        "  A pushes {:>6} records:          {:>6.2} s {:>8.0} records/s",
+        pushed.pushed,
+        push.as_secs_f64(),
+        rate(push, total)
+    );
+    println!(
+        "  B pulls {:>6} records:           {:>6.2} s {:>8.0} records/s",
+        pulled.pulled,
+        pull.as_secs_f64(),
+        rate(pull, total)
+    );
+    let e2e = push + pull;
+    println!("  end to end, push then pull:       {:>6.2} s {:>8.0} records/s", e2e.as_secs_f64(), rate(e2e, total));
+
+    // Streaming: A pushes another n visits while B keeps pulling, as devices do when they sync at
+    // the same time; the clock stops when B holds every one of them.
+    write_visits(&mut a, &homes, &mg, n)?;
+    let t = Instant::now();
+    let puller = std::thread::spawn(move || -> anyhow::Result<()> {
+        while count_visits(&b)? < 2 * n {
+            sync(&mut b, &cb, &mut |_| {})?;
+        }
+        Ok(())
+    });
+    sync(&mut a, &ca, &mut |_| {})?;
+    let pushed_at = t.elapsed();
+    puller.join().expect("puller thread")?;
+    let streamed = t.elapsed();
+    println!(
+        "  end to end, B pulling while A pushes: {:>6.2} s {:>8.0} records/s (A done after {:.2} s)",
+        streamed.as_secs_f64(),
+        rate(streamed, n),
+        pushed_at.as_secs_f64()
+    );
+    Ok(())
+}
+
+fn count_visits(e: &Engine) -> anyhow::Result<usize> {
+    Ok(e.connection().query_row("SELECT count(*) FROM visits", [], |r| r.get::<_, i64>(0))? as usize)
+}
+
+fn write_visits(a: &mut Engine, homes: &[RecordId], mg: &AreaCode, n: usize) -> anyhow::Result<()> {
     for chunk in 0..n.div_ceil(1000) {
         let batch: Vec<Visit> = (0..1000.min(n - chunk * 1000))
             .map(|i| Visit {
@@ -100,41 +157,6 @@ fn replication(dir: &Path, url: &str, n: usize) -> anyhow::Result<()> {
             .collect();
         a.record_visits(&batch)?;
     }
-    let write = t.elapsed();
-    let t = Instant::now();
-    let pushed = sync(&mut a, &ca, &mut |_| {})?;
-    let push = t.elapsed();
-    let (mut b, cb) = device(dir, "b", url, "BENCH-A")?;
-    let t = Instant::now();
-    let pulled = sync(&mut b, &cb, &mut |_| {})?;
-    let pull = t.elapsed();
-    let visits_on_b: i64 = b.connection().query_row("SELECT count(*) FROM visits", [], |r| r.get(0))?;
-    assert_eq!(visits_on_b as usize, n, "every visit reached device B");
-    let total = n + homes.len();
-    println!("replication of {n} visits (+{} households), durable SQLite on A, server and B:", homes.len());
-    println!(
-        "  local writes on A (1000/tx):  {:>8.2} s  {:>9.0} records/s",
-        write.as_secs_f64(),
-        n as f64 / write.as_secs_f64()
-    );
-    println!(
-        "  A pushes ({} records):   {:>8.2} s  {:>9.0} records/s",
-        pushed.pushed,
-        push.as_secs_f64(),
-        total as f64 / push.as_secs_f64()
-    );
-    println!(
-        "  B pulls ({} records):    {:>8.2} s  {:>9.0} records/s",
-        pulled.pulled,
-        pull.as_secs_f64(),
-        total as f64 / pull.as_secs_f64()
-    );
-    let e2e = push + pull;
-    println!(
-        "  end to end (push + pull):     {:>8.2} s  {:>9.0} records/s",
-        e2e.as_secs_f64(),
-        total as f64 / e2e.as_secs_f64()
-    );
     Ok(())
 }
 
