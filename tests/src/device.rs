@@ -2,7 +2,7 @@
 
 use gridwork_core::sync::{RetryPolicy, SyncClient, SyncReport, enroll, sync};
 use gridwork_core::{Engine, Result};
-use gridwork_domain::{RecordId, RecordState};
+use gridwork_domain::{RecordId, RecordState, Visit, VisitPurpose};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
@@ -44,6 +44,22 @@ impl Device {
                 (s.id, s)
             })
             .collect()
+    }
+
+    /// A routine visit by this device's user to `household` (which it must hold).
+    pub fn visit(&self, household: RecordId) -> Visit {
+        Visit {
+            household,
+            micro_grid: self.engine.household(household).unwrap().micro_grid,
+            worker: self.engine.profile().unwrap().user_name.clone(),
+            visited_at: chrono::Utc::now(),
+            fix: None,
+            manual_position: false,
+            purpose: VisitPurpose::Routine,
+            findings: "走访".into(),
+            follow_up_needed: false,
+            follow_up: String::new(),
+        }
     }
 
     pub fn scope(&self) -> String {

@@ -7,22 +7,6 @@ use gridwork_tests::{Device, ServerProc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-fn visit(d: &Device, household: RecordId) -> Visit {
-    let h = d.engine.household(household).unwrap();
-    Visit {
-        household,
-        micro_grid: h.micro_grid,
-        worker: d.engine.profile().unwrap().user_name.clone(),
-        visited_at: Utc::now(),
-        fix: None,
-        manual_position: false,
-        purpose: VisitPurpose::Routine,
-        findings: "走访".into(),
-        follow_up_needed: false,
-        follow_up: String::new(),
-    }
-}
-
 #[test]
 fn devices_syncing_in_random_orders_converge_with_no_write_lost() {
     let dir = tempfile::tempdir().unwrap();
@@ -65,7 +49,7 @@ fn devices_syncing_in_random_orders_converge_with_no_write_lost() {
             }
             4..=5 => {
                 let id = households[rng.random_range(0..households.len())];
-                let r = d.engine.record_visit(&visit(d, id)).unwrap();
+                let r = d.engine.record_visit(&d.visit(id)).unwrap();
                 written.push((r.id, device, 1));
             }
             6 => {

@@ -2,7 +2,6 @@
 //! batch sent twice, batches reordered, and the server killed with SIGKILL in the middle of a
 //! large push. No record is lost, none is duplicated, and cursors stay right.
 
-use chrono::Utc;
 use gridwork_domain::wire::PushRequest;
 use gridwork_domain::*;
 use gridwork_tests::{Device, Fault, Proxy, ServerProc};
@@ -25,19 +24,7 @@ fn household(d: &Device, name: &str) -> Household {
 }
 
 fn visits(d: &Device, household: RecordId, n: usize) -> Vec<Visit> {
-    let v = Visit {
-        household,
-        micro_grid: d.engine.household(household).unwrap().micro_grid,
-        worker: "王芳".into(),
-        visited_at: Utc::now(),
-        fix: None,
-        manual_position: false,
-        purpose: VisitPurpose::Routine,
-        findings: "走访".into(),
-        follow_up_needed: false,
-        follow_up: String::new(),
-    };
-    vec![v; n]
+    vec![d.visit(household); n]
 }
 
 fn count_kind(d: &Device, kind: RecordKind) -> usize {

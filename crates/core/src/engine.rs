@@ -128,3 +128,9 @@ pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> 
     .execute((key, value))?;
     Ok(())
 }
+
+/// Reads column `i` of a row as a record id.
+pub(crate) fn row_id(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<RecordId> {
+    let text: String = r.get(i)?;
+    text.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+}

@@ -53,12 +53,9 @@ pub(crate) const HOUSEHOLD_COLUMNS: &str = "h.id, h.micro_grid, h.head_name, h.a
     h.lat, h.lon, (SELECT max(v.visited_ms) FROM visits v WHERE v.household = h.id) AS last_visit_ms, h.interval_days";
 
 pub(crate) fn household_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HouseholdRow> {
-    let id: String = r.get(0)?;
     let tags: String = r.get(6)?;
     Ok(HouseholdRow {
-        id: id
-            .parse()
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?,
+        id: crate::engine::row_id(r, 0)?,
         micro_grid: r.get(1)?,
         head_name: r.get(2)?,
         address: r.get(3)?,

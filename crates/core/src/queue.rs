@@ -57,11 +57,8 @@ pub struct Today {
 const DISPUTE_COLUMNS: &str = "id, micro_grid, reporter, reported_ms, category, urgency, description, stage";
 
 fn dispute_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DisputeRow> {
-    let id: String = r.get(0)?;
     Ok(DisputeRow {
-        id: id
-            .parse()
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?,
+        id: crate::engine::row_id(r, 0)?,
         micro_grid: r.get(1)?,
         reporter: r.get(2)?,
         reported_ms: r.get(3)?,
