@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: formatting, lints, and every test of the workspace.
+# The whole test suite, as CI runs it: formatting, lints, the UI's checks and unit tests, every
+# test of the workspace (the app's end-to-end run under Xvfb among them), and stale-binding checks.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 ensure_build_deps
+ensure_app_deps
+ensure_tauri_driver
+
+log "ui: npm ci, type check, unit tests, build"
+ensure_ui_deps
+(cd ui && npm run check && npx vitest run && npm run build)
 
 log "cargo fmt --check"
 cargo fmt --all -- --check
@@ -10,8 +17,14 @@ cargo fmt --all -- --check
 log "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-log "cargo test --workspace"
+log "cargo test --workspace (regenerates ui/src/lib/bindings)"
 cargo test --workspace --locked --no-fail-fast
+
+log "TypeScript bindings are up to date"
+if ! git diff --exit-code -- ui/src/lib/bindings || [ -n "$(git ls-files --others --exclude-standard ui/src/lib/bindings)" ]; then
+  echo "ui/src/lib/bindings is stale: commit the regenerated files (cargo test regenerates them)." >&2
+  exit 1
+fi
 
 log "benchmarks compile"
 cargo bench --workspace --locked --no-run

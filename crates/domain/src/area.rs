@@ -12,6 +12,7 @@ use crate::validate::Check;
 /// The five levels, top down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum AreaLevel {
     Banner,
     Township,
@@ -46,6 +47,7 @@ impl AreaLevel {
 
 /// One area of the hierarchy.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Area {
     pub code: AreaCode,
     pub name: String,
@@ -53,6 +55,10 @@ pub struct Area {
     pub parent: Option<AreaCode>,
     /// Polygon or MultiPolygon, as a GeoJSON geometry on the wire.
     #[serde(default, with = "geojson_boundary", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "ts",
+        ts(optional, type = "{ type: \"MultiPolygon\"; coordinates: Array<Array<Array<[number, number]>>> }")
+    )]
     pub boundary: Option<MultiPolygon<f64>>,
 }
 

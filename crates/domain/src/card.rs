@@ -12,6 +12,7 @@ use crate::validate::Check;
 /// Whether the card in the household's hands is still the one to use.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum CardStatus {
     Active,
     /// Lost or outdated and replaced by a new card.
@@ -25,6 +26,7 @@ pub enum CardStatus {
 
 /// One card issued to one household.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ContactCard {
     pub household: RecordId,
     pub micro_grid: AreaCode,

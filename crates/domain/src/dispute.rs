@@ -12,6 +12,7 @@ use crate::validate::Check;
 /// What the report is about. Hazards (fire, public order, food safety) go through the same loop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum DisputeCategory {
     /// 邻里纠纷
     Neighbour,
@@ -38,6 +39,7 @@ pub enum DisputeCategory {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Urgency {
     Low,
     Normal,
@@ -48,6 +50,7 @@ pub enum Urgency {
 
 /// A party to a dispute.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Party {
     pub name: String,
     pub phone: Option<String>,
@@ -56,6 +59,7 @@ pub struct Party {
 
 /// The report as filed from the field; its case moves through [`DisputeEvent`]s.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Dispute {
     pub micro_grid: AreaCode,
     pub reporter: String,
@@ -101,6 +105,7 @@ impl Record for Dispute {
 /// The three levels of the "three threes" (三个三).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum MediationLevel {
     /// 嘎查村/社区: 三次劝调
     Village,
@@ -122,6 +127,7 @@ impl MediationLevel {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum AttemptOutcome {
     Succeeded,
     Failed,
@@ -130,6 +136,7 @@ pub enum AttemptOutcome {
 /// Where a case goes after the banner's last mediation fails.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Referral {
     Court,
     Arbitration,
@@ -138,6 +145,7 @@ pub enum Referral {
 /// One step of a case. Events are never edited; the case state is a fold of them (see `workflow`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum DisputeAction {
     /// 采集上报: written with the report itself.
     Reported,
@@ -180,6 +188,7 @@ pub enum DisputeAction {
 
 /// One event of a dispute's case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct DisputeEvent {
     pub dispute: RecordId,
     pub micro_grid: AreaCode,

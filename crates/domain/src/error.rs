@@ -6,6 +6,7 @@ use thiserror::Error;
 /// One field that failed validation.
 #[derive(Clone, Debug, PartialEq, Eq, Error, Serialize, Deserialize)]
 #[error("{field}: {message}")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ValidationError {
     /// The field's name as the UI and the wire know it (`phone`, `location.lat`, …).
     pub field: String,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A WGS-84 position in degrees.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct GeoPoint {
     pub lat: f64,
     pub lon: f64,
@@ -33,6 +34,7 @@ impl GeoPoint {
 
 /// A position from the device's GPS with its accuracy radius (68 % confidence), in metres.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct GpsFix {
     pub point: GeoPoint,
     pub accuracy_m: f64,
@@ -43,6 +45,7 @@ pub const DEFAULT_FAR_VISIT_M: f64 = 200.0;
 
 /// Where a visit's fix stands relative to the household it claims to visit.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct VisitDistance {
     pub distance_m: f64,
     /// True when even the most generous reading of the fix (its accuracy radius taken off the

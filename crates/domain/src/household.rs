@@ -12,6 +12,7 @@ use crate::validate::Check;
 /// Groups that need attention (重点人群) and other facts that shape the visit schedule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum HouseholdTag {
     /// 独居老人
     ElderlyAlone,
@@ -45,6 +46,7 @@ impl HouseholdTag {
 
 /// One member of a household.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Member {
     pub name: String,
     /// 与户主关系: 户主, 配偶, 子女, 父母, …
@@ -55,6 +57,7 @@ pub struct Member {
 
 /// A household of a micro-grid.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Household {
     pub micro_grid: AreaCode,
     /// 户主

@@ -15,12 +15,15 @@ use crate::version::Causality;
 /// Two concurrent writes of one field with different values: the merge kept `winner`, and a person
 /// may want to look at `loser`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct FieldConflict {
     pub record_id: RecordId,
     pub kind: RecordKind,
     pub field: String,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub winner: Value,
     pub winner_stamp: Stamp,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub loser: Value,
     pub loser_stamp: Stamp,
 }

@@ -16,6 +16,7 @@ use crate::version::VersionVector;
 /// The kinds of record that replicate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum RecordKind {
     Household,
     Visit,

@@ -34,6 +34,7 @@ pub fn damm_digit(digits: &str) -> u8 {
 /// A checked 12-digit card serial.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, type = "string"))]
 pub struct CardSerial(String);
 
 impl CardSerial {

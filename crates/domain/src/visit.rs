@@ -12,6 +12,7 @@ use crate::validate::Check;
 /// Why the worker came.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum VisitPurpose {
     /// 日常走访
     Routine,
@@ -30,6 +31,7 @@ pub enum VisitPurpose {
 
 /// One visit to one household.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Visit {
     pub household: RecordId,
     pub micro_grid: AreaCode,

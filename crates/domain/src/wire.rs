@@ -13,6 +13,7 @@ use crate::serial::SerialBlock;
 /// What a user may do; it decides which records a device sees and which actions it may take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Role {
     /// 网格员: one or more micro-grids of one grid.
     GridWorker,

@@ -66,6 +66,7 @@ pub const MAX_ATTEMPTS_PER_LEVEL: u8 = 3;
 /// Where a case stands in the closed loop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum CaseStage {
     /// No event yet.
     Unreported,
@@ -115,6 +116,7 @@ impl fmt::Display for CaseStage {
 
 /// Mediation attempts made at each level over the whole life of the case.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Attempts {
     pub village: u8,
     pub township: u8,
@@ -141,6 +143,7 @@ impl Attempts {
 
 /// An event [`fold_lenient`] left out: its position in the folded order, its action and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SkippedEvent {
     pub index: usize,
     pub action: String,
@@ -149,6 +152,7 @@ pub struct SkippedEvent {
 
 /// The state of one case: a fold of its events.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct CaseState {
     /// The dispute the case is about, set by its `reported` event.
     pub dispute: Option<RecordId>,

@@ -1,0 +1,178 @@
+//! The command table through Tauri's IPC on the mock runtime: arguments in, answers and tagged
+//! errors out, with a real store in a temporary data directory. No display needed.
+
+use gridwork_core::{Engine, Profile};
+use gridwork_domain::demo::{DemoSize, generate};
+use gridwork_domain::wire::Role;
+use gridwork_domain::{DeviceId, HlcClock, RecordState, SerialBlock, Writer};
+use serde_json::{Value, json};
+use std::path::Path;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+struct TestApp {
+    _app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+impl TestApp {
+    fn start(dir: &Path) -> Self {
+        let app = gridwork_app::setup(mock_builder(), Some(dir.to_owned()))
+            .expect("open the store")
+            .build(mock_context(noop_assets()))
+            .expect("build the app on the mock runtime");
+        let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");
+        Self { _app: app, window }
+    }
+
+    /// Calls a command as the UI does; Ok is the answer, Err the error the UI would receive.
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().expect("json answer"))
+    }
+}
+
+/// A store set up for a demo grid worker over a small demo banner, as after enrolling and syncing.
+fn enrolled_store(dir: &Path, server_url: &str) -> String {
+    let demo = generate(7, &DemoSize::small());
+    let micro_grid = demo.households[0].1.micro_grid.clone();
+    let mut engine = Engine::open(&dir.join(gridwork_app::state::DB_FILE)).unwrap();
+    engine
+        .set_profile(Profile {
+            device_id: DeviceId::new(),
+            device_name: "王芳的手机".into(),
+            user_name: "王芳".into(),
+            user_phone: "13800138000".into(),
+            role: Role::GridWorker,
+            scope: micro_grid.parent().unwrap(),
+            serial_block: SerialBlock::fallback(3).unwrap(),
+            server_url: Some(server_url.into()),
+            token: Some("token".into()),
+        })
+        .unwrap();
+    engine.import_areas(&demo.areas).unwrap();
+    let mut clock = HlcClock::default();
+    let mut w = Writer { device: DeviceId(uuid::Uuid::nil()), clock: &mut clock, now_ms: 1 };
+    let states: Vec<_> = demo.households.iter().map(|(id, h)| RecordState::create(*id, h, &mut w).unwrap()).collect();
+    engine.apply_remote(&states).unwrap();
+    micro_grid.to_string()
+}
+
+fn visit(household: &Value, follow_up_needed: bool, follow_up: &str) -> Value {
+    json!({
+        "household": household["id"], "micro_grid": household["micro_grid"], "worker": "王芳",
+        "visited_at": "2026-11-20T08:30:00Z",
+        "fix": {"point": {"lat": household["lat"], "lon": household["lon"]}, "accuracy_m": 8.0},
+        "manual_position": false, "purpose": "routine", "findings": "一切正常",
+        "follow_up_needed": follow_up_needed, "follow_up": follow_up,
+    })
+}
+
+#[test]
+fn a_fresh_install_is_not_enrolled_and_cannot_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::start(dir.path());
+    let status = app.invoke("status", json!({})).unwrap();
+    assert_eq!(status["enrolled"], false);
+    assert_eq!(status["pending"], 0);
+    let err = app.invoke("sync_now", json!({})).unwrap_err();
+    assert_eq!(err["kind"], "not_initialized", "{err}");
+    assert!(dir.path().join(gridwork_app::state::DB_FILE).exists());
+}
+
+#[test]
+fn households_are_searched_and_a_visit_lands_in_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let micro_grid = enrolled_store(dir.path(), "http://127.0.0.1:9");
+    let app = TestApp::start(dir.path());
+    let all = app.invoke("list_households", json!({"area": micro_grid, "text": "", "limit": 0})).unwrap();
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), DemoSize::small().households_per_micro_grid as usize);
+    let first = &all[0];
+    let door = first["door_number"].as_str().unwrap();
+    let found = app.invoke("list_households", json!({"area": null, "text": door, "limit": 20})).unwrap();
+    assert!(found.as_array().unwrap().iter().any(|h| h["id"] == first["id"]), "{door} not found");
+
+    let receipt = app.invoke("record_visit", json!({"visit": visit(first, true, "下周复查燃气管道")})).unwrap();
+    assert_eq!(receipt["distance"]["far"], false);
+    let outbox = app.invoke("outbox", json!({})).unwrap();
+    assert_eq!(outbox[0]["record_id"], receipt["id"]);
+    assert_eq!(outbox[0]["kind"], "visit");
+    assert_eq!(app.invoke("status", json!({})).unwrap()["pending"], 1);
+    let history = app.invoke("household_history", json!({"id": first["id"]})).unwrap();
+    assert_eq!(history["visits"][0][1]["follow_up"], "下周复查燃气管道");
+    let today = app.invoke("today", json!({})).unwrap();
+    assert_eq!(today["follow_ups"][0]["household"], first["id"]);
+}
+
+#[test]
+fn invalid_input_and_unknown_records_cross_as_tagged_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let micro_grid = enrolled_store(dir.path(), "http://127.0.0.1:9");
+    let app = TestApp::start(dir.path());
+    let households = app.invoke("list_households", json!({"area": micro_grid, "text": "", "limit": 1})).unwrap();
+    let err = app.invoke("record_visit", json!({"visit": visit(&households[0], true, " ")})).unwrap_err();
+    assert_eq!(err["kind"], "validation");
+    assert_eq!(err["fields"][0]["field"], "follow_up");
+    assert_eq!(err["fields"][0]["code"], "required");
+    let unknown = uuid::Uuid::now_v7().to_string();
+    assert_eq!(app.invoke("household_history", json!({"id": unknown})).unwrap_err()["kind"], "not_found");
+    assert_eq!(app.invoke("outbox", json!({})).unwrap(), json!([]));
+}
+
+#[test]
+fn sync_with_the_server_down_says_offline_and_keeps_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let micro_grid = enrolled_store(dir.path(), "http://127.0.0.1:9");
+    let app = TestApp::start(dir.path());
+    let households = app.invoke("list_households", json!({"area": micro_grid, "text": "", "limit": 1})).unwrap();
+    app.invoke("record_visit", json!({"visit": visit(&households[0], false, "")})).unwrap();
+    let err = app.invoke("sync_now", json!({})).unwrap_err();
+    assert_eq!(err["kind"], "offline", "{err}");
+    let outbox = app.invoke("outbox", json!({})).unwrap();
+    assert_eq!(outbox[0]["attempts"], 1);
+    assert_eq!(outbox[0]["status"], "pending");
+}
+
+#[test]
+fn drafts_survive_a_restart_of_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let app = TestApp::start(dir.path());
+        app.invoke("save_draft", json!({"form": "dispute", "body": "{\"description\":\"楼上漏水\"}"})).unwrap();
+    }
+    let app = TestApp::start(dir.path());
+    let body = app.invoke("load_draft", json!({"form": "dispute"})).unwrap();
+    assert_eq!(body, "{\"description\":\"楼上漏水\"}");
+    assert_eq!(app.invoke("delete_draft", json!({"form": "dispute"})).unwrap(), true);
+    assert_eq!(app.invoke("load_draft", json!({"form": "dispute"})).unwrap(), Value::Null);
+}
+
+#[test]
+fn every_command_is_registered_and_granted_by_the_capability() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::start(dir.path());
+    let capability: Value = serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
+    let granted: Vec<&str> = capability["permissions"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    for name in gridwork_app::command_names::NAMES {
+        let permission = format!("allow-{}", name.replace('_', "-"));
+        assert!(granted.contains(&permission.as_str()), "{permission} is not granted");
+        // Called without its arguments, a registered command complains about them, not about itself.
+        if let Err(e) = app.invoke(name, json!({"__probe": true})) {
+            let text = e.to_string();
+            assert!(!text.contains("not found"), "{name}: {text}");
+        }
+    }
+    let own: Vec<_> = granted.iter().filter(|p| p.starts_with("allow-")).collect();
+    assert_eq!(own.len(), gridwork_app::command_names::NAMES.len(), "grants for commands that do not exist");
+}

@@ -1,0 +1,2 @@
+// Vitest set-up: DOM matchers for every test.
+import '@testing-library/jest-dom/vitest';
