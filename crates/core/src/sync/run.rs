@@ -1,10 +1,11 @@
-//! One sync run: push the outbox batch by batch (a batch id is saved before sending, so a batch
-//! whose answer was lost is sent again under the same id and applied once), then pull pages and
-//! move the cursor in the same transaction that stores each page.
+//! One sync run: push the outbox batch by batch (a retry of a batch whose answer was lost goes out
+//! under the same batch id and is applied once; a batch cut off for good is simply taken from the
+//! outbox again next time, and the server answers `already_known` for what it stored), then pull
+//! pages and move the cursor in the same transaction that stores each page.
 
 use gridwork_domain::wire::EnrollRequest;
 use gridwork_domain::{RecordId, RecordState, clock::wall_ms};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
@@ -43,9 +44,9 @@ pub struct SyncReport {
     pub conflicts: u64,
 }
 
-/// A batch saved before it is sent: the records and the outbox revision each had.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-struct SavedBatch {
+/// One push batch: its id and the records with the outbox revision each had.
+#[derive(Clone, Debug)]
+struct Batch {
     batch_id: Uuid,
     entries: Vec<(RecordId, i64)>,
 }
@@ -116,21 +117,14 @@ pub fn sync(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(S
     Ok(report)
 }
 
-/// The saved batch that was not answered yet, or a new one from the outbox (saved first).
-fn next_batch(engine: &Engine) -> Result<Option<SavedBatch>> {
-    if let Some(json) = get_meta(&engine.conn, "pending_batch")? {
-        return Ok(Some(serde_json::from_str(&json)?));
-    }
+/// The oldest pending outbox entries as a new batch.
+fn next_batch(engine: &Engine) -> Result<Option<Batch>> {
     let pending = take_pending(&engine.conn, BATCH)?;
-    if pending.is_empty() {
-        return Ok(None);
-    }
-    let batch = SavedBatch { batch_id: Uuid::now_v7(), entries: pending.iter().map(|p| (p.id, p.rev)).collect() };
-    set_meta(&engine.conn, "pending_batch", &serde_json::to_string(&batch)?)?;
-    Ok(Some(batch))
+    Ok((!pending.is_empty())
+        .then(|| Batch { batch_id: Uuid::now_v7(), entries: pending.iter().map(|p| (p.id, p.rev)).collect() }))
 }
 
-fn push_batch(engine: &mut Engine, client: &SyncClient, batch: &SavedBatch, report: &mut SyncReport) -> Result<()> {
+fn push_batch(engine: &mut Engine, client: &SyncClient, batch: &Batch, report: &mut SyncReport) -> Result<()> {
     let mut records = Vec::with_capacity(batch.entries.len());
     for (id, _) in &batch.entries {
         if let Some(text) = get_state_text(&engine.conn, *id)? {
@@ -164,7 +158,6 @@ fn push_batch(engine: &mut Engine, client: &SyncClient, batch: &SavedBatch, repo
             }
         }
     }
-    tx.execute("DELETE FROM meta WHERE key = 'pending_batch'", [])?;
     set_meta(&tx, "hlc", &serde_json::to_string(&engine.clock.last())?)?;
     tx.commit()?;
     Ok(())
