@@ -49,3 +49,11 @@ export function projector(f: Frame, width: number): { x: (lon: number) => number
   const height = (f.maxLat - f.minLat) * scale;
   return { x: (lon) => (lon - f.minLon) * k * scale, y: (lat) => (f.maxLat - lat) * scale, height };
 }
+
+/** A distance as a worker reads it: metres below 1 km, kilometres with one decimal above. */
+export function distanceText(m: number, locale: string): string {
+  const zh = locale === 'zh-CN';
+  if (m < 1000) return zh ? `${Math.round(m)} 米` : `${Math.round(m)} m`;
+  const km = (m / 1000).toFixed(1);
+  return zh ? `${km} 公里` : `${km} km`;
+}

@@ -1,4 +1,4 @@
-import { distanceM, frameOf, isFar, projector } from '../geo';
+import { distanceM, distanceText, frameOf, isFar, projector } from '../geo';
 import { daysSince, visitBand } from '../time';
 
 describe('geo', () => {
@@ -11,6 +11,12 @@ describe('geo', () => {
     expect(isFar({ lat: 40.401, lon: 110.04 }, 10, home)).toBe(false);
     expect(isFar({ lat: 40.403, lon: 110.04 }, 10, home)).toBe(true);
     expect(isFar({ lat: 40.403, lon: 110.04 }, 200, home)).toBe(false);
+  });
+
+  it('says metres below a kilometre and kilometres above', () => {
+    expect(distanceText(850.4, 'zh-CN')).toBe('850 米');
+    expect(distanceText(147_399, 'zh-CN')).toBe('147.4 公里');
+    expect(distanceText(1_500, 'en')).toBe('1.5 km');
   });
 
   it('projects north up into the SVG box', () => {

@@ -29,7 +29,7 @@ describe('VisitForm', () => {
     render(VisitForm);
     await waitFor(() => expect(screen.getByTestId('draft-restored')).toBeInTheDocument());
     expect(screen.getByTestId('findings')).toHaveValue('楼道堆物');
-    expect(screen.getByTestId('far-warning')).toHaveTextContent('1112 米');
+    expect(screen.getByTestId('far-warning')).toHaveTextContent('约 1.1 公里');
     await fireEvent.click(screen.getByTestId('save-visit'));
     await waitFor(() => expect(screen.getByTestId('follow-up-error')).toHaveTextContent('请填写跟进事项'));
     const sent = calls.find((c) => c.cmd === 'record_visit')!.args as { visit: Record<string, unknown> };

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Refreshes docs/screenshots/: runs the app's end-to-end test (real app under Xvfb, driven over
+# WebDriver) with GRIDWORK_SCREENSHOTS set, which saves a 360×740 PNG of every screen.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$ROOT"
+ensure_build_deps
+ensure_app_deps
+ensure_tauri_driver
+build_ui
+GRIDWORK_SCREENSHOTS="$ROOT/docs/screenshots" cargo test --locked -p gridwork-app --test e2e -- --nocapture
+ls -1 "$ROOT/docs/screenshots"

@@ -1,0 +1,41 @@
+//! A real conflict for the conflicts screen: two more handsets of the worker change the same
+//! household's phone while neither has seen the other's change; the server keeps both values.
+
+use gridwork_core::Engine;
+use gridwork_core::households::HouseholdQuery;
+use gridwork_core::sync::{SyncClient, enroll, sync};
+
+/// Makes the conflict through the server at `url` (blocking clients, so on a blocking thread).
+pub async fn make_one(url: &str) {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().unwrap();
+        let mut devices: Vec<Engine> = (0..2)
+            .map(|i| {
+                let mut e = Engine::open(&dir.path().join(format!("d{i}.db"))).unwrap();
+                enroll(&mut e, &url, "DEMO-W-0001", &format!("device {i}")).unwrap();
+                e
+            })
+            .collect();
+        for e in &mut devices {
+            run(e);
+        }
+        let id = devices[0].list_households(&HouseholdQuery { area: None, text: "", limit: 1 }).unwrap()[0].id;
+        for (e, phone) in devices.iter_mut().zip(["13900000001", "13900000002"]) {
+            let mut h = e.household(id).unwrap();
+            h.phone = Some(phone.into());
+            assert!(e.edit_household(id, &h).unwrap());
+        }
+        for e in &mut devices {
+            run(e);
+        }
+    })
+    .await
+    .unwrap();
+}
+
+fn run(e: &mut Engine) {
+    let p = e.profile().unwrap().clone();
+    let client = SyncClient::new(p.server_url.as_deref().unwrap(), p.token).unwrap();
+    sync(e, &client, &mut |_| {}).unwrap();
+}

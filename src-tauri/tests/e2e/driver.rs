@@ -1,0 +1,140 @@
+//! The real app under Xvfb, driven over WebDriver: `tauri-driver` (which starts WebKitWebDriver,
+//! which starts the app binary) runs on its own Xvfb display with the app's data directory in
+//! its environment, so every driver is one app instance with its own store.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long any one thing may take to show up on screen.
+pub const PATIENCE: Duration = Duration::from_secs(40);
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("port").port()
+}
+
+/// A virtual display (Xvfb) with `tauri-driver` on it.
+#[derive(Debug)]
+pub struct Driver {
+    xvfb: Child,
+    driver: Child,
+    port: u16,
+}
+
+impl Driver {
+    pub fn start(data_dir: &Path) -> Self {
+        let (display, xvfb) = start_xvfb();
+        let (port, native) = (free_port(), free_port());
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .env("DISPLAY", &display)
+            .env(gridwork_app::DATA_DIR_ENV, data_dir)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start tauri-driver (scripts/test.sh installs it)");
+        Self { xvfb, driver, port }
+    }
+
+    /// Opens a session, which starts the app; the window is sized like a phone (360×740).
+    pub async fn session(&self) -> Client {
+        let deadline = Instant::now() + PATIENCE;
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start listening");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": app_binary() }));
+        let client = ClientBuilder::rustls()
+            .expect("rustls")
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a WebDriver session with the app");
+        client.set_window_size(360, 740).await.expect("resize the window");
+        client
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        for child in [&mut self.driver, &mut self.xvfb] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Starts Xvfb on the first free display number from :90 and waits for its socket.
+fn start_xvfb() -> (String, Child) {
+    let n = (90..400).find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists()).expect("a free X display number");
+    let display = format!(":{n}");
+    let child = Command::new("Xvfb")
+        .args([display.as_str(), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start Xvfb (scripts/test.sh installs it)");
+    let socket = format!("/tmp/.X11-unix/X{n}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !Path::new(&socket).exists() {
+        assert!(Instant::now() < deadline, "Xvfb did not start on {display}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (display, child)
+}
+
+fn app_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_gridwork-app"))
+}
+
+pub fn css(test_id: &str) -> Locator<'static> {
+    Locator::Css(Box::leak(format!("[data-testid=\"{test_id}\"]").into_boxed_str()))
+}
+
+/// Waits for the element with `test_id` to appear.
+pub async fn find(c: &Client, test_id: &str) -> Element {
+    c.wait().at_most(PATIENCE).for_element(css(test_id)).await.unwrap_or_else(|e| panic!("{test_id}: {e}"))
+}
+
+/// Scrolls the element to the middle of the screen (clear of the fixed tab bar) and taps it.
+pub async fn click(c: &Client, test_id: &str) {
+    let e = find(c, test_id).await;
+    let arg = serde_json::to_value(&e).expect("element reference");
+    c.execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]).await.expect("scroll");
+    e.click().await.unwrap_or_else(|err| panic!("click {test_id}: {err:?}"));
+}
+
+pub async fn type_into(c: &Client, test_id: &str, text: &str) {
+    let e = find(c, test_id).await;
+    e.clear().await.expect("clear");
+    e.send_keys(text).await.unwrap_or_else(|e| panic!("type into {test_id}: {e}"));
+}
+
+/// Waits until the element's text contains `want`; returns the text.
+pub async fn wait_text(c: &Client, test_id: &str, want: &str) -> String {
+    let deadline = Instant::now() + PATIENCE;
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Ok(e) = c.find(css(test_id)).await {
+            last = e.text().await.unwrap_or_default();
+            if last.contains(want) {
+                return last;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    panic!("{test_id} never showed {want:?}; last seen: {last:?}");
+}
+
+/// Saves a PNG of the window as `<dir>/<name>.png` when screenshots were asked for.
+pub async fn shot(c: &Client, dir: Option<&Path>, name: &str) {
+    let Some(dir) = dir else { return };
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::create_dir_all(dir).expect("screenshot folder");
+    std::fs::write(dir.join(format!("{name}.png")), png).expect("write the screenshot");
+}

@@ -1,0 +1,58 @@
+//! The demo sync server run inside the test process on a fixed loopback address, so the test
+//! can stop it (the worker goes out of range) and start it again on the same address and data.
+
+use gridwork_sync_server::config::open_store;
+use gridwork_sync_server::seed::seed_demo;
+use gridwork_sync_server::{AppState, app};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+#[derive(Debug)]
+pub struct Server {
+    pub addr: SocketAddr,
+    db: PathBuf,
+    running: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
+}
+
+impl Server {
+    /// Starts a server with the demo banner (seeded on first start) on `addr`.
+    pub async fn start(db: &Path, addr: SocketAddr) -> Self {
+        let mut s = Self { addr, db: db.to_owned(), running: None };
+        s.resume().await;
+        s
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Starts it again after `stop`, same address, same data.
+    pub async fn resume(&mut self) {
+        let store = open_store(&format!("sqlite://{}", self.db.display())).expect("open the server store");
+        seed_demo(&*store, 20_221).await.expect("seed the demo banner");
+        let listener = tokio::net::TcpListener::bind(self.addr).await.expect("bind the server address");
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app(AppState::new(store)))
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+                .expect("serve");
+        });
+        self.running = Some((tx, task));
+    }
+
+    /// Stops answering: the listener closes, so the app's next request is refused.
+    pub async fn stop(&mut self) {
+        if let Some((tx, task)) = self.running.take() {
+            let _ = tx.send(());
+            let abort = task.abort_handle();
+            if tokio::time::timeout(std::time::Duration::from_secs(3), task).await.is_err() {
+                abort.abort();
+            }
+        }
+    }
+}
