@@ -25,7 +25,7 @@ impl Engine {
         };
         let id = self.write(|tx, w| {
             let state = RecordState::create(RecordId::new(), &card, w)?;
-            put_local(tx, &state, w.now_ms)?;
+            put_local(tx, &state, &card, w.now_ms)?;
             set_meta(tx, "profile", &serde_json::to_string(&profile)?)?;
             Ok(state.id)
         })?;
@@ -38,7 +38,7 @@ impl Engine {
         let (current, mut c): (_, ContactCard) = get_record(&self.conn, card, "contact card")?;
         c.status = status;
         self.write(|tx, w| match current.edit(&c, w)? {
-            Some(next) => put_local(tx, &next, w.now_ms),
+            Some(next) => put_local(tx, &next, &c, w.now_ms),
             None => Ok(()),
         })
     }

@@ -28,7 +28,7 @@ impl Engine {
         self.write(|tx, w| {
             let id = RecordId::new();
             let state = RecordState::create(id, dispute, w)?;
-            put_local(tx, &state, w.now_ms)?;
+            put_local(tx, &state, dispute, w.now_ms)?;
             let event = DisputeEvent {
                 dispute: id,
                 micro_grid: dispute.micro_grid.clone(),
@@ -37,7 +37,7 @@ impl Engine {
                 action: DisputeAction::Reported,
                 note: String::new(),
             };
-            put_local(tx, &RecordState::create(RecordId::new(), &event, w)?, w.now_ms)?;
+            put_local(tx, &RecordState::create(RecordId::new(), &event, w)?, &event, w.now_ms)?;
             Ok(id)
         })
     }
@@ -52,7 +52,7 @@ impl Engine {
         apply(&current, &event).map_err(|e| CoreError::Workflow(e.to_string()))?;
         self.write(|tx, w| {
             let state = RecordState::create(RecordId::new(), &event, w)?;
-            put_local(tx, &state, w.now_ms)?;
+            put_local(tx, &state, &event, w.now_ms)?;
             Ok(state.id)
         })
     }

@@ -18,6 +18,9 @@ pub fn open_db(path: &Path) -> Result<Connection, CoreError> {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    // The services use more distinct statements than rusqlite's default cache of 16 holds;
+    // re-preparing them on every write cost about a seventh of a visit's write time.
+    conn.set_prepared_statement_cache_capacity(128);
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: a commit survives power loss, which is the promise to a worker who typed it.
     conn.pragma_update(None, "synchronous", "FULL")?;

@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::db::open_db;
 use crate::error::{CoreError, Result};
 use crate::profile::Profile;
-use crate::projection::project;
+use crate::projection::{Projected, project};
 
 /// The handset's store and services. Not `Sync`: the app keeps it behind a mutex.
 #[derive(Debug)]
@@ -62,15 +62,22 @@ impl Engine {
     }
 }
 
-/// Stores a new local version: the record row, its projection, and its outbox entry.
-pub(crate) fn put_local(tx: &Transaction<'_>, state: &RecordState, now_ms: u64) -> Result<()> {
-    put_state(tx, state, now_ms)?;
-    tx.execute(
+/// Stores a new local version: the record row, its projection (from `record`, the typed form of
+/// `state`), and its outbox entry.
+pub(crate) fn put_local<R: Projected>(
+    tx: &Transaction<'_>,
+    state: &RecordState,
+    record: &R,
+    now_ms: u64,
+) -> Result<()> {
+    write_row(tx, state, &serde_json::to_string(state)?, now_ms)?;
+    record.project_into(tx, state)?;
+    tx.prepare_cached(
         "INSERT INTO outbox (record_id, kind, queued_ms) VALUES (?1, ?2, ?3)
          ON CONFLICT (record_id) DO UPDATE SET rev = rev + 1, queued_ms = excluded.queued_ms,
              status = 'pending', last_error = NULL",
-        (state.id.to_string(), state.kind.as_str(), now_ms as i64),
-    )?;
+    )?
+    .execute((state.id.to_string(), state.kind.as_str(), now_ms as i64))?;
     Ok(())
 }
 
@@ -81,6 +88,12 @@ pub(crate) fn put_state(tx: &Transaction<'_>, state: &RecordState, now_ms: u64) 
 
 /// `put_state` for a version whose JSON text is at hand already (as it came from the server).
 pub(crate) fn put_state_text(tx: &Transaction<'_>, state: &RecordState, text: &str, now_ms: u64) -> Result<()> {
+    write_row(tx, state, text, now_ms)?;
+    project(tx, state)
+}
+
+/// The `records` row of a version.
+fn write_row(tx: &Transaction<'_>, state: &RecordState, text: &str, now_ms: u64) -> Result<()> {
     let micro_grid = state.micro_grid().map(String::from).unwrap_or_default();
     tx.prepare_cached(
         "INSERT INTO records (id, kind, micro_grid, state, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -88,7 +101,7 @@ pub(crate) fn put_state_text(tx: &Transaction<'_>, state: &RecordState, text: &s
              updated_ms = excluded.updated_ms",
     )?
     .execute((state.id.to_string(), state.kind.as_str(), micro_grid, text, now_ms as i64))?;
-    project(tx, state)
+    Ok(())
 }
 
 /// The stored JSON text of a record's version.

@@ -73,7 +73,7 @@ impl Engine {
     pub fn create_household(&mut self, h: &Household) -> Result<RecordId> {
         self.write(|tx, w| {
             let state = RecordState::create(RecordId::new(), h, w)?;
-            put_local(tx, &state, w.now_ms)?;
+            put_local(tx, &state, h, w.now_ms)?;
             Ok(state.id)
         })
     }
@@ -82,7 +82,7 @@ impl Engine {
     pub fn edit_household(&mut self, id: RecordId, h: &Household) -> Result<bool> {
         let (current, _): (_, Household) = get_record(&self.conn, id, "household")?;
         self.write(|tx, w| match current.edit(h, w)? {
-            Some(next) => put_local(tx, &next, w.now_ms).map(|()| true),
+            Some(next) => put_local(tx, &next, h, w.now_ms).map(|()| true),
             None => Ok(false),
         })
     }

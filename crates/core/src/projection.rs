@@ -3,22 +3,57 @@
 
 use gridwork_domain::geo::{DEFAULT_FAR_VISIT_M, visit_distance};
 use gridwork_domain::{
-    ContactCard, Dispute, DisputeEvent, GeoPoint, Household, RecordId, RecordKind, RecordState, Visit,
+    ContactCard, Dispute, DisputeEvent, GeoPoint, Household, Record, RecordId, RecordKind, RecordState, Visit,
 };
 use rusqlite::{OptionalExtension, Transaction};
 
 use crate::error::Result;
 use crate::search::search_text;
 
-/// Updates the typed table of `state`'s kind.
+/// A record type with a typed table.
+pub(crate) trait Projected: Record {
+    /// Writes `self`, the typed form of `state`, into its table.
+    fn project_into(&self, tx: &Transaction<'_>, state: &RecordState) -> Result<()>;
+}
+
+impl Projected for Household {
+    fn project_into(&self, tx: &Transaction<'_>, state: &RecordState) -> Result<()> {
+        household(tx, &state.id.to_string(), self)
+    }
+}
+
+impl Projected for Visit {
+    fn project_into(&self, tx: &Transaction<'_>, state: &RecordState) -> Result<()> {
+        visit(tx, &state.id.to_string(), self)
+    }
+}
+
+impl Projected for Dispute {
+    fn project_into(&self, tx: &Transaction<'_>, state: &RecordState) -> Result<()> {
+        dispute(tx, &state.id.to_string(), self)
+    }
+}
+
+impl Projected for DisputeEvent {
+    fn project_into(&self, tx: &Transaction<'_>, state: &RecordState) -> Result<()> {
+        event(tx, &state.id.to_string(), self, state)
+    }
+}
+
+impl Projected for ContactCard {
+    fn project_into(&self, tx: &Transaction<'_>, state: &RecordState) -> Result<()> {
+        card(tx, &state.id.to_string(), self)
+    }
+}
+
+/// Updates the typed table of `state`'s kind, decoding the typed record from the state.
 pub(crate) fn project(tx: &Transaction<'_>, state: &RecordState) -> Result<()> {
-    let id = state.id.to_string();
     match state.kind {
-        RecordKind::Household => household(tx, &id, &state.decode()?),
-        RecordKind::Visit => visit(tx, &id, &state.decode()?),
-        RecordKind::Dispute => dispute(tx, &id, &state.decode()?),
-        RecordKind::DisputeEvent => event(tx, &id, state),
-        RecordKind::ContactCard => card(tx, &id, &state.decode()?),
+        RecordKind::Household => state.decode::<Household>()?.project_into(tx, state),
+        RecordKind::Visit => state.decode::<Visit>()?.project_into(tx, state),
+        RecordKind::Dispute => state.decode::<Dispute>()?.project_into(tx, state),
+        RecordKind::DisputeEvent => state.decode::<DisputeEvent>()?.project_into(tx, state),
+        RecordKind::ContactCard => state.decode::<ContactCard>()?.project_into(tx, state),
     }
 }
 
@@ -96,8 +131,7 @@ fn dispute(tx: &Transaction<'_>, id: &str, d: &Dispute) -> Result<()> {
     crate::cases::refresh_stage(tx, id.parse::<RecordId>()?)
 }
 
-fn event(tx: &Transaction<'_>, id: &str, state: &RecordState) -> Result<()> {
-    let e: DisputeEvent = state.decode()?;
+fn event(tx: &Transaction<'_>, id: &str, e: &DisputeEvent, state: &RecordState) -> Result<()> {
     tx.prepare_cached("INSERT OR REPLACE INTO dispute_events (id, dispute, stamp, action) VALUES (?1, ?2, ?3, ?4)")?
         .execute((id, e.dispute.to_string(), stamp_key(state), serde_json::to_string(&e.action)?))?;
     crate::cases::refresh_stage(tx, e.dispute)

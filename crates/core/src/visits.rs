@@ -43,7 +43,7 @@ impl Engine {
             let mut out = Vec::with_capacity(visits.len());
             for (v, home) in visits.iter().zip(homes) {
                 let state = RecordState::create(RecordId::new(), v, w)?;
-                put_local(tx, &state, w.now_ms)?;
+                put_local(tx, &state, v, w.now_ms)?;
                 out.push(VisitReceipt { id: state.id, distance: far_check(v, home) });
             }
             Ok(out)

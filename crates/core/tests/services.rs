@@ -130,6 +130,7 @@ fn remote_versions_merge_and_conflicts_are_kept_for_review() {
     let mut hb = b.household(id).unwrap();
     hb.phone = Some("13733334444".into());
     b.edit_household(id, &hb).unwrap();
+    let b_alone = export(&b);
     let report = b.apply_remote(&export(&a)).unwrap();
     assert_eq!((report.merged, report.conflicts), (1, 1));
     let merged = b.household(id).unwrap();
@@ -140,6 +141,15 @@ fn remote_versions_merge_and_conflicts_are_kept_for_review() {
     assert_eq!(conflicts[0].conflict.field, "phone");
     assert_eq!(conflicts[0].conflict.loser, "13711112222");
     assert_eq!(b.outbox().unwrap().len(), 1, "the merged version still has to reach the server");
+    // A worker whose device never wrote the record does not see the conflict; its leader does.
+    let mut c = engine(&dir, "c.db");
+    c.apply_remote(&export(&a)).unwrap();
+    assert_eq!(c.apply_remote(&b_alone).unwrap().conflicts, 1);
+    assert!(c.conflicts(false).unwrap().is_empty(), "not a record this worker touched");
+    let mut leader = c.profile().unwrap().clone();
+    leader.role = gridwork_domain::wire::Role::GridLeader;
+    c.set_profile(leader).unwrap();
+    assert_eq!(c.conflicts(false).unwrap().len(), 1, "the leader reviews every conflict in the area");
     // Meeting the same versions again adds no second conflict.
     b.apply_remote(&export(&a)).unwrap();
     assert_eq!(b.conflicts(false).unwrap().len(), 1);

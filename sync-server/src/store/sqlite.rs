@@ -46,6 +46,8 @@ impl std::fmt::Debug for SqliteStore {
 pub fn open_db(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(path, OpenFlags::default())?;
     conn.busy_timeout(Duration::from_secs(10))?;
+    // More distinct statements than rusqlite's default cache of 16: keep them all prepared.
+    conn.set_prepared_statement_cache_capacity(128);
     if read_only {
         conn.pragma_update(None, "query_only", "ON")?;
     } else {

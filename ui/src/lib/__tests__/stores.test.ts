@@ -3,7 +3,7 @@ import { get } from 'svelte/store';
 import type { HouseholdRow } from '../bindings/HouseholdRow';
 import { draft } from '../stores/draft';
 import { householdSearch } from '../stores/search';
-import { fraction, lastResult, status, syncError, syncNow, syncing } from '../stores/sync';
+import { fraction, lastResult, startAutoSync, status, syncError, syncNow, syncing } from '../stores/sync';
 
 const baseStatus = {
   enrolled: true, user_name: '王芳', user_phone: '13800138000', role: 'grid_worker', scope: '150621001001001',
@@ -40,6 +40,55 @@ describe('sync store', () => {
     expect(fraction(null)).toBe(0);
     expect(fraction({ phase: 'push', done: 0, total: 0 })).toBe(0);
     expect(fraction({ phase: 'pull', done: 50, total: 200 })).toBe(0.25);
+  });
+});
+
+describe('automatic sync', () => {
+  afterEach(() => vi.useRealTimers());
+
+  function counting(next: typeof baseStatus) {
+    const calls = { sync: 0 };
+    mockIPC((cmd) => {
+      if (cmd === 'sync_now') {
+        calls.sync += 1;
+        return { pushed: next.pending, rejected: 0, pulled: 0, conflicts: 0 };
+      }
+      if (cmd === 'status') return { ...next, pending: 0, last_sync_ms: Date.now() };
+    });
+    return calls;
+  }
+
+  it('syncs on its own while changes wait, and stops when told', async () => {
+    vi.useFakeTimers();
+    const calls = counting(baseStatus);
+    status.set({ ...baseStatus, last_sync_ms: Date.now() } as never);
+    const stop = startAutoSync(1000, 60_000);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(calls.sync).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls.sync).toBe(1);
+    // Nothing waits now and the last sync is fresh: no more syncs.
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(calls.sync).toBe(1);
+    status.set({ ...baseStatus, pending: 3, last_sync_ms: Date.now() } as never);
+    stop();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(calls.sync).toBe(1);
+  });
+
+  it('syncs at once when the network comes back, and never before enrollment', async () => {
+    vi.useFakeTimers();
+    const calls = counting(baseStatus);
+    status.set({ ...baseStatus, enrolled: false } as never);
+    const stop = startAutoSync(60_000, 60_000);
+    globalThis.dispatchEvent(new Event('online'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.sync).toBe(0);
+    status.set({ ...baseStatus, last_sync_ms: Date.now() } as never);
+    globalThis.dispatchEvent(new Event('online'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.sync).toBe(1);
+    stop();
   });
 });
 
