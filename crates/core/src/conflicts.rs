@@ -40,21 +40,25 @@ pub(crate) fn save_conflicts(conn: &Connection, conflicts: &[FieldConflict], now
 
 impl Engine {
     /// Conflicts not yet marked as seen, newest first (all of them with `include_resolved`). A grid
-    /// worker sees the conflicts on records this device wrote; leaders and supervisors, who review
-    /// them, see every conflict in the device's area.
+    /// worker sees the conflicts on records it touched — written by this device, or a household
+    /// this device visited; leaders and supervisors, who review them, see every conflict in the
+    /// device's area.
     pub fn conflicts(&self, include_resolved: bool) -> Result<Vec<ConflictRow>> {
         let profile = self.profile()?;
-        let writer = (profile.role == Role::GridWorker).then(|| profile.device_id.to_string());
+        let worker = (profile.role == Role::GridWorker).then(|| profile.device_id.to_string());
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.id, c.record_id, c.kind, c.field, c.winner, c.loser, c.winner_stamp, c.loser_stamp, c.detected_ms,
                     c.resolved
              FROM conflicts c
              WHERE (c.resolved = 0 OR ?1)
-               AND (?2 IS NULL OR EXISTS (SELECT 1 FROM records r WHERE r.id = c.record_id
-                                          AND json_extract(r.state, '$.vv.\"' || ?2 || '\"') IS NOT NULL))
+               AND (?2 IS NULL
+                    OR EXISTS (SELECT 1 FROM records r WHERE r.id = c.record_id
+                               AND json_extract(r.state, '$.vv.\"' || ?2 || '\"') IS NOT NULL)
+                    OR EXISTS (SELECT 1 FROM visits v JOIN records rv ON rv.id = v.id WHERE v.household = c.record_id
+                               AND json_extract(rv.state, '$.origin.device') = ?2))
              ORDER BY c.detected_ms DESC, c.id DESC",
         )?;
-        let rows = stmt.query_map(rusqlite::params![include_resolved, writer], |r| {
+        let rows = stmt.query_map(rusqlite::params![include_resolved, worker], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 [r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?],

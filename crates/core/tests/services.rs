@@ -146,6 +146,9 @@ fn remote_versions_merge_and_conflicts_are_kept_for_review() {
     c.apply_remote(&export(&a)).unwrap();
     assert_eq!(c.apply_remote(&b_alone).unwrap().conflicts, 1);
     assert!(c.conflicts(false).unwrap().is_empty(), "not a record this worker touched");
+    c.record_visit(&visit(id, None)).unwrap();
+    assert_eq!(c.conflicts(false).unwrap().len(), 1, "a household this worker visited");
+    c.connection().execute("DELETE FROM visits", []).unwrap();
     let mut leader = c.profile().unwrap().clone();
     leader.role = gridwork_domain::wire::Role::GridLeader;
     c.set_profile(leader).unwrap();

@@ -130,7 +130,8 @@ impl RecordState {
 
     /// The typed record.
     pub fn decode<R: Record>(&self) -> Result<R, DomainError> {
-        serde_json::from_value(Value::Object(self.fields.clone())).map_err(|e| DomainError::Decode {
+        // Read straight from the borrowed map: no copy of the fields.
+        R::deserialize(&self.fields).map_err(|e| DomainError::Decode {
             kind: self.kind.to_string(),
             field: String::new(),
             message: e.to_string(),

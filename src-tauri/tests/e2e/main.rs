@@ -79,7 +79,7 @@ async fn a_visit_recorded_offline_reaches_a_second_device_after_sync() {
 
     // Back in range: sync sends it.
     server.resume().await;
-    conflict::make_one(&server.url()).await;
+    conflict::make_one(&server.url(), &name).await;
     click(&a, "sync-now").await;
     find(&a, "sync-done").await;
     wait_text(&a, "pending", "全部已同步").await;

@@ -6,7 +6,6 @@
 use gridwork_domain::wire::EnrollRequest;
 use gridwork_domain::{RecordId, RecordState, clock::wall_ms};
 use serde::Serialize;
-use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use super::decide::{AckAction, decide_ack};
@@ -128,7 +127,7 @@ fn push_batch(engine: &mut Engine, client: &SyncClient, batch: &Batch, report: &
     let mut records = Vec::with_capacity(batch.entries.len());
     for (id, _) in &batch.entries {
         if let Some(text) = get_state_text(&engine.conn, *id)? {
-            records.push(RawValue::from_string(text)?);
+            records.push(text);
         }
     }
     let ids: Vec<RecordId> = batch.entries.iter().map(|(id, _)| *id).collect();
