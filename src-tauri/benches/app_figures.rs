@@ -8,33 +8,20 @@
 mod driver;
 
 use gridwork_core::{Engine, Profile};
+use gridwork_domain::AreaCode;
 use gridwork_domain::demo::{DemoSize, generate};
 use gridwork_domain::wire::Role;
-use gridwork_domain::{AreaCode, DeviceId, HlcClock, RecordState, SerialBlock, Writer};
 use std::time::Instant;
 
 /// A store enrolled for the whole demo banner with 10,000 households (1,000 micro-grids × 10).
 fn big_store(dir: &std::path::Path) {
     let demo = generate(11, &DemoSize::new(1, 10, 10, 10, 10));
     let mut e = Engine::open(&dir.join(gridwork_app::state::DB_FILE)).unwrap();
-    e.set_profile(Profile {
-        device_id: DeviceId::new(),
-        device_name: "bench".into(),
-        user_name: "王芳".into(),
-        user_phone: "13800138000".into(),
-        role: Role::GridWorker,
-        scope: AreaCode::parse("150621").unwrap(),
-        serial_block: SerialBlock::fallback(1).unwrap(),
-        server_url: None,
-        token: None,
-    })
+    e.set_profile(
+        Profile::offline("王芳", "13800138000", Role::GridWorker, AreaCode::parse("150621").unwrap(), 1).unwrap(),
+    )
     .unwrap();
-    e.import_areas(&demo.areas).unwrap();
-    let mut clock = HlcClock::default();
-    let mut w = Writer { device: DeviceId(uuid::Uuid::nil()), clock: &mut clock, now_ms: 1 };
-    let states: Vec<_> = demo.households.iter().map(|(id, h)| RecordState::create(*id, h, &mut w).unwrap()).collect();
-    e.apply_remote(&states).unwrap();
-    assert_eq!(states.len(), 10_000);
+    assert_eq!(e.load_demo(&demo).unwrap().inserted, 10_000);
 }
 
 const KEYSTROKES: &str = r#"

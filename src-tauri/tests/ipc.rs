@@ -4,7 +4,6 @@
 use gridwork_core::{Engine, Profile};
 use gridwork_domain::demo::{DemoSize, generate};
 use gridwork_domain::wire::Role;
-use gridwork_domain::{DeviceId, HlcClock, RecordState, SerialBlock, Writer};
 use serde_json::{Value, json};
 use std::path::Path;
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -47,24 +46,13 @@ fn enrolled_store(dir: &Path, server_url: &str) -> String {
     let demo = generate(7, &DemoSize::small());
     let micro_grid = demo.households[0].1.micro_grid.clone();
     let mut engine = Engine::open(&dir.join(gridwork_app::state::DB_FILE)).unwrap();
-    engine
-        .set_profile(Profile {
-            device_id: DeviceId::new(),
-            device_name: "王芳的手机".into(),
-            user_name: "王芳".into(),
-            user_phone: "13800138000".into(),
-            role: Role::GridWorker,
-            scope: micro_grid.parent().unwrap(),
-            serial_block: SerialBlock::fallback(3).unwrap(),
-            server_url: Some(server_url.into()),
-            token: Some("token".into()),
-        })
-        .unwrap();
-    engine.import_areas(&demo.areas).unwrap();
-    let mut clock = HlcClock::default();
-    let mut w = Writer { device: DeviceId(uuid::Uuid::nil()), clock: &mut clock, now_ms: 1 };
-    let states: Vec<_> = demo.households.iter().map(|(id, h)| RecordState::create(*id, h, &mut w).unwrap()).collect();
-    engine.apply_remote(&states).unwrap();
+    let mut profile =
+        Profile::offline("王芳", "13800138000", Role::GridWorker, micro_grid.parent().unwrap(), 3).unwrap();
+    profile.device_name = "王芳的手机".into();
+    profile.server_url = Some(server_url.into());
+    profile.token = Some("token".into());
+    engine.set_profile(profile).unwrap();
+    engine.load_demo(&demo).unwrap();
     micro_grid.to_string()
 }
 

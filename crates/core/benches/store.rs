@@ -10,17 +10,9 @@ use gridwork_domain::*;
 
 fn engine(dir: &tempfile::TempDir) -> Engine {
     let mut e = Engine::open(&dir.path().join("bench.db")).unwrap();
-    e.set_profile(Profile {
-        device_id: DeviceId::new(),
-        device_name: "bench".into(),
-        user_name: "王芳".into(),
-        user_phone: "13800138000".into(),
-        role: Role::GridWorker,
-        scope: AreaCode::parse("150621").unwrap(),
-        serial_block: SerialBlock::fallback(1).unwrap(),
-        server_url: None,
-        token: None,
-    })
+    e.set_profile(
+        Profile::offline("王芳", "13800138000", Role::GridWorker, AreaCode::parse("150621").unwrap(), 1).unwrap(),
+    )
     .unwrap();
     e
 }
@@ -36,11 +28,7 @@ fn seeded(dir: &tempfile::TempDir, households_per_micro_grid: u32) -> (Engine, V
         households_per_micro_grid,
     };
     let demo = generate(3, &size);
-    e.import_areas(&demo.areas).unwrap();
-    let mut clock = HlcClock::default();
-    let mut w = Writer { device: DeviceId::new(), clock: &mut clock, now_ms: 1 };
-    let states: Vec<_> = demo.households.iter().map(|(id, h)| RecordState::create(*id, h, &mut w).unwrap()).collect();
-    e.apply_remote(&states).unwrap();
+    e.load_demo(&demo).unwrap();
     (e, demo.households.iter().map(|(id, _)| *id).collect())
 }
 

@@ -7,6 +7,7 @@ pub mod cards;
 pub mod cases;
 pub mod conflicts;
 pub mod db;
+pub mod demo;
 pub mod drafts;
 pub mod engine;
 pub mod error;

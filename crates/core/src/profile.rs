@@ -2,7 +2,7 @@
 //! the server it syncs with. Kept in the store's `meta` table.
 
 use gridwork_domain::wire::Role;
-use gridwork_domain::{AreaCode, DeviceId, SerialBlock};
+use gridwork_domain::{AreaCode, DeviceId, SerialBlock, ValidationError};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17,4 +17,35 @@ pub struct Profile {
     pub serial_block: SerialBlock,
     pub server_url: Option<String>,
     pub token: Option<String>,
+}
+
+impl Profile {
+    /// A new device set up without a server: its card serials come from the fallback block of its
+    /// roster number `device_no`.
+    pub fn offline(
+        user_name: &str,
+        user_phone: &str,
+        role: Role,
+        scope: AreaCode,
+        device_no: u32,
+    ) -> Result<Self, ValidationError> {
+        if !gridwork_domain::validate::is_phone(user_phone) {
+            return Err(ValidationError::coded(
+                "user_phone",
+                "phone",
+                format!("'{user_phone}' is not a phone number (mobile 1xxxxxxxxxx or landline 0xxx-xxxxxxx)"),
+            ));
+        }
+        Ok(Self {
+            device_id: DeviceId::new(),
+            device_name: "handset".into(),
+            user_name: user_name.to_owned(),
+            user_phone: user_phone.to_owned(),
+            role,
+            scope,
+            serial_block: SerialBlock::fallback(device_no)?,
+            server_url: None,
+            token: None,
+        })
+    }
 }

@@ -53,8 +53,8 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use crate::{Engine, Profile};
+    use gridwork_domain::AreaCode;
     use gridwork_domain::wire::Role;
-    use gridwork_domain::{AreaCode, DeviceId, SerialBlock};
 
     #[test]
     fn status_before_and_after_set_up() {
@@ -63,18 +63,12 @@ mod tests {
         let s = e.status().unwrap();
         assert!(!s.enrolled);
         assert_eq!((s.user_name, s.pending, s.last_sync_ms), (None, 0, None));
-        e.set_profile(Profile {
-            device_id: DeviceId::new(),
-            device_name: "王芳的手机".into(),
-            user_name: "王芳".into(),
-            user_phone: "13800138000".into(),
-            role: Role::GridWorker,
-            scope: AreaCode::parse("150621001001001").unwrap(),
-            serial_block: SerialBlock::fallback(7).unwrap(),
-            server_url: Some("http://127.0.0.1:8787".into()),
-            token: Some("secret-token".into()),
-        })
-        .unwrap();
+        let mut profile =
+            Profile::offline("王芳", "13800138000", Role::GridWorker, AreaCode::parse("150621001001001").unwrap(), 7)
+                .unwrap();
+        profile.server_url = Some("http://127.0.0.1:8787".into());
+        profile.token = Some("secret-token".into());
+        e.set_profile(profile).unwrap();
         let s = e.status().unwrap();
         assert!(s.enrolled);
         assert_eq!(s.user_name.as_deref(), Some("王芳"));

@@ -10,8 +10,8 @@ use args::Command;
 
 use anyhow::{Context, Result};
 use gridwork_core::{Engine, Profile};
+use gridwork_domain::AreaCode;
 use gridwork_domain::wire::Role;
-use gridwork_domain::{AreaCode, DeviceId, SerialBlock};
 
 use output::Out;
 
@@ -20,20 +20,8 @@ pub fn run(cli: Cli) -> Result<()> {
     let mut engine = Engine::open(&cli.db).with_context(|| format!("opening {}", cli.db.display()))?;
     match cli.command {
         Command::Init { user, phone, scope, device_no, role, device_name } => {
-            let profile = Profile {
-                device_id: DeviceId::new(),
-                device_name,
-                user_name: user,
-                user_phone: phone,
-                role: parse_role(&role)?,
-                scope: AreaCode::parse(&scope)?,
-                serial_block: SerialBlock::fallback(device_no)?,
-                server_url: None,
-                token: None,
-            };
-            gridwork_domain::validate::is_phone(&profile.user_phone)
-                .then_some(())
-                .context("--phone is not a phone number (mobile 1xxxxxxxxxx or landline 0xxx-xxxxxxx)")?;
+            let mut profile = Profile::offline(&user, &phone, parse_role(&role)?, AreaCode::parse(&scope)?, device_no)?;
+            profile.device_name = device_name;
             engine.set_profile(profile.clone())?;
             out.value(&profile, || {
                 format!("device {} set up for {} in area {}", profile.device_id, profile.user_name, profile.scope)

@@ -3,9 +3,7 @@
 use anyhow::{Context, Result, anyhow};
 use chrono::Utc;
 use gridwork_core::{Engine, HouseholdQuery};
-use gridwork_domain::{
-    AreaCode, Dispute, GeoPoint, GpsFix, Household, HouseholdTag, Party, RecordId, RecordState, Visit, Writer,
-};
+use gridwork_domain::{AreaCode, Dispute, GeoPoint, GpsFix, Household, HouseholdTag, Party, RecordId, Visit};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
@@ -29,13 +27,7 @@ pub fn seed(engine: &mut Engine, out: &Out, seed: u64, size: &str) -> Result<()>
         other => return Err(anyhow!("unknown size '{other}' (small or banner)")),
     };
     let demo = generate(seed, &size);
-    engine.import_areas(&demo.areas)?;
-    // Demo households arrive as if from the server: written by a demo device, not queued here.
-    let mut clock = gridwork_domain::HlcClock::default();
-    let mut w = Writer { device: gridwork_domain::DeviceId(uuid::Uuid::nil()), clock: &mut clock, now_ms: 1 };
-    let states =
-        demo.households.iter().map(|(id, h)| RecordState::create(*id, h, &mut w)).collect::<Result<Vec<_>, _>>()?;
-    let report = engine.apply_remote(&states)?;
+    let report = engine.load_demo(&demo)?;
     out.value(&report, || format!("{} areas, {} households loaded", demo.areas.len(), report.inserted))
 }
 

@@ -11,18 +11,11 @@ pub const MG: &str = "150621001001001001";
 
 pub fn engine(dir: &tempfile::TempDir, name: &str) -> Engine {
     let mut e = Engine::open(&dir.path().join(name)).unwrap();
-    e.set_profile(Profile {
-        device_id: DeviceId::new(),
-        device_name: name.into(),
-        user_name: "王芳".into(),
-        user_phone: "13800138000".into(),
-        role: Role::GridWorker,
-        scope: AreaCode::parse("150621001001001").unwrap(),
-        serial_block: SerialBlock::fallback(7).unwrap(),
-        server_url: None,
-        token: None,
-    })
-    .unwrap();
+    let mut profile =
+        Profile::offline("王芳", "13800138000", Role::GridWorker, AreaCode::parse("150621001001001").unwrap(), 7)
+            .unwrap();
+    profile.device_name = name.into();
+    e.set_profile(profile).unwrap();
     e
 }
 
