@@ -2,8 +2,7 @@
 //! used off the async threads; WAL, foreign keys and a busy timeout on every connection.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, TryLockError};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -12,6 +11,7 @@ use gridwork_domain::{Area, AreaCode, DeviceId, SerialBlock};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use super::{
@@ -33,7 +33,10 @@ struct Inner {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
-    next_reader: AtomicUsize,
+    /// Requests wait their turn here, in arrival order and without a blocking thread each: one
+    /// permit for the writer, one per reader connection.
+    writer_turn: Semaphore,
+    reader_turn: Semaphore,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -68,7 +71,13 @@ impl SqliteStore {
         sqlite_write::init_server_identity(&writer)?;
         let readers = (0..READERS).map(|_| open_db(&path, true).map(Mutex::new)).collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
-            inner: Arc::new(Inner { path, writer: Mutex::new(writer), readers, next_reader: AtomicUsize::new(0) }),
+            inner: Arc::new(Inner {
+                path,
+                writer: Mutex::new(writer),
+                reader_turn: Semaphore::new(readers.len()),
+                readers,
+                writer_turn: Semaphore::new(1),
+            }),
         })
     }
 
@@ -78,6 +87,7 @@ impl SqliteStore {
         F: FnOnce(&mut Connection) -> Result<R, StoreError> + Send + 'static,
         R: Send + 'static,
     {
+        let _turn = self.inner.writer_turn.acquire().await.map_err(|e| StoreError::Backend(e.to_string()))?;
         let inner = self.inner.clone();
         run_blocking(move || {
             // A panic inside a transaction rolls it back while unwinding, so the connection is usable.
@@ -93,10 +103,19 @@ impl SqliteStore {
         F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
         R: Send + 'static,
     {
+        let _turn = self.inner.reader_turn.acquire().await.map_err(|e| StoreError::Backend(e.to_string()))?;
         let inner = self.inner.clone();
         run_blocking(move || {
-            let i = inner.next_reader.fetch_add(1, Ordering::Relaxed) % inner.readers.len();
-            let conn = inner.readers[i].lock().unwrap_or_else(|p| p.into_inner());
+            // Holding a turn means at least one reader connection is free.
+            let conn = inner
+                .readers
+                .iter()
+                .find_map(|m| match m.try_lock() {
+                    Ok(c) => Some(c),
+                    Err(TryLockError::Poisoned(p)) => Some(p.into_inner()),
+                    Err(TryLockError::WouldBlock) => None,
+                })
+                .ok_or_else(|| StoreError::Backend("no reader connection free".into()))?;
             f(&conn)
         })
         .await
