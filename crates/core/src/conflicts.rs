@@ -12,6 +12,9 @@ use crate::error::Result;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ConflictRow {
     pub id: i64,
+    /// What the record is, for a person: the household's head and door number, a card's serial,
+    /// a dispute's first words (empty when the record is not on this device).
+    pub label: String,
     pub conflict: FieldConflict,
     pub detected_ms: i64,
     pub resolved: bool,
@@ -48,7 +51,10 @@ impl Engine {
         let worker = (profile.role == Role::GridWorker).then(|| profile.device_id.to_string());
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.id, c.record_id, c.kind, c.field, c.winner, c.loser, c.winner_stamp, c.loser_stamp, c.detected_ms,
-                    c.resolved
+                    c.resolved,
+                    coalesce((SELECT h.head_name || ' ' || h.door_number FROM households h WHERE h.id = c.record_id),
+                             (SELECT k.serial FROM cards k WHERE k.id = c.record_id),
+                             (SELECT substr(d.description, 1, 20) FROM disputes d WHERE d.id = c.record_id), '')
              FROM conflicts c
              WHERE (c.resolved = 0 OR ?1)
                AND (?2 IS NULL
@@ -64,10 +70,11 @@ impl Engine {
                 [r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?],
                 r.get::<_, i64>(8)?,
                 r.get::<_, bool>(9)?,
+                r.get::<_, String>(10)?,
             ))
         })?;
         rows.map(|row| {
-            let (id, [rid, kind, field, winner, loser, ws, ls], detected_ms, resolved) = row?;
+            let (id, [rid, kind, field, winner, loser, ws, ls], detected_ms, resolved, label) = row?;
             let conflict = FieldConflict {
                 record_id: rid.parse()?,
                 kind: kind.parse()?,
@@ -77,7 +84,7 @@ impl Engine {
                 winner_stamp: serde_json::from_str(&ws)?,
                 loser_stamp: serde_json::from_str(&ls)?,
             };
-            Ok(ConflictRow { id, conflict, detected_ms, resolved })
+            Ok(ConflictRow { id, label, conflict, detected_ms, resolved })
         })
         .collect()
     }

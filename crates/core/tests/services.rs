@@ -140,6 +140,7 @@ fn remote_versions_merge_and_conflicts_are_kept_for_review() {
     assert_eq!(conflicts.len(), 1);
     assert_eq!(conflicts[0].conflict.field, "phone");
     assert_eq!(conflicts[0].conflict.loser, "13711112222");
+    assert_eq!(conflicts[0].label, "张伟 2单元501", "a person can tell which household it is");
     assert_eq!(b.outbox().unwrap().len(), 1, "the merged version still has to reach the server");
     // A worker whose device never wrote the record does not see the conflict; its leader does.
     let mut c = engine(&dir, "c.db");
