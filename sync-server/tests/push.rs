@@ -132,18 +132,7 @@ async fn append_only_records_cannot_be_changed() {
     use gridwork_domain::{RecordId, Visit, VisitPurpose};
     let s = TestServer::demo().await;
     let mut w = s.enroll(&s.code("DEMO-W", 1)).await;
-    let v = Visit {
-        household: RecordId::new(),
-        micro_grid: w.micro_grid(1),
-        worker: "王芳".into(),
-        visited_at: chrono::Utc::now(),
-        fix: None,
-        manual_position: false,
-        purpose: VisitPurpose::Routine,
-        findings: "一切正常".into(),
-        follow_up_needed: false,
-        follow_up: String::new(),
-    };
+    let v = Visit::routine(RecordId::new(), w.micro_grid(1), "王芳", chrono::Utc::now(), "一切正常");
     let rec = RecordState::create(RecordId::new(), &v, &mut w.writer()).unwrap();
     assert_eq!(s.push(&w, std::slice::from_ref(&rec)).await.results[0].status, PushStatus::Accepted);
     let mut changed = rec.clone();

@@ -48,18 +48,8 @@ impl Device {
 
     /// A routine visit by this device's user to `household` (which it must hold).
     pub fn visit(&self, household: RecordId) -> Visit {
-        Visit {
-            household,
-            micro_grid: self.engine.household(household).unwrap().micro_grid,
-            worker: self.engine.profile().unwrap().user_name.clone(),
-            visited_at: chrono::Utc::now(),
-            fix: None,
-            manual_position: false,
-            purpose: VisitPurpose::Routine,
-            findings: "走访".into(),
-            follow_up_needed: false,
-            follow_up: String::new(),
-        }
+        let micro_grid = self.engine.household(household).unwrap().micro_grid;
+        Visit::routine(household, micro_grid, &self.engine.profile().unwrap().user_name, chrono::Utc::now(), "走访")
     }
 
     pub fn scope(&self) -> String {

@@ -8,19 +8,7 @@ use gridwork_tests::{Device, Fault, Proxy, ServerProc};
 use std::time::{Duration, Instant};
 
 fn household(d: &Device, name: &str) -> Household {
-    let grid = AreaCode::parse(&d.scope()).unwrap();
-    Household {
-        micro_grid: grid.child(1),
-        head_name: name.into(),
-        address: "吉格斯太镇乌兰嘎查二社".into(),
-        door_number: "1号".into(),
-        phone: None,
-        members: vec![],
-        tags: vec![],
-        location: None,
-        notes: String::new(),
-        archived: false,
-    }
+    Household::new(AreaCode::parse(&d.scope()).unwrap().child(1), name, "吉格斯太镇乌兰嘎查二社", "1号")
 }
 
 fn visits(d: &Device, household: RecordId, n: usize) -> Vec<Visit> {

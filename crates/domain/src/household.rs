@@ -76,6 +76,22 @@ pub struct Household {
 }
 
 impl Household {
+    /// A household with just its place and head: no phone, members, tags or position yet.
+    pub fn new(micro_grid: AreaCode, head_name: &str, address: &str, door_number: &str) -> Self {
+        Self {
+            micro_grid,
+            head_name: head_name.to_owned(),
+            address: address.to_owned(),
+            door_number: door_number.to_owned(),
+            phone: None,
+            members: Vec::new(),
+            tags: Vec::new(),
+            location: None,
+            notes: String::new(),
+            archived: false,
+        }
+    }
+
     /// Days between visits asked for by the tags (30 when untagged).
     pub fn visit_interval_days(&self) -> u32 {
         self.tags.iter().map(|t| t.visit_interval_days()).min().unwrap_or(30)

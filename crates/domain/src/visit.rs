@@ -46,6 +46,30 @@ pub struct Visit {
     pub follow_up: String,
 }
 
+impl Visit {
+    /// A routine visit with findings and no position or follow-up.
+    pub fn routine(
+        household: RecordId,
+        micro_grid: AreaCode,
+        worker: &str,
+        visited_at: DateTime<Utc>,
+        findings: &str,
+    ) -> Self {
+        Self {
+            household,
+            micro_grid,
+            worker: worker.to_owned(),
+            visited_at,
+            fix: None,
+            manual_position: false,
+            purpose: VisitPurpose::Routine,
+            findings: findings.to_owned(),
+            follow_up_needed: false,
+            follow_up: String::new(),
+        }
+    }
+}
+
 impl Record for Visit {
     const KIND: RecordKind = RecordKind::Visit;
 

@@ -18,33 +18,12 @@ fn pusher(n: u128) -> Pusher {
 }
 
 fn household(micro: &str) -> Household {
-    Household {
-        micro_grid: AreaCode::parse(micro).unwrap(),
-        head_name: "张伟".into(),
-        address: "锦园社区".into(),
-        door_number: "3号楼2单元501".into(),
-        phone: None,
-        members: vec![],
-        tags: vec![],
-        location: None,
-        notes: String::new(),
-        archived: false,
-    }
+    Household::new(AreaCode::parse(micro).unwrap(), "张伟", "锦园社区", "3号楼2单元501")
 }
 
 fn visit(micro: &str) -> Visit {
-    Visit {
-        household: RecordId(Uuid::from_u128(77)),
-        micro_grid: AreaCode::parse(micro).unwrap(),
-        worker: "王芳".into(),
-        visited_at: chrono::DateTime::from_timestamp_millis(T0 as i64).unwrap(),
-        fix: None,
-        manual_position: false,
-        purpose: VisitPurpose::Routine,
-        findings: "一切正常".into(),
-        follow_up_needed: false,
-        follow_up: String::new(),
-    }
+    let at = chrono::DateTime::from_timestamp_millis(T0 as i64).unwrap();
+    Visit::routine(RecordId(Uuid::from_u128(77)), AreaCode::parse(micro).unwrap(), "王芳", at, "一切正常")
 }
 
 struct Dev {

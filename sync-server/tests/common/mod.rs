@@ -157,16 +157,8 @@ impl Handset {
 
 pub fn household(micro_grid: AreaCode, head: &str) -> Household {
     Household {
-        micro_grid,
-        head_name: head.into(),
-        address: "平原街道锦园社区".into(),
-        door_number: "3号楼2单元501".into(),
         phone: Some("13800138000".into()),
-        members: vec![],
-        tags: vec![],
-        location: None,
-        notes: String::new(),
-        archived: false,
+        ..Household::new(micro_grid, head, "平原街道锦园社区", "3号楼2单元501")
     }
 }
 

@@ -21,31 +21,17 @@ pub fn engine(dir: &tempfile::TempDir, name: &str) -> Engine {
 
 pub fn household(head: &str) -> Household {
     Household {
-        micro_grid: AreaCode::parse(MG).unwrap(),
-        head_name: head.into(),
-        address: "平原街道锦园社区3号楼".into(),
-        door_number: "2单元501".into(),
         phone: Some("13912345678".into()),
-        members: vec![],
         tags: vec![HouseholdTag::ElderlyAlone],
         location: Some(GeoPoint::new(40.40, 110.04)),
-        notes: String::new(),
-        archived: false,
+        ..Household::new(AreaCode::parse(MG).unwrap(), head, "平原街道锦园社区3号楼", "2单元501")
     }
 }
 
 pub fn visit(household: RecordId, fix: Option<GeoPoint>) -> Visit {
     Visit {
-        household,
-        micro_grid: AreaCode::parse(MG).unwrap(),
-        worker: "王芳".into(),
-        visited_at: Utc::now(),
         fix: fix.map(|point| GpsFix { point, accuracy_m: 8.0 }),
-        manual_position: false,
-        purpose: VisitPurpose::Routine,
-        findings: "一切正常".into(),
-        follow_up_needed: false,
-        follow_up: String::new(),
+        ..Visit::routine(household, AreaCode::parse(MG).unwrap(), "王芳", Utc::now(), "一切正常")
     }
 }
 

@@ -153,18 +153,7 @@ fn versions_of_different_records_do_not_merge() {
 fn append_only_records_refuse_edits() {
     use crate::visit::{Visit, VisitPurpose};
     let mut x = Replica::new(1, 0);
-    let v = Visit {
-        household: RecordId::new(),
-        micro_grid: note().micro_grid,
-        worker: "王芳".into(),
-        visited_at: chrono::Utc::now(),
-        fix: None,
-        manual_position: false,
-        purpose: VisitPurpose::Routine,
-        findings: "一切正常".into(),
-        follow_up_needed: false,
-        follow_up: String::new(),
-    };
+    let v = Visit::routine(RecordId::new(), note().micro_grid, "王芳", chrono::Utc::now(), "一切正常");
     let s = RecordState::create(RecordId::new(), &v, &mut x.writer(T0)).unwrap();
     let mut v2 = v.clone();
     v2.findings = "改了".into();
