@@ -129,7 +129,7 @@ async fn a_record_outside_the_scope_is_rejected_and_the_rest_of_the_batch_accept
 
 #[tokio::test]
 async fn append_only_records_cannot_be_changed() {
-    use gridwork_domain::{RecordId, Visit, VisitPurpose};
+    use gridwork_domain::{RecordId, Visit};
     let s = TestServer::demo().await;
     let mut w = s.enroll(&s.code("DEMO-W", 1)).await;
     let v = Visit::routine(RecordId::new(), w.micro_grid(1), "王芳", chrono::Utc::now(), "一切正常");

@@ -2,7 +2,7 @@
 
 use gridwork_core::sync::{RetryPolicy, SyncClient, SyncReport, enroll, sync};
 use gridwork_core::{Engine, Result};
-use gridwork_domain::{RecordId, RecordState, Visit, VisitPurpose};
+use gridwork_domain::{RecordId, RecordState, Visit};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 
 use super::*;
 use gridwork_domain::clock::{HlcClock, MAX_FUTURE_MS};
-use gridwork_domain::{Hlc, Stamp, VisitPurpose, Writer};
+use gridwork_domain::{Hlc, Stamp, Writer};
 use serde_json::json;
 
 const T0: u64 = 1_760_000_000_000;

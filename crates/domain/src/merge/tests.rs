@@ -151,7 +151,7 @@ fn versions_of_different_records_do_not_merge() {
 
 #[test]
 fn append_only_records_refuse_edits() {
-    use crate::visit::{Visit, VisitPurpose};
+    use crate::visit::Visit;
     let mut x = Replica::new(1, 0);
     let v = Visit::routine(RecordId::new(), note().micro_grid, "王芳", chrono::Utc::now(), "一切正常");
     let s = RecordState::create(RecordId::new(), &v, &mut x.writer(T0)).unwrap();
