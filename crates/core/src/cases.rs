@@ -7,7 +7,7 @@ use gridwork_domain::{Dispute, DisputeAction, DisputeEvent, RecordId, RecordStat
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::engine::{Engine, get_record, put_local};
+use crate::engine::{Engine, get_record, put_local, typed_records};
 use crate::error::{CoreError, Result};
 
 /// A dispute with its events in order and what may happen next.
@@ -69,16 +69,11 @@ impl Engine {
 
 /// The events of a dispute in stamp order (the order every replica folds them in).
 pub(crate) fn events_of(conn: &Connection, dispute: RecordId) -> Result<Vec<(RecordId, DisputeEvent)>> {
-    let mut stmt = conn.prepare_cached(
+    typed_records(
+        conn,
         "SELECT r.state FROM dispute_events e JOIN records r ON r.id = e.id WHERE e.dispute = ?1 ORDER BY e.stamp",
-    )?;
-    let rows = stmt.query_map([dispute.to_string()], |r| r.get::<_, String>(0))?;
-    let mut out = Vec::new();
-    for json in rows {
-        let state: RecordState = serde_json::from_str(&json?)?;
-        out.push((state.id, state.decode()?));
-    }
-    Ok(out)
+        &dispute.to_string(),
+    )
 }
 
 /// Recomputes the stage column of a dispute from its events.

@@ -114,11 +114,19 @@ pub(crate) fn get_state_text(conn: &Connection, id: RecordId) -> Result<Option<S
 
 /// The stored version of a record.
 pub(crate) fn get_state(conn: &Connection, id: RecordId) -> Result<Option<RecordState>> {
-    let json: Option<String> = conn
-        .prepare_cached("SELECT state FROM records WHERE id = ?1")?
-        .query_row([id.to_string()], |r| r.get(0))
-        .optional()?;
-    Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
+    Ok(get_state_text(conn, id)?.map(|j| serde_json::from_str(&j)).transpose()?)
+}
+
+/// The typed records whose states `sql` selects (one column, `records.state`) with one parameter.
+pub(crate) fn typed_records<R: Record>(conn: &Connection, sql: &str, param: &str) -> Result<Vec<(RecordId, R)>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([param], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for json in rows {
+        let state: RecordState = serde_json::from_str(&json?)?;
+        out.push((state.id, state.decode()?));
+    }
+    Ok(out)
 }
 
 /// The typed record, or `not_found`.

@@ -5,7 +5,7 @@ use gridwork_domain::{AreaCode, ContactCard, Household, RecordId, RecordState, V
 use rusqlite::params;
 use serde::Serialize;
 
-use crate::engine::{Engine, get_record, put_local};
+use crate::engine::{Engine, get_record, put_local, typed_records};
 use crate::error::Result;
 use crate::search::like_pattern;
 
@@ -123,13 +123,6 @@ impl Engine {
         let sql = format!(
             "SELECT r.state FROM {table} t JOIN records r ON r.id = t.id WHERE t.household = ?1 ORDER BY t.{order} DESC"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([household.to_string()], |r| r.get::<_, String>(0))?;
-        let mut out = Vec::new();
-        for json in rows {
-            let state: RecordState = serde_json::from_str(&json?)?;
-            out.push((state.id, state.decode()?));
-        }
-        Ok(out)
+        typed_records(&self.conn, &sql, &household.to_string())
     }
 }

@@ -99,7 +99,7 @@ pub fn disputes(rows: &[DisputeRow]) -> String {
 pub fn case(c: &CaseView) -> String {
     let mut s =
         format!("{} — {:?}: {}\nstage: {}\n", c.id, c.dispute.category, c.dispute.description, c.state.stage.as_str());
-    for (id, e) in &c.events {
+    for (_, e) in &c.events {
         let _ = writeln!(
             s,
             "  {} {} {} {}",
@@ -108,7 +108,6 @@ pub fn case(c: &CaseView) -> String {
             serde_json::to_string(&e.action).unwrap_or_default(),
             e.note
         );
-        let _ = id;
     }
     let _ = write!(s, "next: {}", c.allowed.join(", "));
     s

@@ -1,9 +1,7 @@
 //! The HTTP side of sync: a blocking reqwest client (rustls) that speaks the protocol in
 //! `gridwork_domain::wire`, retries with backoff, and turns failures into tagged errors.
 
-use gridwork_domain::wire::{
-    ApiError, EnrollRequest, EnrollResponse, PullResponse, PushRequest, PushResponse, ReferenceData,
-};
+use gridwork_domain::wire::{ApiError, EnrollRequest, EnrollResponse, PushRequest, PushResponse, ReferenceData};
 use reqwest::blocking::{Client, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -89,10 +87,6 @@ impl SyncClient {
 
     /// A pull page whose states are kept as JSON text next to their parsed form.
     pub fn pull_texts(&self, after: u64, limit: u32) -> Result<PullTexts> {
-        self.send(|| self.authed(self.http.get(format!("{}?after={after}&limit={limit}", self.url("pull")))))
-    }
-
-    pub fn pull(&self, after: u64, limit: u32) -> Result<PullResponse> {
         self.send(|| self.authed(self.http.get(format!("{}?after={after}&limit={limit}", self.url("pull")))))
     }
 
