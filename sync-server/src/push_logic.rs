@@ -57,6 +57,8 @@ impl Rejection {
 pub struct Candidate {
     pub state: RecordState,
     pub micro_grid: AreaCode,
+    /// The JSON text the record came as: stored and served as is when the server takes it whole.
+    pub text: String,
 }
 
 /// The result of the stateless checks of one pushed record.
@@ -88,22 +90,23 @@ pub fn check_record(pusher: &Pusher, value: Value, now_ms: u64) -> Checked {
         Some(Err(e)) => return Err(Rejection::new(id, RejectCode::UnknownKind, e.message)),
         None => return Err(Rejection::new(id, RejectCode::UnknownKind, "the record has no string 'kind'")),
     }
+    let text = value.to_string();
     let state: RecordState = serde_json::from_value(value)
         .map_err(|e| Rejection::new(id, RejectCode::Validation, format!("the record cannot be read: {e}")))?;
-    check_state(pusher, state, now_ms)
+    check_state(pusher, state, text, now_ms)
 }
 
 /// Checks one pushed record given as JSON text: read straight into a `RecordState` when it is
 /// well formed (the common case), through [`check_record`] for a precise reason when it is not.
-pub fn check_text(pusher: &Pusher, text: &str, now_ms: u64) -> Checked {
-    match serde_json::from_str::<RecordState>(text) {
-        Ok(state) => check_state(pusher, state, now_ms),
-        Err(_) => check_record(pusher, serde_json::from_str(text).unwrap_or(Value::Null), now_ms),
+pub fn check_text(pusher: &Pusher, text: String, now_ms: u64) -> Checked {
+    match serde_json::from_str::<RecordState>(&text) {
+        Ok(state) => check_state(pusher, state, text, now_ms),
+        Err(_) => check_record(pusher, serde_json::from_str(&text).unwrap_or(Value::Null), now_ms),
     }
 }
 
 /// The checks of a record that could be read: its area, scope, version vector and clock.
-fn check_state(pusher: &Pusher, state: RecordState, now_ms: u64) -> Checked {
+fn check_state(pusher: &Pusher, state: RecordState, text: String, now_ms: u64) -> Checked {
     let id = state.id;
     let micro_grid = typed_micro_grid(&state).map_err(|m| Rejection::new(id, RejectCode::Validation, m))?;
     if !micro_grid.is_within(&pusher.scope) {
@@ -116,7 +119,7 @@ fn check_state(pusher: &Pusher, state: RecordState, now_ms: u64) -> Checked {
     check_version(&state).map_err(|m| Rejection::new(id, RejectCode::BadVersion, m))?;
     check_not_future(state.latest_stamp().hlc, now_ms)
         .map_err(|e| Rejection::new(id, RejectCode::ClockSkew, e.to_string()))?;
-    Ok(Candidate { state, micro_grid })
+    Ok(Candidate { state, micro_grid, text })
 }
 
 /// A version must name at least one write and include every write its stamps name.
@@ -161,10 +164,11 @@ fn typed<R: Record>(state: &RecordState) -> Result<AreaCode, String> {
 /// What to do with one pushed record.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decision {
-    /// New, or newer than the server's: store as sent with the next change number.
+    /// New, or newer than the server's: store as sent (the very text) with the next change number.
     Accept {
         state: RecordState,
         micro_grid: AreaCode,
+        text: String,
     },
     /// Concurrent with the server's: store the merge with the next change number, keep the conflicts.
     Merge {
@@ -188,7 +192,7 @@ impl Decision {
     /// The version to store, if any.
     pub fn stored(&self) -> Option<(&RecordState, &AreaCode)> {
         match self {
-            Self::Accept { state, micro_grid } | Self::Merge { state, micro_grid, .. } => Some((state, micro_grid)),
+            Self::Accept { state, micro_grid, .. } | Self::Merge { state, micro_grid, .. } => Some((state, micro_grid)),
             _ => None,
         }
     }
@@ -196,9 +200,9 @@ impl Decision {
 
 /// Classifies a checked record against the server's version of it.
 pub fn decide(pusher: &Pusher, server: Option<&RecordState>, candidate: Candidate) -> Decision {
-    let Candidate { state: pushed, micro_grid } = candidate;
+    let Candidate { state: pushed, micro_grid, text } = candidate;
     let Some(server) = server else {
-        return Decision::Accept { state: pushed, micro_grid };
+        return Decision::Accept { state: pushed, micro_grid, text };
     };
     if server.kind != pushed.kind {
         return Decision::reject(
@@ -227,7 +231,7 @@ pub fn decide(pusher: &Pusher, server: Option<&RecordState>, candidate: Candidat
     }
     match causality {
         Causality::Equal | Causality::Newer => Decision::AlreadyKnown,
-        Causality::Older => Decision::Accept { state: pushed, micro_grid },
+        Causality::Older => Decision::Accept { state: pushed, micro_grid, text },
         Causality::Concurrent => match merge(server, &pushed) {
             Ok(m) => {
                 let micro_grid = m.state.micro_grid().unwrap_or(micro_grid);
@@ -245,6 +249,11 @@ pub fn plan(
     checked: Vec<Checked>,
     server: &mut HashMap<RecordId, RecordState>,
 ) -> Vec<(RecordId, Decision)> {
+    // Only a record that comes again later in the batch needs its new version kept at hand.
+    let mut left: HashMap<RecordId, usize> = HashMap::with_capacity(checked.len());
+    for c in checked.iter().flatten() {
+        *left.entry(c.state.id).or_default() += 1;
+    }
     checked
         .into_iter()
         .map(|c| match c {
@@ -252,7 +261,13 @@ pub fn plan(
             Ok(candidate) => {
                 let id = candidate.state.id;
                 let decision = decide(pusher, server.get(&id), candidate);
-                if let Some((state, _)) = decision.stored() {
+                let again = left.get_mut(&id).map(|n| {
+                    *n -= 1;
+                    *n > 0
+                });
+                if again == Some(true)
+                    && let Some((state, _)) = decision.stored()
+                {
                     server.insert(id, state.clone());
                 }
                 (id, decision)

@@ -141,3 +141,48 @@ async fn append_only_records_cannot_be_changed() {
     let r = s.push(&w, &[changed]).await;
     assert!(matches!(&r.results[0].status, PushStatus::Rejected { code, .. } if code == "immutable"), "{r:?}");
 }
+
+#[tokio::test]
+async fn an_accepted_version_is_served_as_the_very_text_pushed() {
+    let s = TestServer::demo().await;
+    let mut w = s.enroll(&s.code("DEMO-W", 1)).await;
+    let rec = w.create(&household(w.micro_grid(1), "孙七"));
+    // Keys in another order and spaces a serializer would not write: still the same version.
+    let mut keys: Vec<(String, serde_json::Value)> =
+        serde_json::to_value(&rec).unwrap().as_object().unwrap().clone().into_iter().collect();
+    keys.reverse();
+    let text =
+        format!("{{ {} }}", keys.iter().map(|(k, v)| format!("\"{k}\" : {v}")).collect::<Vec<_>>().join(" ,  "));
+    let body = format!("{{\"batch_id\":\"{}\",\"records\":[{text}]}}", Uuid::now_v7());
+    let req = axum::http::Request::post("/api/v1/push")
+        .header("authorization", format!("Bearer {}", w.token()))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let (status, _, answer) = s.send(req).await;
+    assert_eq!(status, StatusCode::OK, "{answer:?}");
+    let peer = s.enroll(&s.code("DEMO-L", 1)).await;
+    let path = "/api/v1/pull?after=0&limit=5000";
+    let req = axum::http::Request::get(path)
+        .header("authorization", format!("Bearer {}", peer.token()))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (status, _, page) = s.send(req).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = String::from_utf8(page.to_vec()).unwrap();
+    assert!(page.contains(&text), "the pull carries the pushed text byte for byte");
+}
+
+#[tokio::test]
+async fn a_record_with_a_key_the_protocol_does_not_know_is_refused() {
+    let s = TestServer::demo().await;
+    let mut w = s.enroll(&s.code("DEMO-W", 1)).await;
+    let rec = w.create(&household(w.micro_grid(1), "周八"));
+    let mut v = serde_json::to_value(&rec).unwrap();
+    v["passenger"] = serde_json::json!("x".repeat(1000));
+    let body = serde_json::json!({"batch_id": Uuid::now_v7(), "records": [v]});
+    let (status, answer) = s.call(Method::POST, "/api/v1/push", Some(w.token()), Some(&body)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(reject_codes(&answer), vec!["validation"]);
+    assert!(answer.to_string().contains("passenger"), "the message names the key: {answer}");
+}

@@ -12,6 +12,7 @@ pub const MAX_FUTURE_MS: u64 = 24 * 60 * 60 * 1000;
 /// A hybrid logical clock reading: wall-clock milliseconds since the Unix epoch plus a logical counter.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
 pub struct Hlc {
     pub ms: u64,
     pub lc: u32,
@@ -74,6 +75,7 @@ pub fn check_not_future(stamp: Hlc, now_ms: u64) -> Result<(), DomainError> {
 /// device id, which is the deterministic winner rule of the field merge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
 pub struct Stamp {
     pub hlc: Hlc,
     pub device: DeviceId,

@@ -72,8 +72,10 @@ pub trait Record: Serialize + DeserializeOwned + Clone {
 
 /// One version of one record as it replicates. Each field's stamp is `origin` (the creating write)
 /// unless the field was written later, in which case `stamps` holds it. Equal versions have equal
-/// values, so states compare with `==`.
+/// values, so states compare with `==`. Keys other than these are refused: a server stores and
+/// serves a pushed version as the text it came in, so nothing unread may ride along.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RecordState {
     pub id: RecordId,
     pub kind: RecordKind,

@@ -80,6 +80,8 @@ fn stateless_checks_table() {
         ("unknown kind", with(&|v| v["kind"] = json!("spaceship")), "unknown_kind"),
         ("kind missing", with(&|v| drop(v.as_object_mut().unwrap().remove("kind"))), "unknown_kind"),
         ("vv missing", with(&|v| drop(v.as_object_mut().unwrap().remove("vv"))), "validation"),
+        ("a key the protocol does not know", with(&|v| v["extra"] = json!(1)), "validation"),
+        ("a stamp with a key it does not know", with(&|v| v["origin"]["extra"] = json!(1)), "validation"),
         ("field of the wrong type", with(&|v| v["fields"]["members"] = json!("many")), "validation"),
         ("typed validation fails", with(&|v| v["fields"]["head_name"] = json!("")), "validation"),
         ("micro-grid outside the scope", outside, "out_of_scope"),
@@ -90,7 +92,7 @@ fn stateless_checks_table() {
     ];
     for (name, value, want) in cases {
         // The text path (what the route uses) and the value path answer the same.
-        let from_text = check_text(&pusher(1), &value.to_string(), T0);
+        let from_text = check_text(&pusher(1), value.to_string(), T0);
         let got = check_record(&pusher(1), value, T0);
         assert_eq!(code_of(&got), want, "{name}: {got:?}");
         assert_eq!(code_of(&from_text), want, "{name} (as text): {from_text:?}");
@@ -108,7 +110,7 @@ fn a_rejection_names_the_record_when_its_id_is_readable() {
 }
 
 fn candidate(s: &RecordState) -> Candidate {
-    Candidate { state: s.clone(), micro_grid: s.micro_grid().unwrap() }
+    Candidate { state: s.clone(), micro_grid: s.micro_grid().unwrap(), text: serde_json::to_string(s).unwrap() }
 }
 
 fn label(d: &Decision) -> String {

@@ -39,10 +39,11 @@ pub async fn push(
     }
     let now_ms = wall_ms();
     let pusher = device.pusher();
-    let checked: Vec<Checked> =
-        tokio::task::spawn_blocking(move || raw.records.iter().map(|r| check_text(&pusher, r.get(), now_ms)).collect())
-            .await
-            .map_err(|e| AppError::Internal(format!("record checks failed: {e}")))?;
+    let checked: Vec<Checked> = tokio::task::spawn_blocking(move || {
+        raw.records.into_iter().map(|r| check_text(&pusher, String::from(Box::<str>::from(r)), now_ms)).collect()
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("record checks failed: {e}")))?;
     let response = state.store.push(&device, batch_id, checked, now_ms).await?;
     log_outcome(&device.device_id.to_string(), &response);
     Ok(Json(response))

@@ -1,6 +1,7 @@
 //! Writes of the SQLite store, each in one transaction: enrollment, serial blocks, accounts, the
 //! demo seed, and a push batch with its dedupe-ledger row.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use gridwork_domain::wire::PushResponse;
@@ -85,10 +86,11 @@ fn set_next_seq(tx: &Transaction<'_>, seq: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Writes one record version with change number `seq`.
+/// Writes one record version, as the JSON `text`, with change number `seq`.
 fn put_record(
     tx: &Transaction<'_>,
     state: &RecordState,
+    text: &str,
     micro_grid: &str,
     seq: i64,
     pushed_by: Option<DeviceId>,
@@ -102,7 +104,7 @@ fn put_record(
         state.id.to_string(),
         state.kind.as_str(),
         micro_grid,
-        to_json(state)?,
+        text,
         seq,
         pushed_by.map(|d| d.to_string())
     ])?;
@@ -149,9 +151,13 @@ pub fn push(
     let mut seq = next_seq(&tx)?;
     for (_, decision) in &plan {
         if let Some((state, micro_grid)) = decision.stored() {
-            // Stored exactly as sent: the pushing device holds this version and need not pull it.
-            let pushed_by = matches!(decision, Decision::Accept { .. }).then_some(device.device_id);
-            put_record(&tx, state, micro_grid.as_str(), seq, pushed_by)?;
+            // Taken whole: stored as the very text sent, and the pushing device, which holds this
+            // version, need not pull it. A merge is new to everyone.
+            let (text, pushed_by) = match decision {
+                Decision::Accept { text, .. } => (Cow::Borrowed(text.as_str()), Some(device.device_id)),
+                _ => (Cow::Owned(to_json(state)?), None),
+            };
+            put_record(&tx, state, &text, micro_grid.as_str(), seq, pushed_by)?;
             seq += 1;
         }
         if let Decision::Merge { conflicts, micro_grid, .. } = decision {
@@ -207,7 +213,7 @@ pub fn seed(c: &mut Connection, seed: &Seed) -> Result<bool, StoreError> {
         let micro_grid = state
             .micro_grid()
             .ok_or_else(|| StoreError::Corrupt(format!("seed record {} has no micro-grid", state.id)))?;
-        put_record(&tx, state, micro_grid.as_str(), seq, None)?;
+        put_record(&tx, state, &to_json(state)?, micro_grid.as_str(), seq, None)?;
         seq += 1;
     }
     set_next_seq(&tx, seq)?;
