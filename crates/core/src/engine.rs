@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::db::open_db;
 use crate::error::{CoreError, Result};
 use crate::profile::Profile;
-use crate::projection::{Projected, project};
+use crate::projection::{Projected, Typed};
 
 /// The handset's store and services. Not `Sync`: the app keeps it behind a mutex.
 #[derive(Debug)]
@@ -83,13 +83,20 @@ pub(crate) fn put_local<R: Projected>(
 
 /// Stores a version (local or from the server) and its projection, without queueing it.
 pub(crate) fn put_state(tx: &Transaction<'_>, state: &RecordState, now_ms: u64) -> Result<()> {
-    put_state_text(tx, state, &serde_json::to_string(state)?, now_ms)
+    put_received(tx, state, &serde_json::to_string(state)?, &Typed::decode(state)?, now_ms)
 }
 
-/// `put_state` for a version whose JSON text is at hand already (as it came from the server).
-pub(crate) fn put_state_text(tx: &Transaction<'_>, state: &RecordState, text: &str, now_ms: u64) -> Result<()> {
+/// `put_state` for a version whose JSON text and typed record are at hand already (as a pull
+/// brings them).
+pub(crate) fn put_received(
+    tx: &Transaction<'_>,
+    state: &RecordState,
+    text: &str,
+    typed: &Typed,
+    now_ms: u64,
+) -> Result<()> {
     write_row(tx, state, text, now_ms)?;
-    project(tx, state)
+    typed.project_into(tx, state)
 }
 
 /// The `records` row of a version.
@@ -139,7 +146,7 @@ pub(crate) fn get_record<R: Record>(conn: &Connection, id: RecordId, what: &'sta
 }
 
 pub(crate) fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    Ok(conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
 }
 
 pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {

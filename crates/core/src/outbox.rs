@@ -22,12 +22,18 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
 }
 
-/// One entry taken for a push: the record and the revision its entry had.
-#[derive(Clone, Copy, Debug)]
+/// One entry taken for a push: the record, the revision its entry had, where it stands in the
+/// outbox's order, and the record's stored JSON text (sent as is).
+#[derive(Clone, Debug)]
 pub(crate) struct Pending {
     pub id: RecordId,
     pub rev: i64,
+    pub queued_ms: i64,
+    pub text: String,
 }
+
+/// Where a walk through the pending entries stands: after this `(queued_ms, record id)`.
+pub(crate) type OutboxKey = (i64, String);
 
 impl Engine {
     /// Everything waiting, oldest first.
@@ -53,15 +59,22 @@ impl Engine {
     }
 }
 
-/// Up to `limit` pending entries, oldest first.
-pub(crate) fn take_pending(conn: &Connection, limit: u32) -> Result<Vec<Pending>> {
+/// Up to `limit` pending entries after `after` (from the start when `None`), oldest first, with
+/// their records' texts: one walk of the pending index, so batches can be taken while earlier
+/// ones are still on their way.
+pub(crate) fn take_pending(conn: &Connection, after: Option<&OutboxKey>, limit: u32) -> Result<Vec<Pending>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT record_id, rev FROM outbox WHERE status = 'pending' ORDER BY queued_ms, record_id LIMIT ?1",
+        "SELECT o.record_id, o.rev, o.queued_ms, r.state FROM outbox o JOIN records r ON r.id = o.record_id
+         WHERE o.status = 'pending' AND (o.queued_ms, o.record_id) > (?1, ?2)
+         ORDER BY o.queued_ms, o.record_id LIMIT ?3",
     )?;
-    let rows = stmt.query_map([limit], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let (ms, id) = after.map_or((i64::MIN, ""), |(ms, id)| (*ms, id.as_str()));
+    let rows = stmt.query_map(params![ms, id, limit], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
+    })?;
     rows.map(|row| {
-        let (id, rev) = row?;
-        Ok(Pending { id: id.parse()?, rev })
+        let (id, rev, queued_ms, text) = row?;
+        Ok(Pending { id: id.parse()?, rev, queued_ms, text })
     })
     .collect()
 }

@@ -46,14 +46,37 @@ impl Projected for ContactCard {
     }
 }
 
-/// Updates the typed table of `state`'s kind, decoding the typed record from the state.
-pub(crate) fn project(tx: &Transaction<'_>, state: &RecordState) -> Result<()> {
-    match state.kind {
-        RecordKind::Household => state.decode::<Household>()?.project_into(tx, state),
-        RecordKind::Visit => state.decode::<Visit>()?.project_into(tx, state),
-        RecordKind::Dispute => state.decode::<Dispute>()?.project_into(tx, state),
-        RecordKind::DisputeEvent => state.decode::<DisputeEvent>()?.project_into(tx, state),
-        RecordKind::ContactCard => state.decode::<ContactCard>()?.project_into(tx, state),
+/// A state's typed record, decoded ahead of the transaction that projects it (a pull decodes
+/// on its fetching thread while the store thread writes the page before).
+#[derive(Clone, Debug)]
+pub(crate) enum Typed {
+    Household(Household),
+    Visit(Visit),
+    Dispute(Dispute),
+    DisputeEvent(DisputeEvent),
+    ContactCard(ContactCard),
+}
+
+impl Typed {
+    pub(crate) fn decode(state: &RecordState) -> Result<Self> {
+        Ok(match state.kind {
+            RecordKind::Household => Self::Household(state.decode()?),
+            RecordKind::Visit => Self::Visit(state.decode()?),
+            RecordKind::Dispute => Self::Dispute(state.decode()?),
+            RecordKind::DisputeEvent => Self::DisputeEvent(state.decode()?),
+            RecordKind::ContactCard => Self::ContactCard(state.decode()?),
+        })
+    }
+
+    /// Updates the typed table of `state`, whose typed record this is.
+    pub(crate) fn project_into(&self, tx: &Transaction<'_>, state: &RecordState) -> Result<()> {
+        match self {
+            Self::Household(r) => r.project_into(tx, state),
+            Self::Visit(r) => r.project_into(tx, state),
+            Self::Dispute(r) => r.project_into(tx, state),
+            Self::DisputeEvent(r) => r.project_into(tx, state),
+            Self::ContactCard(r) => r.project_into(tx, state),
+        }
     }
 }
 

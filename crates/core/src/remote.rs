@@ -6,8 +6,9 @@ use rusqlite::Transaction;
 use serde::Serialize;
 
 use crate::conflicts::save_conflicts;
-use crate::engine::{Engine, get_state, put_state, put_state_text};
+use crate::engine::{Engine, get_state, put_received, put_state};
 use crate::error::Result;
+use crate::projection::Typed;
 
 /// What a batch of remote versions did to the store.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -43,13 +44,13 @@ pub(crate) fn apply_in(
     Ok(report)
 }
 
-/// Applies one remote version; `text` is its JSON as received, stored as is when the version is
-/// taken unchanged.
+/// Applies one remote version; `received` is its JSON text as received and its typed record,
+/// stored as they are when the version is taken unchanged.
 pub(crate) fn apply_one(
     tx: &Transaction<'_>,
     clock: &mut gridwork_domain::HlcClock,
     incoming: &RecordState,
-    text: Option<&str>,
+    received: Option<(&str, &Typed)>,
     report: &mut ApplyReport,
 ) -> Result<()> {
     let now = wall_ms();
@@ -57,8 +58,8 @@ pub(crate) fn apply_one(
     // future is not observed (the server refuses those anyway).
     let _ = clock.observe(incoming.latest_stamp().hlc, now);
     let Some(local) = get_state(tx, incoming.id)? else {
-        match text {
-            Some(t) => put_state_text(tx, incoming, t, now)?,
+        match received {
+            Some((text, typed)) => put_received(tx, incoming, text, typed, now)?,
             None => put_state(tx, incoming, now)?,
         }
         report.inserted += 1;

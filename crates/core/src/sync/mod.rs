@@ -4,6 +4,8 @@
 
 pub mod decide;
 pub mod http;
+mod pull;
+mod push;
 mod run;
 
 pub use http::{RetryPolicy, SyncClient};

@@ -1,21 +1,18 @@
-//! One sync run: push the outbox batch by batch (a retry of a batch whose answer was lost goes out
-//! under the same batch id and is applied once; a batch cut off for good is simply taken from the
-//! outbox again next time, and the server answers `already_known` for what it stored), then pull
-//! pages and move the cursor in the same transaction that stores each page.
+//! One sync run: push the outbox (`push`), pull the changes in scope (`pull`), then bring down
+//! conflicts, reference data and a new card-serial block when they are due; and enrollment.
 
+use gridwork_domain::clock::wall_ms;
 use gridwork_domain::wire::EnrollRequest;
-use gridwork_domain::{RecordId, RecordState, clock::wall_ms};
 use serde::Serialize;
-use uuid::Uuid;
 
-use super::decide::{AckAction, decide_ack};
 use super::http::SyncClient;
+use super::pull::pull_all;
+use super::push::push_all;
 use crate::conflicts::save_conflicts;
-use crate::engine::{Engine, get_meta, get_state_text, set_meta};
+use crate::engine::{Engine, get_meta, set_meta};
 use crate::error::{CoreError, Result};
-use crate::outbox::{acknowledge, count_attempt, reject, take_pending};
 use crate::profile::Profile;
-use crate::remote::{ApplyReport, apply_in, apply_one};
+use crate::remote::ApplyReport;
 
 /// Records per push batch (the server takes up to 1,000).
 pub const BATCH: u32 = 1000;
@@ -41,13 +38,6 @@ pub struct SyncReport {
     pub cursor: u64,
     /// Conflicts in this device's area that the server found and this device had not seen yet.
     pub conflicts: u64,
-}
-
-/// One push batch: its id and the records with the outbox revision each had.
-#[derive(Clone, Debug)]
-struct Batch {
-    batch_id: Uuid,
-    entries: Vec<(RecordId, i64)>,
 }
 
 /// Enrolls this device with a server using an enrollment code, and loads its reference areas.
@@ -76,90 +66,12 @@ pub fn enroll(engine: &mut Engine, server_url: &str, code: &str, device_name: &s
 /// was done before it stays done, and the next run picks up where this one stopped.
 pub fn sync(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(SyncProgress)) -> Result<SyncReport> {
     let mut report = SyncReport::default();
-    let total = engine.pending_count()?;
-    progress(SyncProgress { phase: "push", done: 0, total });
-    while let Some(batch) = next_batch(engine)? {
-        push_batch(engine, client, &batch, &mut report)?;
-        progress(SyncProgress {
-            phase: "push",
-            done: report.pushed + report.rejected,
-            total: total.max(report.pushed + report.rejected),
-        });
-    }
-    let mut cursor: u64 = get_meta(&engine.conn, "cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0);
-    loop {
-        let page = client.pull_texts(cursor, PAGE)?;
-        let tx = engine.conn.transaction()?;
-        let mut applied = ApplyReport::default();
-        for change in &page.changes {
-            let text = change.state.get();
-            let state: RecordState = serde_json::from_str(text)?;
-            apply_one(&tx, &mut engine.clock, &state, Some(text), &mut applied)?;
-        }
-        set_meta(&tx, "cursor", &page.next.to_string())?;
-        set_meta(&tx, "hlc", &serde_json::to_string(&engine.clock.last())?)?;
-        set_meta(&tx, "last_sync_ms", &wall_ms().to_string())?;
-        tx.commit()?;
-        cursor = page.next;
-        report.pulled += page.changes.len() as u64;
-        add(&mut report.applied, &applied);
-        let more = if page.more { u64::from(PAGE) } else { 0 };
-        progress(SyncProgress { phase: "pull", done: report.pulled, total: report.pulled + more });
-        if !page.more {
-            break;
-        }
-    }
-    report.cursor = cursor;
+    push_all(engine, client, &mut report, progress)?;
+    report.cursor = pull_all(engine, client, &mut report, progress)?;
     report.conflicts = fetch_conflicts(engine, client)?;
     refresh_reference(engine, client)?;
     refill_serials(engine, client)?;
     Ok(report)
-}
-
-/// The oldest pending outbox entries as a new batch.
-fn next_batch(engine: &Engine) -> Result<Option<Batch>> {
-    let pending = take_pending(&engine.conn, BATCH)?;
-    Ok((!pending.is_empty())
-        .then(|| Batch { batch_id: Uuid::now_v7(), entries: pending.iter().map(|p| (p.id, p.rev)).collect() }))
-}
-
-fn push_batch(engine: &mut Engine, client: &SyncClient, batch: &Batch, report: &mut SyncReport) -> Result<()> {
-    let mut records = Vec::with_capacity(batch.entries.len());
-    for (id, _) in &batch.entries {
-        if let Some(text) = get_state_text(&engine.conn, *id)? {
-            records.push(text);
-        }
-    }
-    let ids: Vec<RecordId> = batch.entries.iter().map(|(id, _)| *id).collect();
-    let response = match client.push_texts(batch.batch_id, &records) {
-        Ok(r) => r,
-        Err(e) => {
-            count_attempt(&engine.conn, &ids, &e.to_string())?;
-            return Err(e);
-        }
-    };
-    let tx = engine.conn.transaction()?;
-    for outcome in &response.results {
-        let Some((_, rev)) = batch.entries.iter().find(|(id, _)| *id == outcome.id) else { continue };
-        match decide_ack(&outcome.status) {
-            AckAction::Clear => {
-                acknowledge(&tx, outcome.id, *rev)?;
-                report.pushed += 1;
-            }
-            AckAction::MergeThenClear(state) => {
-                add(&mut report.applied, &apply_in(&tx, &mut engine.clock, std::slice::from_ref(&state))?);
-                acknowledge(&tx, outcome.id, *rev)?;
-                report.pushed += 1;
-            }
-            AckAction::Reject(reason) => {
-                reject(&tx, outcome.id, *rev, &reason)?;
-                report.rejected += 1;
-            }
-        }
-    }
-    set_meta(&tx, "hlc", &serde_json::to_string(&engine.clock.last())?)?;
-    tx.commit()?;
-    Ok(())
 }
 
 /// Brings down the conflicts the server found in this device's area since the last time.
@@ -213,7 +125,7 @@ fn refill_serials(engine: &mut Engine, client: &SyncClient) -> Result<()> {
     }
 }
 
-fn add(total: &mut ApplyReport, more: &ApplyReport) {
+pub(super) fn add(total: &mut ApplyReport, more: &ApplyReport) {
     total.inserted += more.inserted;
     total.updated += more.updated;
     total.unchanged += more.unchanged;

@@ -1,0 +1,146 @@
+//! Pulling: the first page on this thread, and when there are more, as a pipeline in which a
+//! second thread fetches and reads the next page while this thread stores the last one. Each
+//! page is stored with the cursor after it in one transaction, so a run that stops anywhere
+//! resumes after the last page stored.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use gridwork_domain::RecordState;
+use gridwork_domain::clock::wall_ms;
+
+use super::http::SyncClient;
+use super::run::{PAGE, SyncProgress, SyncReport, add};
+use crate::engine::{Engine, get_meta, set_meta};
+use crate::error::{CoreError, Result};
+use crate::projection::Typed;
+use crate::remote::{ApplyReport, apply_one};
+
+/// A page read off the wire: each state parsed and its typed record decoded, next to the JSON
+/// text it came as.
+struct Page {
+    changes: Vec<(RecordState, String, Typed)>,
+    next: u64,
+    more: bool,
+}
+
+/// Pulls every change after the stored cursor; returns the new cursor.
+pub(super) fn pull_all(
+    engine: &mut Engine,
+    client: &SyncClient,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<u64> {
+    let start: u64 = get_meta(&engine.conn, "cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0);
+    // The first page on this thread: most syncs need no second one, and no pipeline.
+    let first = fetch(client, start)?;
+    let mut cursor = store_page(engine, &first, report, progress)?;
+    if !first.more {
+        return Ok(cursor);
+    }
+    // For the rest of the pull the fetching thread also folds the log into the database file,
+    // which SQLite would otherwise do on this thread every thousand pages written.
+    let checkpointer = Checkpointer::open(&engine.conn);
+    if checkpointer.is_some() {
+        engine.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    }
+    let pulled = std::thread::scope(|scope| {
+        let (deliver, pages) = mpsc::sync_channel::<Result<Page>>(1);
+        let (recycle, stored) = mpsc::channel::<Page>();
+        scope.spawn(move || {
+            let mut after = cursor;
+            loop {
+                let page = fetch(client, after);
+                let last = page.as_ref().map_or(true, |p| !p.more);
+                if let Ok(p) = &page {
+                    after = p.next;
+                }
+                // A closed channel means the store side stopped: stop fetching too.
+                if deliver.send(page).is_err() || last {
+                    break;
+                }
+                // While the store thread writes the page: checkpoint, and free the pages it is
+                // done with here rather than there.
+                if let Some(c) = &checkpointer {
+                    c.passive();
+                }
+                stored.try_iter().for_each(drop);
+            }
+        });
+        for page in pages {
+            let page = page?;
+            cursor = store_page(engine, &page, report, progress)?;
+            let _ = recycle.send(page);
+        }
+        Ok(cursor)
+    });
+    engine.conn.pragma_update(None, "wal_autocheckpoint", AUTOCHECKPOINT)?;
+    pulled
+}
+
+/// SQLite's default: checkpoint when the log holds this many pages.
+const AUTOCHECKPOINT: i64 = 1000;
+
+/// A second connection to the store, used only to checkpoint.
+struct Checkpointer(Connection);
+
+impl Checkpointer {
+    /// `None` for a store without a file (in memory), or when the file cannot be opened again.
+    fn open(conn: &Connection) -> Option<Self> {
+        let path = conn.path().filter(|p| !p.is_empty())?;
+        let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .ok()?;
+        c.busy_timeout(Duration::from_millis(100)).ok()?;
+        Some(Self(c))
+    }
+
+    /// Copies what the log holds into the database file, without waiting for anyone; a
+    /// checkpoint that cannot run now is left to the next one.
+    fn passive(&self) {
+        let _ = self.0.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+    }
+}
+
+/// One page, its states parsed and decoded on the fetching thread.
+fn fetch(client: &SyncClient, after: u64) -> Result<Page> {
+    let texts = client.pull_texts(after, PAGE)?;
+    let changes = texts
+        .changes
+        .into_iter()
+        .map(|c| {
+            let text = String::from(Box::<str>::from(c.state));
+            let state: RecordState = serde_json::from_str(&text).map_err(|e| CoreError::Server {
+                code: "bad_change".into(),
+                message: format!("change {} cannot be read: {e}", c.seq),
+            })?;
+            let typed = Typed::decode(&state)?;
+            Ok((state, text, typed))
+        })
+        .collect::<Result<_>>()?;
+    Ok(Page { changes, next: texts.next, more: texts.more })
+}
+
+/// Stores one page and the cursor after it in one transaction; returns that cursor.
+fn store_page(
+    engine: &mut Engine,
+    page: &Page,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<u64> {
+    let tx = engine.conn.transaction()?;
+    let mut applied = ApplyReport::default();
+    for (state, text, typed) in &page.changes {
+        apply_one(&tx, &mut engine.clock, state, Some((text, typed)), &mut applied)?;
+    }
+    set_meta(&tx, "cursor", &page.next.to_string())?;
+    set_meta(&tx, "hlc", &serde_json::to_string(&engine.clock.last())?)?;
+    set_meta(&tx, "last_sync_ms", &wall_ms().to_string())?;
+    tx.commit()?;
+    report.pulled += page.changes.len() as u64;
+    add(&mut report.applied, &applied);
+    let more = if page.more { u64::from(PAGE) } else { 0 };
+    progress(SyncProgress { phase: "pull", done: report.pulled, total: report.pulled + more });
+    Ok(page.next)
+}

@@ -1,0 +1,163 @@
+//! Pushing the outbox as a pipeline: this thread reads batches from the store and records the
+//! answers, while two more threads keep batches on the wire, so the store, the network and the
+//! server work at the same time. A retry of a batch whose answer was lost goes out under the
+//! same batch id and is applied once; a batch cut off for good is taken from the outbox again
+//! next time, and the server answers `already_known` for what it stored.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, mpsc};
+
+use gridwork_domain::RecordId;
+use gridwork_domain::wire::PushResponse;
+use uuid::Uuid;
+
+use super::decide::{AckAction, decide_ack};
+use super::http::SyncClient;
+use super::run::{BATCH, SyncProgress, SyncReport, add};
+use crate::engine::{Engine, set_meta};
+use crate::error::{CoreError, Result};
+use crate::outbox::{OutboxKey, acknowledge, count_attempt, reject, take_pending};
+use crate::remote::apply_in;
+
+/// Requests on the wire at once: while the server writes one batch, it reads and checks the next.
+const WIRES: usize = 2;
+/// Batches taken from the store ahead of the answers: one per wire and one ready to go.
+const AHEAD: usize = WIRES + 1;
+
+/// A batch taken from the outbox: its id, the records' texts to send, and the outbox revision
+/// each record had.
+struct Batch {
+    id: Uuid,
+    records: Vec<String>,
+    entries: HashMap<RecordId, i64>,
+}
+
+/// Takes the next batch after `after` and moves `after` past it; `None` when nothing is left.
+fn take_batch(engine: &Engine, after: &mut Option<OutboxKey>) -> Result<Option<Batch>> {
+    let pending = take_pending(&engine.conn, after.as_ref(), BATCH)?;
+    let Some(last) = pending.last() else { return Ok(None) };
+    *after = Some((last.queued_ms, last.id.to_string()));
+    let entries = pending.iter().map(|p| (p.id, p.rev)).collect();
+    let records = pending.into_iter().map(|p| p.text).collect();
+    Ok(Some(Batch { id: Uuid::now_v7(), records, entries }))
+}
+
+/// Pushes every pending outbox entry. Stops at the first batch that fails; the batches answered
+/// before it stay acknowledged. Batches may be answered in any order: each record is in one
+/// batch only, and versions merge the same whatever order the server applies them in.
+pub(super) fn push_all(
+    engine: &mut Engine,
+    client: &SyncClient,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<()> {
+    let total = engine.pending_count()?;
+    progress(SyncProgress { phase: "push", done: 0, total });
+    let mut after = None;
+    let Some(first) = take_batch(engine, &mut after)? else { return Ok(()) };
+    if first.records.len() < BATCH as usize {
+        // Everything fits in one batch (the usual daily sync): no pipeline to set up.
+        let answer = client.push_texts(first.id, &first.records);
+        settle(engine, first.id, first.entries, answer, report)?;
+        progress(SyncProgress { phase: "push", done: report.pushed + report.rejected, total });
+        return Ok(());
+    }
+    let (to_wire, outgoing) = mpsc::sync_channel::<(Uuid, Vec<String>)>(1);
+    let outgoing = Mutex::new(outgoing);
+    std::thread::scope(|scope| {
+        // Owned by this closure, so the wires see the channel close whenever it returns.
+        let to_wire = to_wire;
+        let (answer, answers) = mpsc::channel::<(Uuid, Result<PushResponse>)>();
+        for _ in 0..WIRES {
+            let (outgoing, answer) = (&outgoing, answer.clone());
+            scope.spawn(move || {
+                loop {
+                    // The lock is held only to take the next batch; a poisoned lock still hands it out.
+                    let next = outgoing.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    let Ok((batch_id, records)) = next else { break };
+                    let result = client.push_texts(batch_id, &records);
+                    let failed = result.is_err();
+                    if answer.send((batch_id, result)).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(answer);
+        let mut waiting: HashMap<Uuid, HashMap<RecordId, i64>> = HashMap::new();
+        let mut next = Some(first);
+        loop {
+            while waiting.len() < AHEAD
+                && let Some(batch) = next.take()
+            {
+                to_wire.send((batch.id, batch.records)).map_err(|_| gone())?;
+                waiting.insert(batch.id, batch.entries);
+                next = take_batch(engine, &mut after)?;
+            }
+            if waiting.is_empty() {
+                return Ok(());
+            }
+            let (batch_id, answer) = answers.recv().map_err(|_| gone())?;
+            let entries = waiting.remove(&batch_id).ok_or_else(gone)?;
+            settle(engine, batch_id, entries, answer, report)?;
+            let done = report.pushed + report.rejected;
+            progress(SyncProgress { phase: "push", done, total: total.max(done) });
+        }
+    })
+}
+
+/// Records the server's answer to a batch, or counts the failed attempt and passes the error on.
+fn settle(
+    engine: &mut Engine,
+    batch_id: Uuid,
+    entries: HashMap<RecordId, i64>,
+    answer: Result<PushResponse>,
+    report: &mut SyncReport,
+) -> Result<()> {
+    match answer {
+        Ok(response) if response.batch_id == batch_id => acknowledge_batch(engine, &entries, &response, report),
+        Ok(response) => {
+            Err(CoreError::Offline(format!("the server answered batch {} for batch {batch_id}", response.batch_id)))
+        }
+        Err(e) => {
+            let ids: Vec<RecordId> = entries.keys().copied().collect();
+            count_attempt(&engine.conn, &ids, &e.to_string())?;
+            Err(e)
+        }
+    }
+}
+
+fn gone() -> CoreError {
+    CoreError::Offline("the push thread stopped".into())
+}
+
+/// Records the server's answer for each record of a batch, in one transaction.
+fn acknowledge_batch(
+    engine: &mut Engine,
+    entries: &HashMap<RecordId, i64>,
+    response: &PushResponse,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let tx = engine.conn.transaction()?;
+    for outcome in &response.results {
+        let Some(rev) = entries.get(&outcome.id) else { continue };
+        match decide_ack(&outcome.status) {
+            AckAction::Clear => {
+                acknowledge(&tx, outcome.id, *rev)?;
+                report.pushed += 1;
+            }
+            AckAction::MergeThenClear(state) => {
+                add(&mut report.applied, &apply_in(&tx, &mut engine.clock, std::slice::from_ref(&state))?);
+                acknowledge(&tx, outcome.id, *rev)?;
+                report.pushed += 1;
+            }
+            AckAction::Reject(reason) => {
+                reject(&tx, outcome.id, *rev, &reason)?;
+                report.rejected += 1;
+            }
+        }
+    }
+    set_meta(&tx, "hlc", &serde_json::to_string(&engine.clock.last())?)?;
+    tx.commit()?;
+    Ok(())
+}
