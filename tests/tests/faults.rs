@@ -117,4 +117,7 @@ fn the_server_killed_mid_push_loses_and_duplicates_nothing() {
     assert_eq!(rb.cursor, a.sync().unwrap().cursor);
     // Pulling again from the cursor brings nothing new.
     assert_eq!(b.sync().unwrap().pulled, 0);
+    // The pull of many pages checkpointed on its fetching thread, then gave SQLite its own back.
+    let every: i64 = b.engine.connection().pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0)).unwrap();
+    assert_eq!(every, 1000);
 }

@@ -1,6 +1,7 @@
 //! Sync benchmark: end-to-end replication of 100,000 visits (device A pushes, the server merges,
 //! an empty device B pulls; all on durable SQLite files) and a fleet day (486 devices syncing at
-//! once). Prints the figures; run with `cargo run --release -p gridwork-tests --bin sync_bench`.
+//! once). Prints the figures; run with `cargo run --release -p gridwork-tests --bin sync_bench`
+//! (`-- --only replication` or `-- --only fleet` for one part).
 
 use chrono::Utc;
 use gridwork_core::Engine;
@@ -31,8 +32,14 @@ fn main() -> anyhow::Result<()> {
     let url = format!("http://{}", listener.local_addr()?);
     rt.spawn(async move { axum::serve(listener, app(AppState::new(store))).await });
 
-    replication(dir.path(), &url, visits)?;
-    fleet_day(dir.path(), &url, &grids, fleet)?;
+    let only =
+        |part: &str| args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).is_none_or(|p| p == part);
+    if only("replication") {
+        replication(dir.path(), &url, visits)?;
+    }
+    if only("fleet") {
+        fleet_day(dir.path(), &url, &grids, fleet)?;
+    }
     Ok(())
 }
 
@@ -85,26 +92,26 @@ fn replication(dir: &Path, url: &str, n: usize) -> anyhow::Result<()> {
     let t = Instant::now();
     write_visits(&mut a, &homes, &mg, n)?;
     let write = t.elapsed();
-    let t = Instant::now();
+    let t = Phase::start("push");
     let pushed = sync(&mut a, &ca, &mut |_| {})?;
-    let push = t.elapsed();
+    let (push, push_busy) = t.stop();
     let (mut b, cb) = device(dir, "b", url, "BENCH-A")?;
-    let t = Instant::now();
+    let t = Phase::start("pull");
     let pulled = sync(&mut b, &cb, &mut |_| {})?;
-    let pull = t.elapsed();
+    let (pull, pull_busy) = t.stop();
     assert_eq!(count_visits(&b)?, n, "every visit reached device B");
     let total = n + homes.len();
     let rate = |d: Duration, k: usize| k as f64 / d.as_secs_f64();
     println!("replication of {n} visits (+{} households), durable SQLite on A, server and B:", homes.len());
     println!("  local writes on A (1000/tx):      {:>6.2} s {:>8.0} records/s", write.as_secs_f64(), rate(write, n));
     println!(
-        "  A pushes {:>6} records:          {:>6.2} s {:>8.0} records/s",
+        "  A pushes {:>6} records:          {:>6.2} s {:>8.0} records/s  (cores busy {push_busy:.2} of 2)",
         pushed.pushed,
         push.as_secs_f64(),
         rate(push, total)
     );
     println!(
-        "  B pulls {:>6} records:           {:>6.2} s {:>8.0} records/s",
+        "  B pulls {:>6} records:           {:>6.2} s {:>8.0} records/s  (cores busy {pull_busy:.2} of 2)",
         pulled.pulled,
         pull.as_secs_f64(),
         rate(pull, total)
@@ -115,7 +122,7 @@ fn replication(dir: &Path, url: &str, n: usize) -> anyhow::Result<()> {
     // Streaming: A pushes another n visits while B keeps pulling, as devices do when they sync at
     // the same time; the clock stops when B holds every one of them.
     write_visits(&mut a, &homes, &mg, n)?;
-    let t = Instant::now();
+    let t = Phase::start("stream");
     let puller = std::thread::spawn(move || -> anyhow::Result<()> {
         while count_visits(&b)? < 2 * n {
             sync(&mut b, &cb, &mut |_| {})?;
@@ -123,11 +130,11 @@ fn replication(dir: &Path, url: &str, n: usize) -> anyhow::Result<()> {
         Ok(())
     });
     sync(&mut a, &ca, &mut |_| {})?;
-    let pushed_at = t.elapsed();
+    let pushed_at = t.wall.elapsed();
     puller.join().expect("puller thread")?;
-    let streamed = t.elapsed();
+    let (streamed, busy) = t.stop();
     println!(
-        "  end to end, B pulling while A pushes: {:>6.2} s {:>8.0} records/s (A done after {:.2} s)",
+        "  end to end, B pulling while A pushes: {:>6.2} s {:>8.0} records/s (A done after {:.2} s; cores busy {busy:.2} of 2)",
         streamed.as_secs_f64(),
         rate(streamed, n),
         pushed_at.as_secs_f64()
@@ -177,29 +184,34 @@ fn fleet_day(dir: &Path, url: &str, grids: &[AreaCode], n: usize) -> anyhow::Res
         .into_iter()
         .map(|(mut e, c)| {
             let barrier = barrier.clone();
-            std::thread::spawn(move || -> anyhow::Result<(Duration, u64, u64)> {
+            std::thread::spawn(move || -> anyhow::Result<(Duration, u64, u64, Engine, SyncClient)> {
                 barrier.wait();
                 let t = Instant::now();
                 let r = sync(&mut e, &c, &mut |_| {})?;
-                Ok((t.elapsed(), r.pushed, r.pulled))
+                // The store and client go back whole: closing 486 stores (each a WAL checkpoint)
+                // is not part of anyone's sync and must not slow the devices still syncing.
+                Ok((t.elapsed(), r.pushed, r.pulled, e, c))
             })
         })
         .collect();
     barrier.wait();
-    let t = Instant::now();
+    let t = Phase::start("fleet");
     let mut lat = Vec::with_capacity(n);
     let (mut pushed, mut pulled) = (0, 0);
+    let mut done = Vec::with_capacity(n);
     for h in handles {
-        let (d, p, q) = h.join().expect("device thread")?;
+        let (d, p, q, e, c) = h.join().expect("device thread")?;
         lat.push(d);
         pushed += p;
         pulled += q;
+        done.push((e, c));
     }
-    let wall = t.elapsed();
+    let (wall, busy) = t.stop();
+    drop(done);
     lat.sort();
     let pct = |p: f64| lat[((lat.len() as f64 * p).ceil() as usize).saturating_sub(1)];
     println!("fleet day: {n} devices sync at once, each pushing 50 changes and pulling its grid's news:");
-    println!("  all done in {:.2} s; pushed {pushed}, pulled {pulled}", wall.as_secs_f64());
+    println!("  all done in {:.2} s; pushed {pushed}, pulled {pulled}; cores busy {busy:.2} of 2", wall.as_secs_f64());
     println!(
         "  per device: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
         ms(pct(0.5)),
@@ -207,6 +219,48 @@ fn fleet_day(dir: &Path, url: &str, grids: &[AreaCode], n: usize) -> anyhow::Res
         ms(lat[lat.len() - 1])
     );
     Ok(())
+}
+
+/// CPU seconds this process has used so far (user + system, from `/proc/self/stat`), to tell
+/// how busy the 2 cores were during a phase.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // Fields 14 and 15 of the line (utime, stime) are 11 and 12 after the name; 100 ticks/s.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// A timed phase: wall clock and CPU time, and a profiler switched on for it when
+/// `GRIDWORK_PERF_PHASE` names it (`perf record --control fifo:$GRIDWORK_PERF_CTL -D -1 …`).
+struct Phase {
+    name: &'static str,
+    wall: Instant,
+    cpu: f64,
+}
+
+impl Phase {
+    fn start(name: &'static str) -> Self {
+        perf_control(name, "enable");
+        Self { name, wall: Instant::now(), cpu: cpu_seconds() }
+    }
+
+    /// Wall time and the share of the two cores' time spent working.
+    fn stop(self) -> (Duration, f64) {
+        let wall = self.wall.elapsed();
+        let busy = (cpu_seconds() - self.cpu) / wall.as_secs_f64();
+        perf_control(self.name, "disable");
+        (wall, busy)
+    }
+}
+
+fn perf_control(phase: &str, command: &str) {
+    if std::env::var("GRIDWORK_PERF_PHASE").is_ok_and(|p| p == phase)
+        && let Ok(ctl) = std::env::var("GRIDWORK_PERF_CTL")
+    {
+        let _ = std::fs::write(ctl, format!("{command}\n"));
+    }
 }
 
 fn ms(d: Duration) -> f64 {
