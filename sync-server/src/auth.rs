@@ -1,10 +1,12 @@
 //! Device authentication: random bearer tokens issued at enrollment, stored only as SHA-256, and
-//! the extractor that turns `Authorization: Bearer …` into the device behind it.
+//! the extractor that turns `Authorization: Bearer …` into the device behind it (looked up in the
+//! store, then kept a minute in the token cache).
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use sha2::{Digest, Sha256};
+use std::time::Instant;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -37,8 +39,16 @@ impl FromRequestParts<AppState> for AuthDevice {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(parts)
             .ok_or_else(|| AppError::Unauthorized("an 'Authorization: Bearer <token>' header is required".into()))?;
-        match state.store.authenticate(&hash_token(token)).await? {
-            Some(device) => Ok(AuthDevice(device)),
+        let hash = hash_token(token);
+        let now = Instant::now();
+        if let Some(device) = state.tokens.get(&hash, now) {
+            return Ok(AuthDevice(device));
+        }
+        match state.store.authenticate(&hash).await? {
+            Some(device) => {
+                state.tokens.put(hash, device.clone(), now);
+                Ok(AuthDevice(device))
+            }
             None => Err(AppError::Unauthorized("the token is not known; enroll the device again".into())),
         }
     }

@@ -22,6 +22,7 @@ pub mod routes;
 pub mod seed;
 pub mod serve;
 pub mod store;
+pub mod token_cache;
 
 pub use error::AppError;
 pub use store::{SqliteStore, SyncStore};
@@ -50,11 +51,12 @@ impl Default for Limits {
 pub struct AppState {
     pub store: Arc<dyn SyncStore>,
     pub limits: Limits,
+    pub tokens: token_cache::TokenCache,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn SyncStore>) -> Self {
-        Self { store, limits: Limits::default() }
+        Self { store, limits: Limits::default(), tokens: Default::default() }
     }
 }
 

@@ -151,8 +151,7 @@ async fn an_accepted_version_is_served_as_the_very_text_pushed() {
     let mut keys: Vec<(String, serde_json::Value)> =
         serde_json::to_value(&rec).unwrap().as_object().unwrap().clone().into_iter().collect();
     keys.reverse();
-    let text =
-        format!("{{ {} }}", keys.iter().map(|(k, v)| format!("\"{k}\" : {v}")).collect::<Vec<_>>().join(" ,  "));
+    let text = format!("{{ {} }}", keys.iter().map(|(k, v)| format!("\"{k}\" : {v}")).collect::<Vec<_>>().join(" ,  "));
     let body = format!("{{\"batch_id\":\"{}\",\"records\":[{text}]}}", Uuid::now_v7());
     let req = axum::http::Request::post("/api/v1/push")
         .header("authorization", format!("Bearer {}", w.token()))

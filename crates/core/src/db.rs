@@ -11,6 +11,27 @@ use crate::error::CoreError;
 const MIGRATIONS: &[(i64, &str)] =
     &[(1, include_str!("../migrations/0001_init.sql")), (2, include_str!("../migrations/0002_outbox_order.sql"))];
 
+/// The `synchronous` setting of every commit but the few that may be lost (see `relaxed`).
+const DURABLE: &str = "FULL";
+
+/// Runs `f` in a transaction whose commit is not flushed to disk on its own: for sync bookkeeping
+/// that is safe to lose in a power cut because the next sync redoes it to the same effect. The
+/// log is written in order, so the next durable commit flushes it along with its own.
+pub(crate) fn relaxed<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, CoreError>,
+) -> Result<T, CoreError> {
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let out = (|| {
+        let tx = conn.transaction()?;
+        let v = f(&tx)?;
+        tx.commit()?;
+        Ok(v)
+    })();
+    conn.pragma_update(None, "synchronous", DURABLE)?;
+    out
+}
+
 /// Opens (creating if needed) the store at `path` and migrates it.
 pub fn open_db(path: &Path) -> Result<Connection, CoreError> {
     let mut conn = Connection::open_with_flags(
@@ -23,7 +44,7 @@ pub fn open_db(path: &Path) -> Result<Connection, CoreError> {
     conn.set_prepared_statement_cache_capacity(128);
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: a commit survives power loss, which is the promise to a worker who typed it.
-    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "synchronous", DURABLE)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Up to 16 MiB of pages kept in memory (SQLite's default is 2 MiB): a sync touches the
     // records index all over, and every page read again costs a system call and a copy.

@@ -17,7 +17,7 @@ mod sqlite_write;
 pub use sqlite::SqliteStore;
 
 /// What the store can fail with. `Backend` and `Corrupt` carry details for the log only.
-#[derive(Debug, Error)]
+#[derive(Clone, Debug, Error)]
 pub enum StoreError {
     #[error("not found: {0}")]
     NotFound(String),

@@ -1,5 +1,6 @@
 //! The SQLite store: one writer connection behind a mutex and a few read-only connections, all
-//! used off the async threads; WAL, foreign keys and a busy timeout on every connection.
+//! used off the async threads; WAL, foreign keys and a busy timeout on every connection. Push
+//! batches that arrive while the writer is busy are applied together (group commit).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, TryLockError};
@@ -14,6 +15,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
+use super::sqlite_write::PushJob;
 use super::{
     Account, DeviceAuth, Enrollment, NewDevice, PullPage, Seed, ServerWriter, StoreError, SyncStore, migrations,
     sqlite_read, sqlite_write,
@@ -37,7 +39,13 @@ struct Inner {
     /// permit for the writer, one per reader connection.
     writer_turn: Semaphore,
     reader_turn: Semaphore,
+    /// Push batches waiting for the writer; whoever holds the writer's turn applies them together.
+    pushes: Mutex<Vec<PushJob>>,
 }
+
+/// Most push batches applied in one transaction: enough to share one flush among a crowd of
+/// devices, few enough that none waits long behind the group.
+const GROUP: usize = 64;
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -77,6 +85,7 @@ impl SqliteStore {
                 reader_turn: Semaphore::new(readers.len()),
                 readers,
                 writer_turn: Semaphore::new(1),
+                pushes: Mutex::new(Vec::new()),
             }),
         })
     }
@@ -189,8 +198,28 @@ impl SyncStore for SqliteStore {
         records: Vec<Checked>,
         now_ms: u64,
     ) -> Result<PushResponse, StoreError> {
-        let device = device.clone();
-        self.write(move |c| sqlite_write::push(c, &device, batch_id, records, now_ms)).await
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = PushJob { device: device.clone(), batch_id, records, now_ms, reply };
+        self.inner.pushes.lock().unwrap_or_else(|p| p.into_inner()).push(job);
+        {
+            let _turn = self.inner.writer_turn.acquire().await.map_err(|e| StoreError::Backend(e.to_string()))?;
+            // This batch and those queued with it, unless an earlier holder of the turn took them.
+            let jobs: Vec<PushJob> = {
+                let mut queue = self.inner.pushes.lock().unwrap_or_else(|p| p.into_inner());
+                let n = queue.len().min(GROUP);
+                queue.drain(..n).collect()
+            };
+            if !jobs.is_empty() {
+                let inner = self.inner.clone();
+                run_blocking(move || {
+                    let mut conn = inner.writer.lock().unwrap_or_else(|p| p.into_inner());
+                    sqlite_write::push_group(&mut conn, jobs);
+                    Ok(())
+                })
+                .await?;
+            }
+        }
+        answer.await.map_err(|_| StoreError::Backend("the push was dropped unanswered".into()))?
     }
 
     async fn pull(&self, scope: &AreaCode, device: DeviceId, after: u64, limit: u32) -> Result<PullPage, StoreError> {

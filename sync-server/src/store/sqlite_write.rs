@@ -1,5 +1,5 @@
 //! Writes of the SQLite store, each in one transaction: enrollment, serial blocks, accounts, the
-//! demo seed, and a push batch with its dedupe-ledger row.
+//! demo seed, and push batches with their dedupe-ledger rows (several batches per transaction).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use gridwork_domain::wire::PushResponse;
 use gridwork_domain::{DeviceId, Hlc, RecordId, RecordState, SerialBlock};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use super::sqlite::{SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_role, role_str, to_json};
@@ -76,26 +77,26 @@ pub fn put_accounts(tx: &Transaction<'_>, accounts: &[Account]) -> Result<(), St
     Ok(())
 }
 
-fn next_seq(tx: &Transaction<'_>) -> Result<i64, StoreError> {
-    let v: String = tx.query_row("SELECT value FROM meta WHERE key = 'next_seq'", [], |r| r.get(0))?;
+fn next_seq(c: &Connection) -> Result<i64, StoreError> {
+    let v: String = c.prepare_cached("SELECT value FROM meta WHERE key = 'next_seq'")?.query_row([], |r| r.get(0))?;
     v.parse().map_err(|_| StoreError::Corrupt(format!("next_seq is '{v}'")))
 }
 
-fn set_next_seq(tx: &Transaction<'_>, seq: i64) -> Result<(), StoreError> {
-    tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_seq'", [seq.to_string()])?;
+fn set_next_seq(c: &Connection, seq: i64) -> Result<(), StoreError> {
+    c.prepare_cached("UPDATE meta SET value = ?1 WHERE key = 'next_seq'")?.execute([seq.to_string()])?;
     Ok(())
 }
 
 /// Writes one record version, as the JSON `text`, with change number `seq`.
 fn put_record(
-    tx: &Transaction<'_>,
+    c: &Connection,
     state: &RecordState,
     text: &str,
     micro_grid: &str,
     seq: i64,
     pushed_by: Option<DeviceId>,
 ) -> Result<(), StoreError> {
-    tx.prepare_cached(
+    c.prepare_cached(
         "INSERT INTO records (id, kind, micro_grid, state, seq, pushed_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, micro_grid = excluded.micro_grid,
              state = excluded.state, seq = excluded.seq, pushed_by = excluded.pushed_by",
@@ -111,20 +112,54 @@ fn put_record(
     Ok(())
 }
 
-/// Applies one batch: the ledger check, the decisions, the writes and the ledger row, all in one
-/// transaction.
-pub fn push(
-    c: &mut Connection,
+/// One push batch waiting for the writer, and where its answer goes.
+pub struct PushJob {
+    pub device: DeviceAuth,
+    pub batch_id: Uuid,
+    pub records: Vec<Checked>,
+    pub now_ms: u64,
+    pub reply: oneshot::Sender<Result<PushResponse, StoreError>>,
+}
+
+/// Applies the push batches that waited for the writer together, in one transaction with one
+/// flush to disk (group commit). Each batch runs in its own savepoint: a batch that fails is
+/// undone and answered with its error, the others stand. Every job is answered.
+pub fn push_group(c: &mut Connection, jobs: Vec<PushJob>) {
+    let mut answered = Vec::with_capacity(jobs.len());
+    let outcome = (|| -> Result<(), StoreError> {
+        let mut tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for job in jobs {
+            let sp = tx.savepoint()?;
+            let result = push(&sp, &job.device, job.batch_id, job.records, job.now_ms);
+            if result.is_ok() {
+                sp.commit()?;
+            }
+            answered.push((job.reply, result));
+        }
+        tx.commit()?;
+        Ok(())
+    })();
+    for (reply, result) in answered {
+        // A caller that went away needs no answer.
+        let _ = reply.send(match &outcome {
+            Ok(()) => result,
+            Err(e) => Err(e.clone()),
+        });
+    }
+}
+
+/// Applies one batch: the ledger check, the decisions, the writes and the ledger row. The caller
+/// holds the transaction (or savepoint) that makes them one.
+fn push(
+    c: &Connection,
     device: &DeviceAuth,
     batch_id: Uuid,
     records: Vec<Checked>,
     now_ms: u64,
 ) -> Result<PushResponse, StoreError> {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let seen: Option<(String, String)> = tx
-        .query_row("SELECT device_id, response FROM batches WHERE batch_id = ?1", [batch_id.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+    let seen: Option<(String, String)> = c
+        .prepare_cached("SELECT device_id, response FROM batches WHERE batch_id = ?1")?
+        .query_row([batch_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     if let Some((owner, response)) = seen {
         if owner != device.device_id.to_string() {
@@ -137,7 +172,7 @@ pub fn push(
     }
     let mut server: HashMap<RecordId, RecordState> = HashMap::new();
     {
-        let mut get = tx.prepare_cached("SELECT state FROM records WHERE id = ?1")?;
+        let mut get = c.prepare_cached("SELECT state FROM records WHERE id = ?1")?;
         for candidate in records.iter().flatten() {
             let id = candidate.state.id;
             if !server.contains_key(&id)
@@ -148,7 +183,7 @@ pub fn push(
         }
     }
     let plan = push_logic::plan(&device.pusher(), records, &mut server);
-    let mut seq = next_seq(&tx)?;
+    let mut seq = next_seq(c)?;
     for (_, decision) in &plan {
         if let Some((state, micro_grid)) = decision.stored() {
             // Taken whole: stored as the very text sent, and the pushing device, which holds this
@@ -157,11 +192,11 @@ pub fn push(
                 Decision::Accept { text, .. } => (Cow::Borrowed(text.as_str()), Some(device.device_id)),
                 _ => (Cow::Owned(to_json(state)?), None),
             };
-            put_record(&tx, state, &text, micro_grid.as_str(), seq, pushed_by)?;
+            put_record(c, state, &text, micro_grid.as_str(), seq, pushed_by)?;
             seq += 1;
         }
         if let Decision::Merge { conflicts, micro_grid, .. } = decision {
-            let mut stmt = tx.prepare_cached(
+            let mut stmt = c.prepare_cached(
                 "INSERT INTO conflicts (record_id, field, micro_grid, conflict, detected_at_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
@@ -176,13 +211,10 @@ pub fn push(
             }
         }
     }
-    set_next_seq(&tx, seq)?;
+    set_next_seq(c, seq)?;
     let response = push_logic::respond(batch_id, &plan);
-    tx.execute(
-        "INSERT INTO batches (batch_id, device_id, response, applied_at_ms) VALUES (?1, ?2, ?3, ?4)",
-        params![batch_id.to_string(), device.device_id.to_string(), to_json(&response)?, ms(now_ms)],
-    )?;
-    tx.commit()?;
+    c.prepare_cached("INSERT INTO batches (batch_id, device_id, response, applied_at_ms) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![batch_id.to_string(), device.device_id.to_string(), to_json(&response)?, ms(now_ms)])?;
     Ok(response)
 }
 

@@ -184,13 +184,13 @@ fn fleet_day(dir: &Path, url: &str, grids: &[AreaCode], n: usize) -> anyhow::Res
         .into_iter()
         .map(|(mut e, c)| {
             let barrier = barrier.clone();
-            std::thread::spawn(move || -> anyhow::Result<(Duration, u64, u64, Engine, SyncClient)> {
+            std::thread::spawn(move || -> anyhow::Result<(Instant, Instant, u64, u64, Engine, SyncClient)> {
                 barrier.wait();
                 let t = Instant::now();
                 let r = sync(&mut e, &c, &mut |_| {})?;
                 // The store and client go back whole: closing 486 stores (each a WAL checkpoint)
                 // is not part of anyone's sync and must not slow the devices still syncing.
-                Ok((t.elapsed(), r.pushed, r.pulled, e, c))
+                Ok((t, Instant::now(), r.pushed, r.pulled, e, c))
             })
         })
         .collect();
@@ -198,15 +198,20 @@ fn fleet_day(dir: &Path, url: &str, grids: &[AreaCode], n: usize) -> anyhow::Res
     let t = Phase::start("fleet");
     let mut lat = Vec::with_capacity(n);
     let (mut pushed, mut pulled) = (0, 0);
+    let (mut first, mut last) = (None::<Instant>, None::<Instant>);
     let mut done = Vec::with_capacity(n);
     for h in handles {
-        let (d, p, q, e, c) = h.join().expect("device thread")?;
-        lat.push(d);
+        let (start, end, p, q, e, c) = h.join().expect("device thread")?;
+        lat.push(end - start);
+        first = Some(first.map_or(start, |f| f.min(start)));
+        last = Some(last.map_or(end, |l| l.max(end)));
         pushed += p;
         pulled += q;
         done.push((e, c));
     }
-    let (wall, busy) = t.stop();
+    let (_, busy) = t.stop();
+    // From the first device starting to the last one done.
+    let wall = last.zip(first).map_or(Duration::ZERO, |(l, f)| l - f);
     drop(done);
     lat.sort();
     let pct = |p: f64| lat[((lat.len() as f64 * p).ceil() as usize).saturating_sub(1)];

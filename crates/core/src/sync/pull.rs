@@ -12,7 +12,7 @@ use gridwork_domain::RecordState;
 use gridwork_domain::clock::wall_ms;
 
 use super::http::SyncClient;
-use super::run::{PAGE, SyncProgress, SyncReport, add};
+use super::run::{CONFLICTS_DUE, PAGE, SyncProgress, SyncReport, add};
 use crate::engine::{Engine, get_meta, set_meta};
 use crate::error::{CoreError, Result};
 use crate::projection::Typed;
@@ -133,6 +133,11 @@ fn store_page(
     let mut applied = ApplyReport::default();
     for (state, text, typed) in &page.changes {
         apply_one(&tx, &mut engine.clock, state, Some((text, typed)), &mut applied)?;
+    }
+    if !page.changes.is_empty() {
+        // A conflict is stored on the server with a new change of its record: only a run that
+        // brought changes can have conflicts to fetch.
+        set_meta(&tx, CONFLICTS_DUE, "1")?;
     }
     set_meta(&tx, "cursor", &page.next.to_string())?;
     set_meta(&tx, "hlc", &serde_json::to_string(&engine.clock.last())?)?;

@@ -13,7 +13,9 @@ use uuid::Uuid;
 
 use super::decide::{AckAction, decide_ack};
 use super::http::SyncClient;
+use super::run::CONFLICTS_DUE;
 use super::run::{BATCH, SyncProgress, SyncReport, add};
+use crate::db::relaxed;
 use crate::engine::{Engine, set_meta};
 use crate::error::{CoreError, Result};
 use crate::outbox::{OutboxKey, acknowledge, count_attempt, reject, take_pending};
@@ -138,26 +140,30 @@ fn acknowledge_batch(
     response: &PushResponse,
     report: &mut SyncReport,
 ) -> Result<()> {
-    let tx = engine.conn.transaction()?;
-    for outcome in &response.results {
-        let Some(rev) = entries.get(&outcome.id) else { continue };
-        match decide_ack(&outcome.status) {
-            AckAction::Clear => {
-                acknowledge(&tx, outcome.id, *rev)?;
-                report.pushed += 1;
-            }
-            AckAction::MergeThenClear(state) => {
-                add(&mut report.applied, &apply_in(&tx, &mut engine.clock, std::slice::from_ref(&state))?);
-                acknowledge(&tx, outcome.id, *rev)?;
-                report.pushed += 1;
-            }
-            AckAction::Reject(reason) => {
-                reject(&tx, outcome.id, *rev, &reason)?;
-                report.rejected += 1;
+    // Lost in a power cut, an acknowledgement costs a repeat push that the server answers
+    // `already_known`: it need not wait for the disk.
+    let clock = &mut engine.clock;
+    relaxed(&mut engine.conn, |tx| {
+        for outcome in &response.results {
+            let Some(rev) = entries.get(&outcome.id) else { continue };
+            match decide_ack(&outcome.status) {
+                AckAction::Clear => {
+                    acknowledge(tx, outcome.id, *rev)?;
+                    report.pushed += 1;
+                }
+                AckAction::MergeThenClear(state) => {
+                    add(&mut report.applied, &apply_in(tx, clock, std::slice::from_ref(&state))?);
+                    acknowledge(tx, outcome.id, *rev)?;
+                    // The conflicts of this merge come down with the next conflicts fetch.
+                    set_meta(tx, CONFLICTS_DUE, "1")?;
+                    report.pushed += 1;
+                }
+                AckAction::Reject(reason) => {
+                    reject(tx, outcome.id, *rev, &reason)?;
+                    report.rejected += 1;
+                }
             }
         }
-    }
-    set_meta(&tx, "hlc", &serde_json::to_string(&engine.clock.last())?)?;
-    tx.commit()?;
-    Ok(())
+        set_meta(tx, "hlc", &serde_json::to_string(&clock.last())?)
+    })
 }

@@ -9,6 +9,7 @@ use super::http::SyncClient;
 use super::pull::pull_all;
 use super::push::push_all;
 use crate::conflicts::save_conflicts;
+use crate::db::relaxed;
 use crate::engine::{Engine, get_meta, set_meta};
 use crate::error::{CoreError, Result};
 use crate::profile::Profile;
@@ -74,21 +75,45 @@ pub fn sync(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(S
     Ok(report)
 }
 
-/// Brings down the conflicts the server found in this device's area since the last time.
+/// The meta key that says whether conflicts may wait on the server: set with every stored page
+/// that brought changes (and every merged push), cleared once the conflicts are fetched. A store
+/// without it (older than the key) fetches.
+pub(super) const CONFLICTS_DUE: &str = "conflicts_due";
+
+/// Brings down the conflicts the server found in this device's area since the last time, when
+/// there can be any.
 fn fetch_conflicts(engine: &mut Engine, client: &SyncClient) -> Result<u64> {
+    if get_meta(&engine.conn, CONFLICTS_DUE)?.as_deref() == Some("0") {
+        return Ok(0);
+    }
     let mut after: u64 = get_meta(&engine.conn, "conflict_cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0);
     let mut fetched = 0;
     loop {
         let page = client.conflicts(after, BATCH)?;
-        let Some(last) = page.conflicts.last().map(|c| c.id) else { return Ok(fetched) };
         let list: Vec<_> = page.conflicts.iter().map(|c| c.conflict.clone()).collect();
-        let tx = engine.conn.transaction()?;
-        save_conflicts(&tx, &list, wall_ms())?;
-        set_meta(&tx, "conflict_cursor", &last.to_string())?;
-        tx.commit()?;
+        let done = list.len() < BATCH as usize;
+        let last = page.conflicts.last().map(|c| c.id);
+        let save = |tx: &rusqlite::Transaction<'_>| -> Result<()> {
+            if let Some(last) = last {
+                save_conflicts(tx, &list, wall_ms())?;
+                set_meta(tx, "conflict_cursor", &last.to_string())?;
+            }
+            if done {
+                set_meta(tx, CONFLICTS_DUE, "0")?;
+            }
+            Ok(())
+        };
+        if list.is_empty() {
+            // Nothing to keep but the note that nothing is due, which a power cut may take back.
+            relaxed(&mut engine.conn, save)?;
+        } else {
+            let tx = engine.conn.transaction()?;
+            save(&tx)?;
+            tx.commit()?;
+        }
         fetched += list.len() as u64;
-        after = last;
-        if list.len() < BATCH as usize {
+        after = last.unwrap_or(after);
+        if done {
             return Ok(fetched);
         }
     }
