@@ -125,26 +125,31 @@ pub struct PushJob {
 /// flush to disk (group commit). Each batch runs in its own savepoint: a batch that fails is
 /// undone and answered with its error, the others stand. Every job is answered.
 pub fn push_group(c: &mut Connection, jobs: Vec<PushJob>) {
-    let mut answered = Vec::with_capacity(jobs.len());
+    let (replies, batches): (Vec<_>, Vec<_>) =
+        jobs.into_iter().map(|j| (j.reply, (j.device, j.batch_id, j.records, j.now_ms))).unzip();
+    let mut results = Vec::with_capacity(batches.len());
     let outcome = (|| -> Result<(), StoreError> {
         let mut tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for job in jobs {
+        for (device, batch_id, records, now_ms) in batches {
             let sp = tx.savepoint()?;
-            let result = push(&sp, &job.device, job.batch_id, job.records, job.now_ms);
+            let result = push(&sp, &device, batch_id, records, now_ms);
             if result.is_ok() {
                 sp.commit()?;
             }
-            answered.push((job.reply, result));
+            results.push(result);
         }
         tx.commit()?;
         Ok(())
     })();
-    for (reply, result) in answered {
-        // A caller that went away needs no answer.
-        let _ = reply.send(match &outcome {
-            Ok(()) => result,
+    let mut results = results.into_iter();
+    for reply in replies {
+        let answer = match &outcome {
+            Ok(()) => results.next().unwrap_or_else(|| Err(StoreError::Backend("a batch went unanswered".into()))),
+            // Nothing of the group was kept: every batch gets the error.
             Err(e) => Err(e.clone()),
-        });
+        };
+        // A caller that went away needs no answer.
+        let _ = reply.send(answer);
     }
 }
 
@@ -253,3 +258,6 @@ pub fn seed(c: &mut Connection, seed: &Seed) -> Result<bool, StoreError> {
     tx.commit()?;
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,103 @@
+//! Group commit: several push batches in one transaction, each answered on its own.
+
+use super::*;
+use crate::push_logic::Candidate;
+use crate::store::sqlite::open_db;
+use crate::store::{Account, NewDevice, migrations};
+use gridwork_domain::wire::{PushStatus, Role};
+use gridwork_domain::{AreaCode, HlcClock, Household, Writer};
+
+const GRID: &str = "150621001001001";
+
+fn store(dir: &std::path::Path) -> Connection {
+    let mut c = open_db(&dir.join("s.db"), false).unwrap();
+    migrations::migrate(&mut c).unwrap();
+    init_server_identity(&c).unwrap();
+    let tx = c.transaction().unwrap();
+    let worker = Account {
+        code: "W".into(),
+        name: "王芳".into(),
+        phone: "138".into(),
+        role: Role::GridWorker,
+        scope: area(GRID),
+    };
+    put_accounts(&tx, &[worker]).unwrap();
+    tx.commit().unwrap();
+    c
+}
+
+fn area(code: &str) -> AreaCode {
+    AreaCode::parse(code).unwrap()
+}
+
+fn device(c: &mut Connection, name: &str) -> DeviceAuth {
+    let id = DeviceId::new();
+    let new = NewDevice { id, name: name.into(), token_hash: format!("hash-{name}"), code: "W".into() };
+    enroll(c, &new, 1).unwrap();
+    DeviceAuth { device_id: id, user_name: "王芳".into(), role: Role::GridWorker, scope: area(GRID) }
+}
+
+fn record(d: &DeviceAuth, head: &str) -> Checked {
+    let mut clock = HlcClock::default();
+    let h = Household::new(area("150621001001001001"), head, "锦园社区", "1号");
+    let mut w = Writer { device: d.device_id, clock: &mut clock, now_ms: 1_000 };
+    let state = RecordState::create(RecordId::new(), &h, &mut w).unwrap();
+    Ok(Candidate { micro_grid: area("150621001001001001"), text: serde_json::to_string(&state).unwrap(), state })
+}
+
+fn job(
+    d: &DeviceAuth,
+    batch_id: Uuid,
+    records: Vec<Checked>,
+) -> (PushJob, oneshot::Receiver<Result<PushResponse, StoreError>>) {
+    let (reply, answer) = oneshot::channel();
+    (PushJob { device: d.clone(), batch_id, records, now_ms: 2_000, reply }, answer)
+}
+
+#[test]
+fn a_failing_batch_in_a_group_is_undone_alone_and_every_batch_is_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = store(dir.path());
+    let (a, b) = (device(&mut c, "a"), device(&mut c, "b"));
+    let (shared, own) = (Uuid::now_v7(), Uuid::now_v7());
+    let (ja, mut ra) = job(&a, shared, vec![record(&a, "赵一")]);
+    // The same batch id from another device is refused, after its record was written.
+    let (jb, mut rb) = job(&b, shared, vec![record(&b, "钱二")]);
+    let (jc, mut rc) = job(&b, own, vec![record(&b, "孙三"), record(&b, "李四")]);
+    push_group(&mut c, vec![ja, jb, jc]);
+
+    let ok = |r: Result<PushResponse, StoreError>| r.unwrap().results.iter().all(|o| o.status == PushStatus::Accepted);
+    assert!(ok(ra.try_recv().unwrap()));
+    assert!(matches!(rb.try_recv().unwrap(), Err(StoreError::Conflict { code: "batch_id_reused", .. })));
+    assert!(ok(rc.try_recv().unwrap()));
+    let heads: Vec<String> = c
+        .prepare("SELECT json_extract(state, '$.fields.head_name') FROM records ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(heads, ["赵一", "孙三", "李四"], "the refused batch left nothing behind");
+    let batches: i64 = c.query_row("SELECT count(*) FROM batches", [], |r| r.get(0)).unwrap();
+    assert_eq!(batches, 2);
+}
+
+#[test]
+fn a_group_whose_transaction_cannot_start_answers_every_batch_with_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = store(dir.path());
+    let a = device(&mut c, "a");
+    let (ja, mut ra) = job(&a, Uuid::now_v7(), vec![record(&a, "周五")]);
+    let (jb, mut rb) = job(&a, Uuid::now_v7(), vec![record(&a, "吴六")]);
+    // Another writer holds the database: the group cannot begin.
+    let other = open_db(&dir.path().join("s.db"), false).unwrap();
+    other.busy_timeout(std::time::Duration::ZERO).unwrap();
+    c.busy_timeout(std::time::Duration::ZERO).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    push_group(&mut c, vec![ja, jb]);
+    assert!(matches!(ra.try_recv().unwrap(), Err(StoreError::Backend(_))));
+    assert!(matches!(rb.try_recv().unwrap(), Err(StoreError::Backend(_))));
+    other.execute_batch("ROLLBACK").unwrap();
+    let n: i64 = c.query_row("SELECT count(*) FROM records", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 0);
+}
