@@ -52,11 +52,24 @@ pub struct AppState {
     pub store: Arc<dyn SyncStore>,
     pub limits: Limits,
     pub tokens: token_cache::TokenCache,
+    pub cpu: CpuTurns,
+}
+
+/// Turns for CPU-heavy work off the async threads (reading and checking pushed records), one per
+/// core: a crowd of pushes queues here instead of starting a blocking thread each.
+#[derive(Clone, Debug)]
+pub struct CpuTurns(pub Arc<tokio::sync::Semaphore>);
+
+impl Default for CpuTurns {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self(Arc::new(tokio::sync::Semaphore::new(cores)))
+    }
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn SyncStore>) -> Self {
-        Self { store, limits: Limits::default(), tokens: Default::default() }
+        Self { store, limits: Limits::default(), tokens: Default::default(), cpu: Default::default() }
     }
 }
 

@@ -39,11 +39,13 @@ pub async fn push(
     }
     let now_ms = wall_ms();
     let pusher = device.pusher();
+    let turn = state.cpu.0.acquire().await.map_err(|e| AppError::Internal(format!("no turn to check records: {e}")))?;
     let checked: Vec<Checked> = tokio::task::spawn_blocking(move || {
         raw.records.into_iter().map(|r| check_text(&pusher, String::from(Box::<str>::from(r)), now_ms)).collect()
     })
     .await
     .map_err(|e| AppError::Internal(format!("record checks failed: {e}")))?;
+    drop(turn);
     let response = state.store.push(&device, batch_id, checked, now_ms).await?;
     log_outcome(&device.device_id.to_string(), &response);
     Ok(Json(response))

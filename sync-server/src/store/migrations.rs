@@ -8,6 +8,7 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/0001_init.sql")),
     (2, "scope_seq", include_str!("../../migrations/0002_scope_seq.sql")),
     (3, "pushed_by", include_str!("../../migrations/0003_pushed_by.sql")),
+    (4, "seq_key", include_str!("../../migrations/0004_seq_key.sql")),
 ];
 
 /// Applies the migrations the database has not seen yet; returns how many ran.
@@ -48,5 +49,37 @@ mod tests {
         assert_eq!(migrate(&mut conn).unwrap(), 0);
         let n: i64 = conn.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
         assert_eq!(n as usize, MIGRATIONS.len());
+    }
+
+    #[test]
+    fn the_change_number_becomes_the_key_and_every_record_stays() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT;")
+            .unwrap();
+        for (version, name, sql) in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+            conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)", params![version, name])
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO records (id, kind, micro_grid, state, seq, pushed_by) VALUES
+                 ('b', 'visit', '150621001001001001', '{}', 7, 'dev-1'),
+                 ('a', 'household', '150621001001001002', '{}', 3, NULL);",
+        )
+        .unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), 1);
+        let rows: Vec<(i64, String, Option<String>)> = conn
+            .prepare("SELECT rowid, id, pushed_by FROM records ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows, vec![(3, "a".into(), None), (7, "b".into(), Some("dev-1".into()))]);
+        let dup = conn.execute(
+            "INSERT INTO records (seq, id, kind, micro_grid, state) VALUES (9, 'a', 'household', 'x', '{}')",
+            [],
+        );
+        assert!(dup.is_err(), "ids stay unique");
     }
 }

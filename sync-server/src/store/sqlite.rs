@@ -3,6 +3,7 @@
 //! batches that arrive while the writer is busy are applied together (group commit).
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, SyncSender};
 use std::sync::{Arc, Mutex, TryLockError};
 use std::time::Duration;
 
@@ -41,6 +42,31 @@ struct Inner {
     reader_turn: Semaphore,
     /// Push batches waiting for the writer; whoever holds the writer's turn applies them together.
     pushes: Mutex<Vec<PushJob>>,
+    /// Nudges the checkpointing thread after a write.
+    checkpoint: SyncSender<()>,
+}
+
+/// Pages the log may hold before the writer checkpoints it itself: a backstop for when the
+/// checkpointing thread falls behind.
+const WRITER_CHECKPOINT_PAGES: i64 = 10_000;
+
+/// Starts the thread that copies the log into the database file on its own connection whenever
+/// a write nudges it, so that the writer never stops to do it. It ends with the store.
+fn spawn_checkpointer(path: &Path) -> Result<SyncSender<()>, StoreError> {
+    let conn = open_db(path, false)?;
+    let (nudge, nudged) = mpsc::sync_channel::<()>(1);
+    std::thread::Builder::new()
+        .name("checkpointer".into())
+        .spawn(move || {
+            while nudged.recv().is_ok() {
+                // PASSIVE: copies what it can without waiting for readers or the writer.
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "checkpoint failed; the next write tries again");
+                }
+            }
+        })
+        .map_err(|e| StoreError::Backend(format!("cannot start the checkpointing thread: {e}")))?;
+    Ok(nudge)
 }
 
 /// Most push batches applied in one transaction: enough to share one flush among a crowd of
@@ -77,6 +103,8 @@ impl SqliteStore {
         let mut writer = open_db(&path, false)?;
         migrations::migrate(&mut writer)?;
         sqlite_write::init_server_identity(&writer)?;
+        writer.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
+        let checkpoint = spawn_checkpointer(&path)?;
         let readers = (0..READERS).map(|_| open_db(&path, true).map(Mutex::new)).collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             inner: Arc::new(Inner {
@@ -86,6 +114,7 @@ impl SqliteStore {
                 readers,
                 writer_turn: Semaphore::new(1),
                 pushes: Mutex::new(Vec::new()),
+                checkpoint,
             }),
         })
     }
@@ -101,7 +130,9 @@ impl SqliteStore {
         run_blocking(move || {
             // A panic inside a transaction rolls it back while unwinding, so the connection is usable.
             let mut conn = inner.writer.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut conn)
+            let out = f(&mut conn);
+            inner.nudge_checkpoint();
+            out
         })
         .await
     }
@@ -128,6 +159,13 @@ impl SqliteStore {
             f(&conn)
         })
         .await
+    }
+}
+
+impl Inner {
+    /// Asks for a checkpoint; one already asked for and not yet begun covers this write too.
+    fn nudge_checkpoint(&self) {
+        let _ = self.checkpoint.try_send(());
     }
 }
 
@@ -214,6 +252,7 @@ impl SyncStore for SqliteStore {
                 run_blocking(move || {
                     let mut conn = inner.writer.lock().unwrap_or_else(|p| p.into_inner());
                     sqlite_write::push_group(&mut conn, jobs);
+                    inner.nudge_checkpoint();
                     Ok(())
                 })
                 .await?;

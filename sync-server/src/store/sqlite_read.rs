@@ -30,9 +30,10 @@ pub fn authenticate(c: &Connection, token_hash: &str) -> Result<Option<DeviceAut
     .transpose()
 }
 
-/// The change feed. A wide scope (banner, township) walks the seq index from the cursor, keeping
-/// the rows inside the scope; a narrow one (village and below) walks its own area's entries of the
-/// (micro_grid, seq) index, so its cost does not grow with the rest of the banner's traffic.
+/// The change feed. A wide scope (banner, township) walks the table in change order (`seq` is its
+/// key) from the cursor, keeping the rows inside the scope; a narrow one (village and below)
+/// walks its own area's entries of the area index, so its cost does not grow with the rest of the
+/// banner's traffic.
 pub fn pull(
     c: &Connection,
     scope: &AreaCode,
@@ -42,9 +43,9 @@ pub fn pull(
 ) -> Result<PullPage, StoreError> {
     let (lo, hi) = scope_range(scope);
     let after_i = i64::try_from(after).unwrap_or(i64::MAX);
-    let index = if scope.as_str().len() >= 12 { "records_scope_seq" } else { "records_seq" };
+    let walk = if scope.as_str().len() >= 12 { "INDEXED BY records_scope" } else { "NOT INDEXED" };
     let mut stmt = c.prepare_cached(&format!(
-        "SELECT seq, CASE WHEN pushed_by = ?5 THEN NULL ELSE state END FROM records INDEXED BY {index}
+        "SELECT seq, CASE WHEN pushed_by = ?5 THEN NULL ELSE state END FROM records {walk}
          WHERE seq > ?1 AND micro_grid >= ?2 AND micro_grid < ?3 ORDER BY seq LIMIT ?4"
     ))?;
     let rows = stmt.query_map(params![after_i, lo, hi, i64::from(limit) + 1, device.to_string()], |r| {

@@ -35,7 +35,7 @@ impl TestServer {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn SyncStore> = Arc::new(SqliteStore::open(dir.path().join("sync.db")).unwrap());
         let accounts = gridwork_sync_server::seed::seed_demo(&*store, DEMO_SEED).await.unwrap().expect("fresh store");
-        let app = app(AppState { store: store.clone(), limits, tokens: Default::default() });
+        let app = app(AppState { store: store.clone(), limits, tokens: Default::default(), cpu: Default::default() });
         Self { app, store, accounts, _dir: dir }
     }
 
