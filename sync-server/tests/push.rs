@@ -64,6 +64,15 @@ async fn concurrent_edits_merge_and_the_conflict_is_visible_to_the_leader() {
     let list: ConflictList = serde_json::from_value(v).unwrap();
     assert_eq!(list.conflicts.len(), 1);
     assert_eq!(list.conflicts[0].conflict, conflicts[0]);
+    // Pulls name the conflict with its record, also after a later change of that record.
+    let id = list.conflicts[0].id;
+    assert_eq!(s.pull_all(&leader).await.last_conflict, id);
+    let later = worker.edit(state, |h| h.phone = Some("13900001111".into()));
+    assert_eq!(s.push(&worker, std::slice::from_ref(&later)).await.results[0].status, PushStatus::Accepted);
+    let fresh = s.enroll(&s.code("DEMO-L", 1)).await;
+    assert_eq!(s.pull_all(&fresh).await.last_conflict, id);
+    let other_grid = s.enroll(&s.code("DEMO-W", 2)).await;
+    assert_eq!(s.pull_all(&other_grid).await.last_conflict, 0);
     // After the cursor: nothing more.
     let path = format!("/api/v1/conflicts?after={}", list.conflicts[0].id);
     let (_, v) = s.call(Method::GET, &path, Some(leader.token()), None).await;

@@ -101,6 +101,10 @@ pub struct PullResponse {
     pub next: u64,
     /// True when more changes wait after `next`.
     pub more: bool,
+    /// The newest conflict id among the records this page looked at (0 when none): a device
+    /// whose conflict cursor is below it has conflicts to fetch.
+    #[serde(default)]
+    pub last_conflict: u64,
 }
 
 /// `GET /api/v1/reference`: areas in the device's scope (and its ancestors), for pickers and maps.

@@ -9,6 +9,7 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
     (2, "scope_seq", include_str!("../../migrations/0002_scope_seq.sql")),
     (3, "pushed_by", include_str!("../../migrations/0003_pushed_by.sql")),
     (4, "seq_key", include_str!("../../migrations/0004_seq_key.sql")),
+    (5, "last_conflict", include_str!("../../migrations/0005_last_conflict.sql")),
 ];
 
 /// Applies the migrations the database has not seen yet; returns how many ran.
@@ -67,7 +68,7 @@ mod tests {
                  ('a', 'household', '150621001001001002', '{}', 3, NULL);",
         )
         .unwrap();
-        assert_eq!(migrate(&mut conn).unwrap(), 1);
+        assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() - 3);
         let rows: Vec<(i64, String, Option<String>)> = conn
             .prepare("SELECT rowid, id, pushed_by FROM records ORDER BY rowid")
             .unwrap()

@@ -101,6 +101,8 @@ pub struct PullPage {
     pub changes: Vec<(u64, String)>,
     pub next: u64,
     pub more: bool,
+    /// The newest conflict id among the records looked at (0 when none).
+    pub last_conflict: u64,
 }
 
 impl PullPage {
@@ -117,7 +119,10 @@ impl PullPage {
             out.push_str(state);
             out.push('}');
         }
-        out.push_str(&format!("],\"next\":{},\"more\":{}}}", self.next, self.more));
+        out.push_str(&format!(
+            "],\"next\":{},\"more\":{},\"last_conflict\":{}}}",
+            self.next, self.more, self.last_conflict
+        ));
         out
     }
 }

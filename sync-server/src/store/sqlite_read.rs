@@ -45,27 +45,28 @@ pub fn pull(
     let after_i = i64::try_from(after).unwrap_or(i64::MAX);
     let walk = if scope.as_str().len() >= 12 { "INDEXED BY records_scope" } else { "NOT INDEXED" };
     let mut stmt = c.prepare_cached(&format!(
-        "SELECT seq, CASE WHEN pushed_by = ?5 THEN NULL ELSE state END FROM records {walk}
+        "SELECT seq, CASE WHEN pushed_by = ?5 THEN NULL ELSE state END, last_conflict FROM records {walk}
          WHERE seq > ?1 AND micro_grid >= ?2 AND micro_grid < ?3 ORDER BY seq LIMIT ?4"
     ))?;
     let rows = stmt.query_map(params![after_i, lo, hi, i64::from(limit) + 1, device.to_string()], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?))
     })?;
     let mut changes = Vec::with_capacity(limit as usize);
-    let (mut seen, mut next, mut more) = (0u32, after, false);
+    let (mut seen, mut next, mut more, mut last_conflict) = (0u32, after, false, 0u64);
     for row in rows {
-        let (seq, state) = row?;
+        let (seq, state, conflict) = row?;
         if seen == limit {
             more = true;
             break;
         }
         seen += 1;
         next = seq as u64;
+        last_conflict = last_conflict.max(conflict as u64);
         if let Some(state) = state {
             changes.push((seq as u64, state));
         }
     }
-    Ok(PullPage { changes, next, more })
+    Ok(PullPage { changes, next, more, last_conflict })
 }
 
 pub fn areas(c: &Connection, scope: &AreaCode) -> Result<Vec<Area>, StoreError> {

@@ -213,6 +213,9 @@ fn push(
                     to_json(fc)?,
                     ms(now_ms)
                 ])?;
+                // Pulls of the record from now on tell that a conflict came with it.
+                c.prepare_cached("UPDATE records SET last_conflict = ?1 WHERE id = ?2")?
+                    .execute(params![c.last_insert_rowid(), fc.record_id.to_string()])?;
             }
         }
     }

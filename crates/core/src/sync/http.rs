@@ -16,6 +16,8 @@ pub struct PullTexts {
     pub changes: Vec<ChangeText>,
     pub next: u64,
     pub more: bool,
+    #[serde(default)]
+    pub last_conflict: u64,
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -12,7 +12,7 @@ use gridwork_domain::RecordState;
 use gridwork_domain::clock::wall_ms;
 
 use super::http::SyncClient;
-use super::run::{CONFLICTS_DUE, PAGE, SyncProgress, SyncReport, add};
+use super::run::{CONFLICTS_DUE, PAGE, SyncProgress, SyncReport, add, conflict_cursor};
 use crate::engine::{Engine, get_meta, set_meta};
 use crate::error::{CoreError, Result};
 use crate::projection::Typed;
@@ -24,6 +24,7 @@ struct Page {
     changes: Vec<(RecordState, String, Typed)>,
     next: u64,
     more: bool,
+    last_conflict: u64,
 }
 
 /// Pulls every change after the stored cursor; returns the new cursor.
@@ -119,7 +120,7 @@ fn fetch(client: &SyncClient, after: u64) -> Result<Page> {
             Ok((state, text, typed))
         })
         .collect::<Result<_>>()?;
-    Ok(Page { changes, next: texts.next, more: texts.more })
+    Ok(Page { changes, next: texts.next, more: texts.more, last_conflict: texts.last_conflict })
 }
 
 /// Stores one page and the cursor after it in one transaction; returns that cursor.
@@ -134,9 +135,8 @@ fn store_page(
     for (state, text, typed) in &page.changes {
         apply_one(&tx, &mut engine.clock, state, Some((text, typed)), &mut applied)?;
     }
-    if !page.changes.is_empty() {
-        // A conflict is stored on the server with a new change of its record: only a run that
-        // brought changes can have conflicts to fetch.
+    if page.last_conflict > conflict_cursor(&tx)? {
+        // A conflict this device has not fetched yet came with a record of this page.
         set_meta(&tx, CONFLICTS_DUE, "1")?;
     }
     set_meta(&tx, "cursor", &page.next.to_string())?;

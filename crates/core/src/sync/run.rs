@@ -75,10 +75,15 @@ pub fn sync(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(S
     Ok(report)
 }
 
-/// The meta key that says whether conflicts may wait on the server: set with every stored page
-/// that brought changes (and every merged push), cleared once the conflicts are fetched. A store
-/// without it (older than the key) fetches.
+/// The meta key that says whether conflicts may wait on the server: set with a stored page that
+/// names a conflict newer than the last one fetched (and with a merged push), cleared once the
+/// conflicts are fetched. A store without it (older than the key) fetches.
 pub(super) const CONFLICTS_DUE: &str = "conflicts_due";
+
+/// The id of the last conflict fetched (0 before the first).
+pub(super) fn conflict_cursor(conn: &rusqlite::Connection) -> Result<u64> {
+    Ok(get_meta(conn, "conflict_cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0))
+}
 
 /// Brings down the conflicts the server found in this device's area since the last time, when
 /// there can be any.
@@ -86,7 +91,7 @@ fn fetch_conflicts(engine: &mut Engine, client: &SyncClient) -> Result<u64> {
     if get_meta(&engine.conn, CONFLICTS_DUE)?.as_deref() == Some("0") {
         return Ok(0);
     }
-    let mut after: u64 = get_meta(&engine.conn, "conflict_cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0);
+    let mut after = conflict_cursor(&engine.conn)?;
     let mut fetched = 0;
     loop {
         let page = client.conflicts(after, BATCH)?;
