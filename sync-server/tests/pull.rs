@@ -38,6 +38,18 @@ async fn pages_follow_the_cursor_until_no_more() {
     }
     assert_eq!(pages, total.div_ceil(10));
     assert_eq!(got, all.changes);
+    // The grid's feed (merged per micro-grid) is the township's feed (walked in change order)
+    // with the rest of the township left out.
+    let township = s.enroll(&s.code("DEMO-S", 1)).await;
+    assert!(w.enrolled.scope.is_within(&township.enrolled.scope));
+    let wide: Vec<_> = s
+        .pull_all(&township)
+        .await
+        .changes
+        .into_iter()
+        .filter(|c| c.state.micro_grid().unwrap().is_within(&w.enrolled.scope))
+        .collect();
+    assert_eq!(wide, all.changes);
     // Nothing new: an empty page with the cursor unchanged.
     let empty = s.pull(&w, cursor, 10).await;
     assert!(empty.changes.is_empty() && !empty.more);

@@ -31,9 +31,10 @@ pub fn authenticate(c: &Connection, token_hash: &str) -> Result<Option<DeviceAut
 }
 
 /// The change feed. A wide scope (banner, township) walks the table in change order (`seq` is its
-/// key) from the cursor, keeping the rows inside the scope; a narrow one (village and below)
-/// walks its own area's entries of the area index, so its cost does not grow with the rest of the
-/// banner's traffic.
+/// key) from the cursor, keeping the rows inside the scope. A narrow one (village and below) takes
+/// the next changes of each of its micro-grids from the area index (each micro-grid's entries are
+/// in change order), merges them, and reads those rows: its cost grows neither with the rest of the
+/// banner's traffic nor with how far behind the device is.
 pub fn pull(
     c: &Connection,
     scope: &AreaCode,
@@ -41,20 +42,30 @@ pub fn pull(
     after: u64,
     limit: u32,
 ) -> Result<PullPage, StoreError> {
-    let (lo, hi) = scope_range(scope);
     let after_i = i64::try_from(after).unwrap_or(i64::MAX);
-    let walk = if scope.as_str().len() >= 12 { "INDEXED BY records_scope" } else { "NOT INDEXED" };
-    let mut stmt = c.prepare_cached(&format!(
-        "SELECT seq, CASE WHEN pushed_by = ?5 THEN NULL ELSE state END, last_conflict FROM records {walk}
-         WHERE seq > ?1 AND micro_grid >= ?2 AND micro_grid < ?3 ORDER BY seq LIMIT ?4"
-    ))?;
-    let rows = stmt.query_map(params![after_i, lo, hi, i64::from(limit) + 1, device.to_string()], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?))
-    })?;
+    let want = i64::from(limit) + 1;
+    let mut rows: Vec<(i64, Option<String>, i64)> = Vec::with_capacity(want as usize);
+    let read = |r: &rusqlite::Row<'_>| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?));
+    if scope.as_str().len() >= 12 {
+        let mut stmt = c.prepare_cached(
+            "SELECT seq, CASE WHEN pushed_by = ?2 THEN NULL ELSE state END, last_conflict FROM records WHERE seq = ?1",
+        )?;
+        for seq in narrow_seqs(c, scope, after_i, want)? {
+            rows.push(stmt.query_row(params![seq, device.to_string()], read)?);
+        }
+    } else {
+        let (lo, hi) = scope_range(scope);
+        let mut stmt = c.prepare_cached(
+            "SELECT seq, CASE WHEN pushed_by = ?5 THEN NULL ELSE state END, last_conflict FROM records NOT INDEXED
+             WHERE seq > ?1 AND micro_grid >= ?2 AND micro_grid < ?3 ORDER BY seq LIMIT ?4",
+        )?;
+        for row in stmt.query_map(params![after_i, lo, hi, want, device.to_string()], read)? {
+            rows.push(row?);
+        }
+    }
     let mut changes = Vec::with_capacity(limit as usize);
     let (mut seen, mut next, mut more, mut last_conflict) = (0u32, after, false, 0u64);
-    for row in rows {
-        let (seq, state, conflict) = row?;
+    for (seq, state, conflict) in rows {
         if seen == limit {
             more = true;
             break;
@@ -67,6 +78,31 @@ pub fn pull(
         }
     }
     Ok(PullPage { changes, next, more, last_conflict })
+}
+
+/// The first `want` change numbers after `after` inside a narrow scope, in order: up to `want` from
+/// each micro-grid that has records (found by seeking from one to the next), merged.
+fn narrow_seqs(c: &Connection, scope: &AreaCode, after: i64, want: i64) -> Result<Vec<i64>, StoreError> {
+    let (lo, hi) = scope_range(scope);
+    let mut next_grid = c.prepare_cached(
+        "SELECT micro_grid FROM records INDEXED BY records_scope WHERE micro_grid > ?1 AND micro_grid < ?2
+         ORDER BY micro_grid LIMIT 1",
+    )?;
+    let mut in_grid = c.prepare_cached(
+        "SELECT seq FROM records INDEXED BY records_scope WHERE micro_grid = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let mut seqs = Vec::new();
+    // The scope's own code sorts before every code inside it.
+    let mut grid = lo;
+    while let Some(g) = next_grid.query_row(params![grid, hi], |r| r.get::<_, String>(0)).optional()? {
+        for seq in in_grid.query_map(params![g, after, want], |r| r.get::<_, i64>(0))? {
+            seqs.push(seq?);
+        }
+        grid = g;
+    }
+    seqs.sort_unstable();
+    seqs.truncate(usize::try_from(want).unwrap_or(usize::MAX));
+    Ok(seqs)
 }
 
 pub fn areas(c: &Connection, scope: &AreaCode) -> Result<Vec<Area>, StoreError> {

@@ -1,7 +1,7 @@
 //! Pulling: the first page on this thread, and when there are more, as a pipeline in which a
 //! second thread fetches and reads the next page while this thread stores the last one. Each
 //! page is stored with the cursor after it in one transaction, so a run that stops anywhere
-//! resumes after the last page stored.
+//! resumes after the last page stored (and a page a power cut takes back is pulled again).
 
 use std::sync::mpsc;
 use std::time::Duration;
@@ -13,6 +13,7 @@ use gridwork_domain::clock::wall_ms;
 
 use super::http::SyncClient;
 use super::run::{CONFLICTS_DUE, PAGE, SyncProgress, SyncReport, add, conflict_cursor};
+use crate::db::relaxed;
 use crate::engine::{Engine, get_meta, set_meta};
 use crate::error::{CoreError, Result};
 use crate::projection::Typed;
@@ -130,19 +131,23 @@ fn store_page(
     report: &mut SyncReport,
     progress: &mut dyn FnMut(SyncProgress),
 ) -> Result<u64> {
-    let tx = engine.conn.transaction()?;
+    // The page and its cursor commit together without waiting for the disk: lost in a power cut,
+    // both go back, and the next sync pulls the page again from the server, which keeps it. Local
+    // edits merged into it stay queued in the outbox either way.
     let mut applied = ApplyReport::default();
-    for (state, text, typed) in &page.changes {
-        apply_one(&tx, &mut engine.clock, state, Some((text, typed)), &mut applied)?;
-    }
-    if page.last_conflict > conflict_cursor(&tx)? {
-        // A conflict this device has not fetched yet came with a record of this page.
-        set_meta(&tx, CONFLICTS_DUE, "1")?;
-    }
-    set_meta(&tx, "cursor", &page.next.to_string())?;
-    set_meta(&tx, "hlc", &serde_json::to_string(&engine.clock.last())?)?;
-    set_meta(&tx, "last_sync_ms", &wall_ms().to_string())?;
-    tx.commit()?;
+    let clock = &mut engine.clock;
+    relaxed(&mut engine.conn, |tx| {
+        for (state, text, typed) in &page.changes {
+            apply_one(tx, clock, state, Some((text, typed)), &mut applied)?;
+        }
+        if page.last_conflict > conflict_cursor(tx)? {
+            // A conflict this device has not fetched yet came with a record of this page.
+            set_meta(tx, CONFLICTS_DUE, "1")?;
+        }
+        set_meta(tx, "cursor", &page.next.to_string())?;
+        set_meta(tx, "hlc", &serde_json::to_string(&clock.last())?)?;
+        set_meta(tx, "last_sync_ms", &wall_ms().to_string())
+    })?;
     report.pulled += page.changes.len() as u64;
     add(&mut report.applied, &applied);
     let more = if page.more { u64::from(PAGE) } else { 0 };
