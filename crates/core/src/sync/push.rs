@@ -13,8 +13,7 @@ use uuid::Uuid;
 
 use super::decide::{AckAction, decide_ack};
 use super::http::SyncClient;
-use super::run::CONFLICTS_DUE;
-use super::run::{BATCH, SyncProgress, SyncReport, add};
+use super::run::{BATCH, CONFLICTS_DUE, SyncProgress, SyncReport, add};
 use crate::db::relaxed;
 use crate::engine::{Engine, set_meta};
 use crate::error::{CoreError, Result};
