@@ -56,7 +56,7 @@ impl Engine {
         let tx = self.conn.transaction()?;
         let mut w = Writer { device, clock: &mut self.clock, now_ms: wall_ms() };
         let out = f(&tx, &mut w)?;
-        set_meta(&tx, "hlc", &serde_json::to_string(&w.clock.last())?)?;
+        save_clock(&tx, w.clock)?;
         tx.commit()?;
         Ok(out)
     }
@@ -147,6 +147,16 @@ pub(crate) fn get_record<R: Record>(conn: &Connection, id: RecordId, what: &'sta
 
 pub(crate) fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
+}
+
+/// A number kept in the meta table (a cursor, a time); `None` when absent or unreadable.
+pub(crate) fn get_meta_number<T: std::str::FromStr>(conn: &Connection, key: &str) -> Result<Option<T>> {
+    Ok(get_meta(conn, key)?.and_then(|v| v.parse().ok()))
+}
+
+/// Keeps the clock's last reading, so that a restart resumes after it.
+pub(crate) fn save_clock(conn: &Connection, clock: &HlcClock) -> Result<()> {
+    set_meta(conn, "hlc", &serde_json::to_string(&clock.last())?)
 }
 
 pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {

@@ -6,7 +6,7 @@ use rusqlite::Transaction;
 use serde::Serialize;
 
 use crate::conflicts::save_conflicts;
-use crate::engine::{Engine, get_state, put_received, put_state};
+use crate::engine::{Engine, get_state, put_received, put_state, save_clock};
 use crate::error::Result;
 use crate::projection::Typed;
 
@@ -25,7 +25,7 @@ impl Engine {
     pub fn apply_remote(&mut self, states: &[RecordState]) -> Result<ApplyReport> {
         let tx = self.conn.transaction()?;
         let report = apply_in(&tx, &mut self.clock, states)?;
-        crate::engine::set_meta(&tx, "hlc", &serde_json::to_string(&self.clock.last())?)?;
+        save_clock(&tx, &self.clock)?;
         tx.commit()?;
         Ok(report)
     }

@@ -4,7 +4,7 @@
 use gridwork_domain::wire::Role;
 use serde::Serialize;
 
-use crate::engine::{Engine, get_meta};
+use crate::engine::{Engine, get_meta_number};
 use crate::error::Result;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -44,7 +44,7 @@ impl Engine {
             server_url: p.and_then(|p| p.server_url.clone()),
             pending: self.pending_count()?,
             rejected: rejected as u64,
-            last_sync_ms: get_meta(&self.conn, "last_sync_ms")?.and_then(|v| v.parse().ok()),
+            last_sync_ms: get_meta_number(&self.conn, "last_sync_ms")?,
             serials_left: p.map(|p| p.serial_block.remaining()),
         })
     }

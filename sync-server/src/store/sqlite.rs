@@ -239,25 +239,20 @@ impl SyncStore for SqliteStore {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job = PushJob { device: device.clone(), batch_id, records, now_ms, reply };
         self.inner.pushes.lock().unwrap_or_else(|p| p.into_inner()).push(job);
-        {
-            let _turn = self.inner.writer_turn.acquire().await.map_err(|e| StoreError::Backend(e.to_string()))?;
+        let inner = self.inner.clone();
+        self.write(move |conn| {
             // This batch and those queued with it, unless an earlier holder of the turn took them.
             let jobs: Vec<PushJob> = {
-                let mut queue = self.inner.pushes.lock().unwrap_or_else(|p| p.into_inner());
+                let mut queue = inner.pushes.lock().unwrap_or_else(|p| p.into_inner());
                 let n = queue.len().min(GROUP);
                 queue.drain(..n).collect()
             };
             if !jobs.is_empty() {
-                let inner = self.inner.clone();
-                run_blocking(move || {
-                    let mut conn = inner.writer.lock().unwrap_or_else(|p| p.into_inner());
-                    sqlite_write::push_group(&mut conn, jobs);
-                    inner.nudge_checkpoint();
-                    Ok(())
-                })
-                .await?;
+                sqlite_write::push_group(conn, jobs);
             }
-        }
+            Ok(())
+        })
+        .await?;
         answer.await.map_err(|_| StoreError::Backend("the push was dropped unanswered".into()))?
     }
 

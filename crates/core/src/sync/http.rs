@@ -87,7 +87,7 @@ impl SyncClient {
         })
     }
 
-    /// A pull page whose states are kept as JSON text next to their parsed form.
+    /// A pull page, each state kept as the JSON text it came in.
     pub fn pull_texts(&self, after: u64, limit: u32) -> Result<PullTexts> {
         self.send(|| self.authed(self.http.get(format!("{}?after={after}&limit={limit}", self.url("pull")))))
     }

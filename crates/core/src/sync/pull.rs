@@ -14,7 +14,7 @@ use gridwork_domain::clock::wall_ms;
 use super::http::SyncClient;
 use super::run::{CONFLICTS_DUE, PAGE, SyncProgress, SyncReport, add, conflict_cursor};
 use crate::db::relaxed;
-use crate::engine::{Engine, get_meta, set_meta};
+use crate::engine::{Engine, get_meta_number, save_clock, set_meta};
 use crate::error::{CoreError, Result};
 use crate::projection::Typed;
 use crate::remote::{ApplyReport, apply_one};
@@ -35,7 +35,7 @@ pub(super) fn pull_all(
     report: &mut SyncReport,
     progress: &mut dyn FnMut(SyncProgress),
 ) -> Result<u64> {
-    let start: u64 = get_meta(&engine.conn, "cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0);
+    let start: u64 = get_meta_number(&engine.conn, "cursor")?.unwrap_or(0);
     // The first page on this thread: most syncs need no second one, and no pipeline.
     let first = fetch(client, start)?;
     let mut cursor = store_page(engine, &first, report, progress)?;
@@ -145,7 +145,7 @@ fn store_page(
             set_meta(tx, CONFLICTS_DUE, "1")?;
         }
         set_meta(tx, "cursor", &page.next.to_string())?;
-        set_meta(tx, "hlc", &serde_json::to_string(&clock.last())?)?;
+        save_clock(tx, clock)?;
         set_meta(tx, "last_sync_ms", &wall_ms().to_string())
     })?;
     report.pulled += page.changes.len() as u64;

@@ -15,7 +15,7 @@ use super::decide::{AckAction, decide_ack};
 use super::http::SyncClient;
 use super::run::{BATCH, CONFLICTS_DUE, SyncProgress, SyncReport, add};
 use crate::db::relaxed;
-use crate::engine::{Engine, set_meta};
+use crate::engine::{Engine, save_clock, set_meta};
 use crate::error::{CoreError, Result};
 use crate::outbox::{OutboxKey, acknowledge, count_attempt, reject, take_pending};
 use crate::remote::apply_in;
@@ -163,6 +163,6 @@ fn acknowledge_batch(
                 }
             }
         }
-        set_meta(tx, "hlc", &serde_json::to_string(&clock.last())?)
+        save_clock(tx, clock)
     })
 }

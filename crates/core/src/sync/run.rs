@@ -10,7 +10,7 @@ use super::pull::pull_all;
 use super::push::push_all;
 use crate::conflicts::save_conflicts;
 use crate::db::relaxed;
-use crate::engine::{Engine, get_meta, set_meta};
+use crate::engine::{Engine, get_meta, get_meta_number, set_meta};
 use crate::error::{CoreError, Result};
 use crate::profile::Profile;
 use crate::remote::ApplyReport;
@@ -82,7 +82,7 @@ pub(super) const CONFLICTS_DUE: &str = "conflicts_due";
 
 /// The id of the last conflict fetched (0 before the first).
 pub(super) fn conflict_cursor(conn: &rusqlite::Connection) -> Result<u64> {
-    Ok(get_meta(conn, "conflict_cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0))
+    Ok(get_meta_number(conn, "conflict_cursor")?.unwrap_or(0))
 }
 
 /// Brings down the conflicts the server found in this device's area since the last time, when
@@ -98,7 +98,9 @@ fn fetch_conflicts(engine: &mut Engine, client: &SyncClient) -> Result<u64> {
         let list: Vec<_> = page.conflicts.iter().map(|c| c.conflict.clone()).collect();
         let done = list.len() < BATCH as usize;
         let last = page.conflicts.last().map(|c| c.id);
-        let save = |tx: &rusqlite::Transaction<'_>| -> Result<()> {
+        // Like a pulled page, fetched conflicts and their cursor need not wait for the disk: a
+        // power cut takes both back, and the next sync fetches them again.
+        relaxed(&mut engine.conn, |tx| {
             if let Some(last) = last {
                 save_conflicts(tx, &list, wall_ms())?;
                 set_meta(tx, "conflict_cursor", &last.to_string())?;
@@ -107,15 +109,7 @@ fn fetch_conflicts(engine: &mut Engine, client: &SyncClient) -> Result<u64> {
                 set_meta(tx, CONFLICTS_DUE, "0")?;
             }
             Ok(())
-        };
-        if list.is_empty() {
-            // Nothing to keep but the note that nothing is due, which a power cut may take back.
-            relaxed(&mut engine.conn, save)?;
-        } else {
-            let tx = engine.conn.transaction()?;
-            save(&tx)?;
-            tx.commit()?;
-        }
+        })?;
         fetched += list.len() as u64;
         after = last.unwrap_or(after);
         if done {
@@ -129,7 +123,7 @@ const REFERENCE_EVERY_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// Fetches the areas again when the copy on the device is older than a day.
 fn refresh_reference(engine: &mut Engine, client: &SyncClient) -> Result<()> {
-    let last: u64 = get_meta(&engine.conn, "reference_ms")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+    let last: u64 = get_meta_number(&engine.conn, "reference_ms")?.unwrap_or(0);
     let now = wall_ms();
     if now.saturating_sub(last) < REFERENCE_EVERY_MS {
         return Ok(());
