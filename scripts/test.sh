@@ -9,7 +9,8 @@ ensure_tauri_driver
 
 log "ui: npm ci, type check, unit tests, build"
 ensure_ui_deps
-(cd ui && npm run check && npx vitest run && npm run build)
+(cd ui && npm run check && npx vitest run)
+build_ui
 
 log "cargo fmt --check"
 cargo fmt --all -- --check

@@ -153,9 +153,7 @@ pub async fn sync_now<R: Runtime>(app: AppHandle<R>) -> Answer<SyncSummary> {
 /// A sync client for this device's server that gives up quickly: the worker is waiting, and
 /// the app tries again by itself when the server is reachable.
 fn client_for(e: &Engine) -> Result<SyncClient, CoreError> {
-    let p = e.profile()?;
-    let url = p.server_url.clone().ok_or(CoreError::NotInitialized)?;
-    let mut client = SyncClient::new(&url, p.token.clone())?;
+    let mut client = SyncClient::for_profile(e.profile()?)?;
     client.retry = RetryPolicy { attempts: 2, base: Duration::from_millis(200), max: Duration::from_secs(1) };
     Ok(client)
 }

@@ -1,7 +1,7 @@
 //! The app's state: the handset engine behind a mutex, opened in the app's data directory.
 
 use gridwork_core::{CoreError, Engine, TaggedError};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 /// File name of the store inside the data directory (the CLI can open it with `--db`).
@@ -10,7 +10,6 @@ pub const DB_FILE: &str = "gridwork.db";
 #[derive(Debug)]
 pub struct AppState {
     engine: Mutex<Engine>,
-    pub data_dir: PathBuf,
 }
 
 impl AppState {
@@ -19,7 +18,7 @@ impl AppState {
         std::fs::create_dir_all(dir)?;
         let engine = Engine::open(&dir.join(DB_FILE))?;
         tracing::info!(dir = %dir.display(), "store opened");
-        Ok(Self { engine: Mutex::new(engine), data_dir: dir.to_owned() })
+        Ok(Self { engine: Mutex::new(engine) })
     }
 
     /// Runs `f` with the engine; an engine error crosses to the UI tagged.

@@ -38,7 +38,6 @@ pub async fn make_one(url: &str, head_name: &str) {
 }
 
 fn run(e: &mut Engine) {
-    let p = e.profile().unwrap().clone();
-    let client = SyncClient::new(p.server_url.as_deref().unwrap(), p.token).unwrap();
+    let client = SyncClient::for_profile(e.profile().unwrap()).unwrap();
     sync(e, &client, &mut |_| {}).unwrap();
 }

@@ -19,7 +19,7 @@ import type { Visit } from './bindings/Visit';
 import type { VisitReceipt } from './bindings/VisitReceipt';
 
 /** Whatever a command rejected with, as a TaggedError. */
-export function asTagged(e: unknown): TaggedError {
+function asTagged(e: unknown): TaggedError {
   if (e && typeof e === 'object' && 'kind' in e && 'message' in e) {
     const t = e as TaggedError;
     return { kind: t.kind, message: t.message, fields: t.fields ?? [] };

@@ -1,16 +1,17 @@
 //! `gridwork sync`: one sync run with a progress bar on the terminal.
 
-use anyhow::{Context, Result};
-use gridwork_core::Engine;
+use anyhow::{Result, anyhow};
 use gridwork_core::sync::{SyncClient, SyncProgress, sync};
+use gridwork_core::{CoreError, Engine};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::output::Out;
 
 pub fn run(engine: &mut Engine, out: &Out) -> Result<()> {
-    let p = engine.profile()?;
-    let url = p.server_url.clone().context("this device is not enrolled with a server: run `gridwork enroll` first")?;
-    let client = SyncClient::new(&url, p.token.clone())?;
+    let client = SyncClient::for_profile(engine.profile()?).map_err(|e| match e {
+        CoreError::NotInitialized => anyhow!("this device is not enrolled with a server: run `gridwork enroll` first"),
+        e => e.into(),
+    })?;
     let bar = if out.json { ProgressBar::hidden() } else { ProgressBar::new(0) };
     bar.set_style(
         ProgressStyle::with_template("{msg:6} [{bar:30}] {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()),

@@ -59,6 +59,12 @@ impl SyncClient {
         Ok(Self { http, base: base_url.trim_end_matches('/').to_owned(), token, retry: RetryPolicy::default() })
     }
 
+    /// A client for the server this device enrolled with; `not_initialized` when it has none.
+    pub fn for_profile(profile: &crate::profile::Profile) -> Result<Self> {
+        let url = profile.server_url.as_deref().ok_or(CoreError::NotInitialized)?;
+        Self::new(url, profile.token.clone())
+    }
+
     pub fn enroll(&self, req: &EnrollRequest) -> Result<EnrollResponse> {
         self.send(|| self.http.post(self.url("enroll")).json(req))
     }

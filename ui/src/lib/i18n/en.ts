@@ -3,20 +3,15 @@ import type { Catalog } from './zh-CN';
 
 export const en: Catalog = {
   app: { name: 'Gridwork', language: '中文', languageLabel: '切换到中文' },
-  nav: { today: 'Today', households: 'Homes', map: 'Map', outbox: 'Outbox', conflicts: 'Conflicts' },
+  nav: { today: 'Today', households: 'Homes', map: 'Map', outbox: 'Outbox' },
   common: {
     save: 'Save',
-    cancel: 'Cancel',
     back: 'Back',
     loading: 'Loading…',
     never: 'never',
     daysAgo: '{n} days ago',
     today: 'today',
-    none: 'none',
-    retry: 'Retry',
     draftRestored: 'Your unfinished draft was restored',
-    saved: 'Saved',
-    yuan: 'yuan',
     metres: '{n} m',
   },
   firstRun: {
@@ -32,7 +27,6 @@ export const en: Catalog = {
     working: 'Enrolling…',
   },
   today: {
-    title: 'Today',
     hello: 'Hello, {name}',
     microGrids: 'My micro-grids',
     householdsCount: '{n} households',
@@ -50,15 +44,11 @@ export const en: Catalog = {
     search: 'Search name, pinyin, initials, door number',
     allGrids: 'All',
     empty: 'No households found',
-    lastVisit: 'Last visit',
     count: '{n} households',
   },
   detail: {
-    title: 'Household',
     phone: 'Phone',
-    address: 'Address',
     members: 'Members',
-    tags: 'Needs attention',
     visits: 'Visits',
     visitsEmpty: 'No visits yet',
     disputes: 'Disputes',
@@ -69,7 +59,6 @@ export const en: Catalog = {
     reportDispute: 'Report a dispute',
     issueCard: 'Issue a contact card',
     followUp: 'Follow up: {text}',
-    far: 'Fix {n} m from the household',
     manual: 'Position entered by hand',
   },
   visit: {
@@ -104,7 +93,6 @@ export const en: Catalog = {
     amount: 'Amount involved (yuan, optional)',
     urgency: 'Urgency',
     location: 'Location',
-    useHousehold: "Use the household's position",
     saved: 'Reported; it reaches the grid leader when you are online',
   },
   card: {

@@ -1,20 +1,15 @@
 // Chinese (zh-CN) message catalog: the app's first language. Keys mirror en.ts exactly.
 export const zhCN = {
   app: { name: '网格通', language: 'EN', languageLabel: 'Switch to English' },
-  nav: { today: '今日', households: '住户', map: '地图', outbox: '待同步', conflicts: '冲突' },
+  nav: { today: '今日', households: '住户', map: '地图', outbox: '待同步' },
   common: {
     save: '保存',
-    cancel: '取消',
     back: '返回',
     loading: '加载中…',
     never: '从未',
     daysAgo: '{n} 天前',
     today: '今天',
-    none: '暂无',
-    retry: '重试',
     draftRestored: '已恢复未完成的草稿',
-    saved: '已保存',
-    yuan: '元',
     metres: '{n} 米',
   },
   firstRun: {
@@ -29,7 +24,6 @@ export const zhCN = {
     working: '正在注册…',
   },
   today: {
-    title: '今日工作',
     hello: '{name}，您好',
     microGrids: '我的小微网格',
     householdsCount: '{n} 户',
@@ -47,15 +41,11 @@ export const zhCN = {
     search: '搜索姓名、拼音、首字母、门牌号',
     allGrids: '全部',
     empty: '没有找到住户',
-    lastVisit: '上次走访',
     count: '共 {n} 户',
   },
   detail: {
-    title: '住户详情',
     phone: '电话',
-    address: '地址',
     members: '家庭成员',
-    tags: '重点人群',
     visits: '走访记录',
     visitsEmpty: '还没有走访记录',
     disputes: '矛盾纠纷',
@@ -66,7 +56,6 @@ export const zhCN = {
     reportDispute: '上报纠纷',
     issueCard: '发放联系卡',
     followUp: '需跟进：{text}',
-    far: '定位距该户 {n} 米',
     manual: '手动定位',
   },
   visit: {
@@ -101,7 +90,6 @@ export const zhCN = {
     amount: '涉及金额（元，可不填）',
     urgency: '紧急程度',
     location: '发生地点',
-    useHousehold: '使用住户位置',
     saved: '已上报，将在联网后同步给网格长',
   },
   card: {

@@ -21,9 +21,9 @@ export interface Route {
 export const route = writable<Route>({ screen: 'today', params: {} });
 const stack: Route[] = [];
 
-/** Opens a screen; `replace` drops the current one from the back stack (after saving a form). */
-export function go(screen: Screen, params: Record<string, string> = {}, replace = false): void {
-  if (!replace) stack.push(get(route));
+/** Opens a screen; the current one goes on the back stack. */
+export function go(screen: Screen, params: Record<string, string> = {}): void {
+  stack.push(get(route));
   route.set({ screen, params });
 }
 
