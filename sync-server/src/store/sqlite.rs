@@ -240,19 +240,21 @@ impl SyncStore for SqliteStore {
         let job = PushJob { device: device.clone(), batch_id, records, now_ms, reply };
         self.inner.pushes.lock().unwrap_or_else(|p| p.into_inner()).push(job);
         let inner = self.inner.clone();
-        self.write(move |conn| {
-            // This batch and those queued with it, unless an earlier holder of the turn took them.
-            let jobs: Vec<PushJob> = {
-                let mut queue = inner.pushes.lock().unwrap_or_else(|p| p.into_inner());
-                let n = queue.len().min(GROUP);
-                queue.drain(..n).collect()
-            };
-            if !jobs.is_empty() {
-                sqlite_write::push_group(conn, jobs);
-            }
-            Ok(())
-        })
-        .await?;
+        let spent = self
+            .write(move |conn| {
+                // This batch and those queued with it, unless an earlier holder of the turn took them.
+                let jobs: Vec<PushJob> = {
+                    let mut queue = inner.pushes.lock().unwrap_or_else(|p| p.into_inner());
+                    let n = queue.len().min(GROUP);
+                    queue.drain(..n).collect()
+                };
+                Ok(if jobs.is_empty() { Vec::new() } else { sqlite_write::push_group(conn, jobs) })
+            })
+            .await?;
+        // Freed on a blocking thread of its own while the next group has the writer.
+        if !spent.is_empty() {
+            tokio::task::spawn_blocking(move || drop(spent));
+        }
         answer.await.map_err(|_| StoreError::Backend("the push was dropped unanswered".into()))?
     }
 

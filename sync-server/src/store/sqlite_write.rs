@@ -121,18 +121,27 @@ pub struct PushJob {
     pub reply: oneshot::Sender<Result<PushResponse, StoreError>>,
 }
 
+/// What a group of batches leaves behind once answered: their parsed records. Freeing tens of
+/// thousands of them takes a good part of a millisecond per batch, so the caller does it after
+/// giving up the writer's turn.
+pub type Spent = Vec<Vec<(RecordId, Decision)>>;
+
 /// Applies the push batches that waited for the writer together, in one transaction with one
 /// flush to disk (group commit). Each batch runs in its own savepoint: a batch that fails is
 /// undone and answered with its error, the others stand. Every job is answered.
-pub fn push_group(c: &mut Connection, jobs: Vec<PushJob>) {
+pub fn push_group(c: &mut Connection, jobs: Vec<PushJob>) -> Spent {
     let (replies, batches): (Vec<_>, Vec<_>) =
         jobs.into_iter().map(|j| (j.reply, (j.device, j.batch_id, j.records, j.now_ms))).unzip();
     let mut results = Vec::with_capacity(batches.len());
+    let mut spent = Vec::with_capacity(batches.len());
     let outcome = (|| -> Result<(), StoreError> {
         let mut tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (device, batch_id, records, now_ms) in batches {
             let sp = tx.savepoint()?;
-            let result = push(&sp, &device, batch_id, records, now_ms);
+            let result = push(&sp, &device, batch_id, records, now_ms).map(|(response, plan)| {
+                spent.push(plan);
+                response
+            });
             if result.is_ok() {
                 sp.commit()?;
             }
@@ -151,17 +160,19 @@ pub fn push_group(c: &mut Connection, jobs: Vec<PushJob>) {
         // A caller that went away needs no answer.
         let _ = reply.send(answer);
     }
+    spent
 }
 
 /// Applies one batch: the ledger check, the decisions, the writes and the ledger row. The caller
-/// holds the transaction (or savepoint) that makes them one.
+/// holds the transaction (or savepoint) that makes them one. Returns the answer, and the plan
+/// for the caller to free.
 fn push(
     c: &Connection,
     device: &DeviceAuth,
     batch_id: Uuid,
     records: Vec<Checked>,
     now_ms: u64,
-) -> Result<PushResponse, StoreError> {
+) -> Result<(PushResponse, Vec<(RecordId, Decision)>), StoreError> {
     let seen: Option<(String, String)> = c
         .prepare_cached("SELECT device_id, response FROM batches WHERE batch_id = ?1")?
         .query_row([batch_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -173,7 +184,7 @@ fn push(
                 message: format!("batch id {batch_id} was already used by another device"),
             });
         }
-        return from_json(&response);
+        return Ok((from_json(&response)?, Vec::new()));
     }
     let mut server: HashMap<RecordId, RecordState> = HashMap::new();
     {
@@ -223,7 +234,7 @@ fn push(
     let response = push_logic::respond(batch_id, &plan);
     c.prepare_cached("INSERT INTO batches (batch_id, device_id, response, applied_at_ms) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![batch_id.to_string(), device.device_id.to_string(), to_json(&response)?, ms(now_ms)])?;
-    Ok(response)
+    Ok((response, plan))
 }
 
 /// Seeds an empty database; `false` when it already holds areas or accounts.
