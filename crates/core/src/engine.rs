@@ -101,7 +101,8 @@ pub(crate) fn put_received(
 
 /// The `records` row of a version.
 fn write_row(tx: &Transaction<'_>, state: &RecordState, text: &str, now_ms: u64) -> Result<()> {
-    let micro_grid = state.micro_grid().map(String::from).unwrap_or_default();
+    // Written as the record holds it; the record was validated when written or received.
+    let micro_grid = state.str_field("micro_grid").unwrap_or_default();
     tx.prepare_cached(
         "INSERT INTO records (id, kind, micro_grid, state, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO UPDATE SET micro_grid = excluded.micro_grid, state = excluded.state,

@@ -1,5 +1,7 @@
 //! Typed tables kept beside each record's replicated state, so that lists, search, queues and
-//! reports are plain SQL. Rebuilt from the state on every write, local or remote.
+//! reports are plain SQL. Rebuilt from the state on every write, local or remote. Rows are
+//! upserted rather than `INSERT OR REPLACE`d: a replace may delete, so with foreign keys on
+//! SQLite copies every page it touches into a statement journal first.
 
 use gridwork_domain::geo::{DEFAULT_FAR_VISIT_M, visit_distance};
 use gridwork_domain::{
@@ -85,9 +87,13 @@ fn household(tx: &Transaction<'_>, id: &str, h: &Household) -> Result<()> {
     let phones = h.phone.iter().chain(h.members.iter().filter_map(|m| m.phone.as_ref()));
     let others = [h.address.as_str(), h.door_number.as_str()].into_iter().chain(phones.map(String::as_str));
     tx.prepare_cached(
-        "INSERT OR REPLACE INTO households (id, micro_grid, head_name, address, door_number, phone, tags, lat, lon,
+        "INSERT INTO households (id, micro_grid, head_name, address, door_number, phone, tags, lat, lon,
              archived, interval_days, search)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         ON CONFLICT (id) DO UPDATE SET micro_grid = excluded.micro_grid, head_name = excluded.head_name,
+             address = excluded.address, door_number = excluded.door_number, phone = excluded.phone,
+             tags = excluded.tags, lat = excluded.lat, lon = excluded.lon, archived = excluded.archived,
+             interval_days = excluded.interval_days, search = excluded.search",
     )?
     .execute(rusqlite::params![
         id,
@@ -118,9 +124,13 @@ fn visit(tx: &Transaction<'_>, id: &str, v: &Visit) -> Result<()> {
         _ => None,
     };
     tx.prepare_cached(
-        "INSERT OR REPLACE INTO visits (id, household, micro_grid, worker, visited_ms, purpose, distance_m, far,
+        "INSERT INTO visits (id, household, micro_grid, worker, visited_ms, purpose, distance_m, far,
              follow_up_needed, follow_up)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (id) DO UPDATE SET household = excluded.household, micro_grid = excluded.micro_grid,
+             worker = excluded.worker, visited_ms = excluded.visited_ms, purpose = excluded.purpose,
+             distance_m = excluded.distance_m, far = excluded.far, follow_up_needed = excluded.follow_up_needed,
+             follow_up = excluded.follow_up",
     )?
     .execute(rusqlite::params![
         id,
@@ -139,8 +149,11 @@ fn visit(tx: &Transaction<'_>, id: &str, v: &Visit) -> Result<()> {
 
 fn dispute(tx: &Transaction<'_>, id: &str, d: &Dispute) -> Result<()> {
     tx.prepare_cached(
-        "INSERT OR REPLACE INTO disputes (id, micro_grid, reporter, reported_ms, category, urgency, description, stage)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '')",
+        "INSERT INTO disputes (id, micro_grid, reporter, reported_ms, category, urgency, description, stage)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '')
+         ON CONFLICT (id) DO UPDATE SET micro_grid = excluded.micro_grid, reporter = excluded.reporter,
+             reported_ms = excluded.reported_ms, category = excluded.category, urgency = excluded.urgency,
+             description = excluded.description, stage = excluded.stage",
     )?
     .execute(rusqlite::params![
         id,
@@ -155,14 +168,19 @@ fn dispute(tx: &Transaction<'_>, id: &str, d: &Dispute) -> Result<()> {
 }
 
 fn event(tx: &Transaction<'_>, id: &str, e: &DisputeEvent, state: &RecordState) -> Result<()> {
-    tx.prepare_cached("INSERT OR REPLACE INTO dispute_events (id, dispute, stamp, action) VALUES (?1, ?2, ?3, ?4)")?
-        .execute((id, e.dispute.to_string(), stamp_key(state), serde_json::to_string(&e.action)?))?;
+    tx.prepare_cached(
+        "INSERT INTO dispute_events (id, dispute, stamp, action) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET dispute = excluded.dispute, stamp = excluded.stamp, action = excluded.action",
+    )?
+    .execute((id, e.dispute.to_string(), stamp_key(state), serde_json::to_string(&e.action)?))?;
     crate::cases::refresh_stage(tx, e.dispute)
 }
 
 fn card(tx: &Transaction<'_>, id: &str, c: &ContactCard) -> Result<()> {
     tx.prepare_cached(
-        "INSERT OR REPLACE INTO cards (id, household, serial, issued_ms, status) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO cards (id, household, serial, issued_ms, status) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET household = excluded.household, serial = excluded.serial,
+             issued_ms = excluded.issued_ms, status = excluded.status",
     )?
     .execute(rusqlite::params![
         id,
