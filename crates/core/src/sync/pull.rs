@@ -1,5 +1,6 @@
 //! Pulling: the first page on this thread, and when there are more, as a pipeline in which a
-//! second thread fetches and reads the next page while this thread stores the last one. Each
+//! second thread fetches and reads the next page while this thread stores the last one, and a
+//! third checkpoints and frees what was stored. Each
 //! page is stored with the cursor after it in one transaction, so a run that stops anywhere
 //! resumes after the last page stored (and a page a power cut takes back is pulled again).
 
@@ -42,14 +43,14 @@ pub(super) fn pull_all(
     if !first.more {
         return Ok(cursor);
     }
-    // For the rest of the pull the fetching thread also folds the log into the database file,
-    // which SQLite would otherwise do on this thread every thousand pages written.
+    // For the rest of the pull a third thread folds the log into the database file, which SQLite
+    // would otherwise do on this thread every thousand pages written, and frees stored pages.
     let checkpointer = Checkpointer::open(&engine.conn);
     if checkpointer.is_some() {
         engine.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     }
     let pulled = std::thread::scope(|scope| {
-        let (deliver, pages) = mpsc::sync_channel::<Result<Page>>(1);
+        let (deliver, pages) = mpsc::sync_channel::<Result<Page>>(GROUP_PAGES - 1);
         let (recycle, stored) = mpsc::channel::<Page>();
         scope.spawn(move || {
             let mut after = cursor;
@@ -63,24 +64,48 @@ pub(super) fn pull_all(
                 if deliver.send(page).is_err() || last {
                     break;
                 }
-                // While the store thread writes the page: checkpoint, and free the pages it is
-                // done with here rather than there.
+            }
+        });
+        scope.spawn(move || {
+            // Ends when the store side is done and drops its sender.
+            while let Ok(page) = stored.recv() {
+                drop(page);
+                // Once caught up with the store side, checkpoint what it committed so far.
+                stored.try_iter().for_each(drop);
                 if let Some(c) = &checkpointer {
                     c.passive();
                 }
-                stored.try_iter().for_each(drop);
             }
         });
-        for page in pages {
-            let page = page?;
-            cursor = store_page(engine, &page, report, progress)?;
-            let _ = recycle.send(page);
+        while let Ok(first) = pages.recv() {
+            // Pages that came in while the last ones were stored go into one transaction: the
+            // index pages they share are written and checkpointed once instead of once a page.
+            let mut group = vec![first?];
+            let mut failed = None;
+            while group.len() < GROUP_PAGES {
+                match pages.try_recv() {
+                    Ok(Ok(page)) => group.push(page),
+                    Ok(Err(e)) => {
+                        failed = Some(e);
+                        break;
+                    }
+                    Err(_) => break,
+                }
+            }
+            cursor = store_pages(engine, &group, report, progress)?;
+            group.into_iter().for_each(|page| drop(recycle.send(page)));
+            if let Some(e) = failed {
+                return Err(e);
+            }
         }
         Ok(cursor)
     });
     engine.conn.pragma_update(None, "wal_autocheckpoint", AUTOCHECKPOINT)?;
     pulled
 }
+
+/// Most pages stored in one transaction (and so, read ahead of the store).
+const GROUP_PAGES: usize = 3;
 
 /// SQLite's default: checkpoint when the log holds this many pages.
 const AUTOCHECKPOINT: i64 = 1000;
@@ -131,26 +156,38 @@ fn store_page(
     report: &mut SyncReport,
     progress: &mut dyn FnMut(SyncProgress),
 ) -> Result<u64> {
-    // The page and its cursor commit together without waiting for the disk: lost in a power cut,
-    // both go back, and the next sync pulls the page again from the server, which keeps it. Local
-    // edits merged into it stay queued in the outbox either way.
+    store_pages(engine, std::slice::from_ref(page), report, progress)
+}
+
+/// Stores consecutive pages and the cursor after the last in one transaction; returns that cursor.
+fn store_pages(
+    engine: &mut Engine,
+    pages: &[Page],
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<u64> {
+    let Some(last) = pages.last() else { return get_meta_number(&engine.conn, "cursor").map(|c| c.unwrap_or(0)) };
+    // The pages and their cursor commit together without waiting for the disk: lost in a power
+    // cut, both go back, and the next sync pulls the pages again from the server, which keeps
+    // them. Local edits merged into them stay queued in the outbox either way.
     let mut applied = ApplyReport::default();
     let clock = &mut engine.clock;
     relaxed(&mut engine.conn, |tx| {
-        for (state, text, typed) in &page.changes {
+        for (state, text, typed) in pages.iter().flat_map(|p| &p.changes) {
             apply_one(tx, clock, state, Some((text, typed)), &mut applied)?;
         }
-        if page.last_conflict > conflict_cursor(tx)? {
-            // A conflict this device has not fetched yet came with a record of this page.
+        let last_conflict = pages.iter().map(|p| p.last_conflict).max().unwrap_or(0);
+        if last_conflict > conflict_cursor(tx)? {
+            // A conflict this device has not fetched yet came with a record of these pages.
             set_meta(tx, CONFLICTS_DUE, "1")?;
         }
-        set_meta(tx, "cursor", &page.next.to_string())?;
+        set_meta(tx, "cursor", &last.next.to_string())?;
         save_clock(tx, clock)?;
         set_meta(tx, "last_sync_ms", &wall_ms().to_string())
     })?;
-    report.pulled += page.changes.len() as u64;
+    report.pulled += pages.iter().map(|p| p.changes.len() as u64).sum::<u64>();
     add(&mut report.applied, &applied);
-    let more = if page.more { u64::from(PAGE) } else { 0 };
+    let more = if last.more { u64::from(PAGE) } else { 0 };
     progress(SyncProgress { phase: "pull", done: report.pulled, total: report.pulled + more });
-    Ok(page.next)
+    Ok(last.next)
 }
