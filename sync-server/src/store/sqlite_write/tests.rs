@@ -101,3 +101,19 @@ fn a_group_whose_transaction_cannot_start_answers_every_batch_with_the_error() {
     let n: i64 = c.query_row("SELECT count(*) FROM records", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 0);
 }
+
+#[test]
+fn a_new_store_file_has_large_pages_and_an_old_one_keeps_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = store(dir.path());
+    let size: i64 = c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+    assert_eq!(size, crate::store::sqlite::PAGE_SIZE);
+
+    let old = dir.path().join("old.db");
+    let c = Connection::open(&old).unwrap();
+    c.execute_batch("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t (x);").unwrap();
+    drop(c);
+    let c = open_db(&old, false).unwrap();
+    let size: i64 = c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+    assert_eq!(size, 4096);
+}
