@@ -70,7 +70,7 @@ pub(crate) fn put_local<R: Projected>(
     record: &R,
     now_ms: u64,
 ) -> Result<()> {
-    write_row(tx, state, &serde_json::to_string(state)?, now_ms)?;
+    write_row(tx, state, &serde_json::to_string(state)?, now_ms, Held::Replace)?;
     record.project_into(tx, state)?;
     tx.prepare_cached(
         "INSERT INTO outbox (record_id, kind, queued_ms) VALUES (?1, ?2, ?3)
@@ -83,33 +83,57 @@ pub(crate) fn put_local<R: Projected>(
 
 /// Stores a version (local or from the server) and its projection, without queueing it.
 pub(crate) fn put_state(tx: &Transaction<'_>, state: &RecordState, now_ms: u64) -> Result<()> {
-    put_received(tx, state, &serde_json::to_string(state)?, &Typed::decode(state)?, now_ms)
+    write_row(tx, state, &serde_json::to_string(state)?, now_ms, Held::Replace)?;
+    Typed::decode(state)?.project_into(tx, state)
 }
 
-/// `put_state` for a version whose JSON text and typed record are at hand already (as a pull
-/// brings them).
-pub(crate) fn put_received(
+/// Stores a version received for a record this store does not hold yet, with its typed row;
+/// `false`, with nothing written, when the store holds the record already. For a pull of new
+/// records this is one statement per record instead of a lookup and then a write.
+pub(crate) fn insert_received(
     tx: &Transaction<'_>,
     state: &RecordState,
     text: &str,
     typed: &Typed,
     now_ms: u64,
-) -> Result<()> {
-    write_row(tx, state, text, now_ms)?;
-    typed.project_into(tx, state)
+) -> Result<bool> {
+    let inserted = write_row(tx, state, text, now_ms, Held::Keep)?;
+    if inserted {
+        typed.project_into(tx, state)?;
+    }
+    Ok(inserted)
 }
 
-/// The `records` row of a version.
-fn write_row(tx: &Transaction<'_>, state: &RecordState, text: &str, now_ms: u64) -> Result<()> {
+/// What writing a record's row does when the store holds the record already.
+#[derive(Clone, Copy, Debug)]
+enum Held {
+    Replace,
+    Keep,
+}
+
+/// Writes the `records` row of a version; `false` when a held record was kept.
+fn write_row(tx: &Transaction<'_>, state: &RecordState, text: &str, now_ms: u64, held: Held) -> Result<bool> {
+    let sql = match held {
+        Held::Replace => {
+            "INSERT INTO records (id, kind, micro_grid, state, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id) DO UPDATE SET micro_grid = excluded.micro_grid, state = excluded.state,
+                 updated_ms = excluded.updated_ms"
+        }
+        Held::Keep => {
+            "INSERT INTO records (id, kind, micro_grid, state, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id) DO NOTHING"
+        }
+    };
     // Written as the record holds it; the record was validated when written or received.
     let micro_grid = state.str_field("micro_grid").unwrap_or_default();
-    tx.prepare_cached(
-        "INSERT INTO records (id, kind, micro_grid, state, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (id) DO UPDATE SET micro_grid = excluded.micro_grid, state = excluded.state,
-             updated_ms = excluded.updated_ms",
-    )?
-    .execute((state.id.to_string(), state.kind.as_str(), micro_grid, text, now_ms as i64))?;
-    Ok(())
+    let written = tx.prepare_cached(sql)?.execute((
+        state.id.to_string(),
+        state.kind.as_str(),
+        micro_grid,
+        text,
+        now_ms as i64,
+    ))?;
+    Ok(written > 0)
 }
 
 /// The stored JSON text of a record's version.

@@ -6,7 +6,7 @@ use rusqlite::Transaction;
 use serde::Serialize;
 
 use crate::conflicts::save_conflicts;
-use crate::engine::{Engine, get_state, put_received, put_state, save_clock};
+use crate::engine::{Engine, get_state, insert_received, put_state, save_clock};
 use crate::error::Result;
 use crate::projection::Typed;
 
@@ -57,11 +57,14 @@ pub(crate) fn apply_one(
     // Later local writes must order after everything we have seen. A stamp too far in the
     // future is not observed (the server refuses those anyway).
     let _ = clock.observe(incoming.latest_stamp().hlc, now);
+    if let Some((text, typed)) = received
+        && insert_received(tx, incoming, text, typed, now)?
+    {
+        report.inserted += 1;
+        return Ok(());
+    }
     let Some(local) = get_state(tx, incoming.id)? else {
-        match received {
-            Some((text, typed)) => put_received(tx, incoming, text, typed, now)?,
-            None => put_state(tx, incoming, now)?,
-        }
+        put_state(tx, incoming, now)?;
         report.inserted += 1;
         return Ok(());
     };
