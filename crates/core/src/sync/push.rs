@@ -1,5 +1,5 @@
 //! Pushing the outbox as a pipeline: this thread reads batches from the store and records the
-//! answers, while two more threads keep batches on the wire, so the store, the network and the
+//! answers, while four more threads keep batches on the wire, so the store, the network and the
 //! server work at the same time. A retry of a batch whose answer was lost goes out under the
 //! same batch id and is applied once; a batch cut off for good is taken from the outbox again
 //! next time, and the server answers `already_known` for what it stored.
@@ -20,8 +20,11 @@ use crate::error::{CoreError, Result};
 use crate::outbox::{OutboxKey, acknowledge, count_attempt, reject, take_pending};
 use crate::remote::apply_in;
 
-/// Requests on the wire at once: while the server writes one batch, it reads and checks the next.
-const WIRES: usize = 2;
+/// Requests on the wire at once: while the server writes one batch, it reads and checks the next,
+/// and when its disk is slow to flush, the batches waiting meanwhile share the next flush (group
+/// commit). Four rather than two made no difference on a quiet machine and pushed about 5% faster
+/// while another process kept flushing to the same disk.
+const WIRES: usize = 4;
 /// Batches taken from the store ahead of the answers: one per wire and one ready to go.
 const AHEAD: usize = WIRES + 1;
 
