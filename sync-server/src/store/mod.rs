@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::push_logic::{Checked, Pusher};
 
+mod flush;
 mod migrations;
 mod sqlite;
 mod sqlite_read;

@@ -1,6 +1,7 @@
 //! The SQLite store: one writer connection behind a mutex and a few read-only connections, all
 //! used off the async threads; WAL, foreign keys and a busy timeout on every connection. Push
-//! batches that arrive while the writer is busy are applied together (group commit).
+//! batches that arrive while the writer is busy are applied together (group commit), and the
+//! writer does not wait for the disk: the log is flushed on a thread of its own (see `flush`).
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, SyncSender};
@@ -16,6 +17,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
+use super::flush::Flusher;
 use super::sqlite_write::PushJob;
 use super::{
     Account, DeviceAuth, Enrollment, NewDevice, PullPage, Seed, ServerWriter, StoreError, SyncStore, migrations,
@@ -44,6 +46,14 @@ struct Inner {
     pushes: Mutex<Vec<PushJob>>,
     /// Nudges the checkpointing thread after a write.
     checkpoint: SyncSender<()>,
+    /// Syncs the log for the writer's commits; a write is answered once its commit is on disk.
+    flusher: Arc<Flusher>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.flusher.stop();
+    }
 }
 
 /// Pages the log may hold before the writer checkpoints it itself: a backstop for when the
@@ -111,6 +121,10 @@ impl SqliteStore {
         migrations::migrate(&mut writer)?;
         sqlite_write::init_server_identity(&writer)?;
         writer.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
+        // Everything so far was committed with `synchronous=FULL`, so it is on disk. From here on
+        // the writer's commits leave the syncing to the flushing thread.
+        let flusher = Flusher::start(wal_path(&path), sqlite_read::marks(&writer)?)?;
+        writer.pragma_update(None, "synchronous", "NORMAL")?;
         let checkpoint = spawn_checkpointer(&path)?;
         let readers = (0..READERS).map(|_| open_db(&path, true).map(Mutex::new)).collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
@@ -122,14 +136,31 @@ impl SqliteStore {
                 writer_turn: Semaphore::new(1),
                 pushes: Mutex::new(Vec::new()),
                 checkpoint,
+                flusher,
             }),
         })
     }
 
-    /// Runs `f` on the writer connection on a blocking thread.
+    /// Runs `f` on the writer connection on a blocking thread and returns once what it committed
+    /// is on disk.
     async fn write<R, F>(&self, f: F) -> Result<R, StoreError>
     where
         F: FnOnce(&mut Connection) -> Result<R, StoreError> + Send + 'static,
+        R: Send + 'static,
+    {
+        let (out, position) = self.write_unflushed(move |c| f(c).map(|r| (r, true))).await?;
+        if let Some(position) = position {
+            self.inner.flusher.flushed(position).await?;
+        }
+        Ok(out)
+    }
+
+    /// Runs `f` on the writer connection on a blocking thread, and gives up the writer's turn
+    /// without waiting for the disk. `f` says whether it wrote; if so, the answer carries the
+    /// position of its commit, which the caller must see flushed before telling anyone.
+    async fn write_unflushed<R, F>(&self, f: F) -> Result<(R, Option<u64>), StoreError>
+    where
+        F: FnOnce(&mut Connection) -> Result<(R, bool), StoreError> + Send + 'static,
         R: Send + 'static,
     {
         let _turn = self.inner.writer_turn.acquire().await.map_err(|e| StoreError::Backend(e.to_string()))?;
@@ -138,8 +169,13 @@ impl SqliteStore {
             // A panic inside a transaction rolls it back while unwinding, so the connection is usable.
             let mut conn = inner.writer.lock().unwrap_or_else(|p| p.into_inner());
             let out = f(&mut conn);
+            // Noted even when `f` failed: it may have committed before failing.
+            let position = match &out {
+                Ok((_, false)) => None,
+                _ => Some(inner.flusher.committed(sqlite_read::marks(&conn)?)),
+            };
             inner.nudge_checkpoint();
-            out
+            out.map(|(r, _)| (r, position))
         })
         .await
     }
@@ -216,6 +252,13 @@ pub(super) fn parse_device(s: &str) -> Result<DeviceId, StoreError> {
     s.parse().map_err(|e: gridwork_domain::ValidationError| StoreError::Corrupt(e.to_string()))
 }
 
+/// The log file SQLite keeps next to the database file in WAL mode.
+fn wal_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
 /// The half-open range of codes `[scope, scope~)` that lie inside `scope` (codes are digits).
 pub(super) fn scope_range(scope: &AreaCode) -> (String, String) {
     (scope.as_str().to_owned(), format!("{}~", scope.as_str()))
@@ -247,27 +290,35 @@ impl SyncStore for SqliteStore {
         let job = PushJob { device: device.clone(), batch_id, records, now_ms, reply };
         self.inner.pushes.lock().unwrap_or_else(|p| p.into_inner()).push(job);
         let inner = self.inner.clone();
-        let spent = self
-            .write(move |conn| {
+        let (group, position) = self
+            .write_unflushed(move |conn| {
                 // This batch and those queued with it, unless an earlier holder of the turn took them.
                 let jobs: Vec<PushJob> = {
                     let mut queue = inner.pushes.lock().unwrap_or_else(|p| p.into_inner());
                     let n = queue.len().min(GROUP);
                     queue.drain(..n).collect()
                 };
-                Ok(if jobs.is_empty() { Vec::new() } else { sqlite_write::push_group(conn, jobs) })
+                let wrote = !jobs.is_empty();
+                Ok((wrote.then(|| sqlite_write::push_group(conn, jobs)), wrote))
             })
             .await?;
-        // Freed on a blocking thread of its own while the next group has the writer.
-        if !spent.is_empty() {
-            tokio::task::spawn_blocking(move || drop(spent));
+        if let (Some(group), Some(position)) = (group, position) {
+            // The next group may have the writer meanwhile; the answers wait for the disk.
+            let flushed = self.inner.flusher.flushed(position).await;
+            for (reply, answer) in group.answers {
+                // A caller that went away needs no answer.
+                let _ = reply.send(flushed.clone().and(answer));
+            }
+            // Freed on a blocking thread of its own.
+            tokio::task::spawn_blocking(move || drop(group.spent));
         }
         answer.await.map_err(|_| StoreError::Backend("the push was dropped unanswered".into()))?
     }
 
     async fn pull(&self, scope: &AreaCode, device: DeviceId, after: u64, limit: u32) -> Result<PullPage, StoreError> {
         let scope = scope.clone();
-        self.read(move |c| sqlite_read::pull(c, &scope, device, after, limit)).await
+        let upto = self.inner.flusher.durable().seq;
+        self.read(move |c| sqlite_read::pull(c, &scope, device, after, limit, upto)).await
     }
 
     async fn areas(&self, scope: &AreaCode) -> Result<Vec<Area>, StoreError> {
@@ -277,7 +328,8 @@ impl SyncStore for SqliteStore {
 
     async fn conflicts(&self, scope: &AreaCode, after: u64, limit: u32) -> Result<Vec<StoredConflict>, StoreError> {
         let scope = scope.clone();
-        self.read(move |c| sqlite_read::conflicts(c, &scope, after, limit)).await
+        let upto = self.inner.flusher.durable().conflict;
+        self.read(move |c| sqlite_read::conflicts(c, &scope, after, limit, upto)).await
     }
 
     async fn assign_serial_block(&self, device: DeviceId, now_ms: u64) -> Result<SerialBlock, StoreError> {

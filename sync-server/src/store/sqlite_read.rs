@@ -4,6 +4,7 @@ use gridwork_domain::wire::StoredConflict;
 use gridwork_domain::{Area, AreaCode, DeviceId, Hlc};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::flush::Marks;
 use super::sqlite::{
     SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_device, parse_role, scope_range,
 };
@@ -35,14 +36,18 @@ pub fn authenticate(c: &Connection, token_hash: &str) -> Result<Option<DeviceAut
 /// the next changes of each of its micro-grids from the area index (each micro-grid's entries are
 /// in change order), merges them, and reads those rows: its cost grows neither with the rest of the
 /// banner's traffic nor with how far behind the device is.
+///
+/// Only changes numbered up to `upto` (the last durable one) are looked at.
 pub fn pull(
     c: &Connection,
     scope: &AreaCode,
     device: DeviceId,
     after: u64,
     limit: u32,
+    upto: u64,
 ) -> Result<PullPage, StoreError> {
     let after_i = i64::try_from(after).unwrap_or(i64::MAX);
+    let upto = i64::try_from(upto).unwrap_or(i64::MAX);
     let want = i64::from(limit) + 1;
     let mut rows: Vec<(i64, Option<String>, i64)> = Vec::with_capacity(want as usize);
     let read = |r: &rusqlite::Row<'_>| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?));
@@ -50,16 +55,16 @@ pub fn pull(
         let mut stmt = c.prepare_cached(
             "SELECT seq, CASE WHEN pushed_by = ?2 THEN NULL ELSE state END, last_conflict FROM records WHERE seq = ?1",
         )?;
-        for seq in narrow_seqs(c, scope, after_i, want)? {
+        for seq in narrow_seqs(c, scope, after_i, upto, want)? {
             rows.push(stmt.query_row(params![seq, device.to_string()], read)?);
         }
     } else {
         let (lo, hi) = scope_range(scope);
         let mut stmt = c.prepare_cached(
             "SELECT seq, CASE WHEN pushed_by = ?5 THEN NULL ELSE state END, last_conflict FROM records NOT INDEXED
-             WHERE seq > ?1 AND micro_grid >= ?2 AND micro_grid < ?3 ORDER BY seq LIMIT ?4",
+             WHERE seq > ?1 AND seq <= ?6 AND micro_grid >= ?2 AND micro_grid < ?3 ORDER BY seq LIMIT ?4",
         )?;
-        for row in stmt.query_map(params![after_i, lo, hi, want, device.to_string()], read)? {
+        for row in stmt.query_map(params![after_i, lo, hi, want, device.to_string(), upto], read)? {
             rows.push(row?);
         }
     }
@@ -82,20 +87,21 @@ pub fn pull(
 
 /// The first `want` change numbers after `after` inside a narrow scope, in order: up to `want` from
 /// each micro-grid that has records (found by seeking from one to the next), merged.
-fn narrow_seqs(c: &Connection, scope: &AreaCode, after: i64, want: i64) -> Result<Vec<i64>, StoreError> {
+fn narrow_seqs(c: &Connection, scope: &AreaCode, after: i64, upto: i64, want: i64) -> Result<Vec<i64>, StoreError> {
     let (lo, hi) = scope_range(scope);
     let mut next_grid = c.prepare_cached(
         "SELECT micro_grid FROM records INDEXED BY records_scope WHERE micro_grid > ?1 AND micro_grid < ?2
          ORDER BY micro_grid LIMIT 1",
     )?;
     let mut in_grid = c.prepare_cached(
-        "SELECT seq FROM records INDEXED BY records_scope WHERE micro_grid = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        "SELECT seq FROM records INDEXED BY records_scope WHERE micro_grid = ?1 AND seq > ?2 AND seq <= ?4
+         ORDER BY seq LIMIT ?3",
     )?;
     let mut seqs = Vec::new();
     // The scope's own code sorts before every code inside it.
     let mut grid = lo;
     while let Some(g) = next_grid.query_row(params![grid, hi], |r| r.get::<_, String>(0)).optional()? {
-        for seq in in_grid.query_map(params![g, after, want], |r| r.get::<_, i64>(0))? {
+        for seq in in_grid.query_map(params![g, after, want, upto], |r| r.get::<_, i64>(0))? {
             seqs.push(seq?);
         }
         grid = g;
@@ -124,14 +130,22 @@ pub fn areas(c: &Connection, scope: &AreaCode) -> Result<Vec<Area>, StoreError> 
     bodies.iter().map(|(_, body)| from_json(body)).collect()
 }
 
-pub fn conflicts(c: &Connection, scope: &AreaCode, after: u64, limit: u32) -> Result<Vec<StoredConflict>, StoreError> {
+/// The conflicts inside `scope` with ids after `after`, up to `upto` (the last durable one).
+pub fn conflicts(
+    c: &Connection,
+    scope: &AreaCode,
+    after: u64,
+    limit: u32,
+    upto: u64,
+) -> Result<Vec<StoredConflict>, StoreError> {
     let (lo, hi) = scope_range(scope);
     let after_i = i64::try_from(after).unwrap_or(i64::MAX);
+    let upto = i64::try_from(upto).unwrap_or(i64::MAX);
     let mut stmt = c.prepare_cached(
         "SELECT id, conflict, detected_at_ms FROM conflicts
-         WHERE micro_grid >= ?1 AND micro_grid < ?2 AND id > ?3 ORDER BY id LIMIT ?4",
+         WHERE micro_grid >= ?1 AND micro_grid < ?2 AND id > ?3 AND id <= ?5 ORDER BY id LIMIT ?4",
     )?;
-    let rows = stmt.query_map(params![lo, hi, after_i, i64::from(limit)], |r| {
+    let rows = stmt.query_map(params![lo, hi, after_i, i64::from(limit), upto], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
     })?;
     rows.map(|row| {
@@ -139,6 +153,17 @@ pub fn conflicts(c: &Connection, scope: &AreaCode, after: u64, limit: u32) -> Re
         Ok(StoredConflict { id: id as u64, conflict: from_json(&conflict)?, detected_at_ms: at as u64 })
     })
     .collect()
+}
+
+/// The newest change number and conflict id stored (read on the writer right after a commit).
+pub fn marks(c: &Connection) -> Result<Marks, StoreError> {
+    let (seq, conflict): (i64, i64) = c
+        .prepare_cached(
+            "SELECT (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'next_seq') - 1,
+                    (SELECT coalesce(max(id), 0) FROM conflicts)",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(Marks { seq: u64::try_from(seq).unwrap_or(0), conflict: u64::try_from(conflict).unwrap_or(0) })
 }
 
 pub fn server_writer(c: &Connection) -> Result<ServerWriter, StoreError> {

@@ -121,15 +121,22 @@ pub struct PushJob {
     pub reply: oneshot::Sender<Result<PushResponse, StoreError>>,
 }
 
-/// What a group of batches leaves behind once answered: their parsed records. Freeing tens of
-/// thousands of them takes a good part of a millisecond per batch, so the caller does it after
-/// giving up the writer's turn.
-pub type Spent = Vec<Vec<(RecordId, Decision)>>;
+/// An answer to one push batch, and where it goes.
+pub type Answer = (oneshot::Sender<Result<PushResponse, StoreError>>, Result<PushResponse, StoreError>);
 
-/// Applies the push batches that waited for the writer together, in one transaction with one
-/// flush to disk (group commit). Each batch runs in its own savepoint: a batch that fails is
-/// undone and answered with its error, the others stand. Every job is answered.
-pub fn push_group(c: &mut Connection, jobs: Vec<PushJob>) -> Spent {
+/// A group of batches applied: an answer for every batch, to be sent once the commit is on disk,
+/// and their parsed records. Freeing tens of thousands of those takes a good part of a millisecond
+/// per batch, so the caller does it after giving up the writer's turn.
+#[derive(Debug)]
+pub struct Group {
+    pub answers: Vec<Answer>,
+    pub spent: Vec<Vec<(RecordId, Decision)>>,
+}
+
+/// Applies the push batches that waited for the writer together, in one transaction (group
+/// commit). Each batch runs in its own savepoint: a batch that fails is undone and gets its
+/// error, the others stand. Every job gets an answer.
+pub fn push_group(c: &mut Connection, jobs: Vec<PushJob>) -> Group {
     let (replies, batches): (Vec<_>, Vec<_>) =
         jobs.into_iter().map(|j| (j.reply, (j.device, j.batch_id, j.records, j.now_ms))).unzip();
     let mut results = Vec::with_capacity(batches.len());
@@ -151,16 +158,18 @@ pub fn push_group(c: &mut Connection, jobs: Vec<PushJob>) -> Spent {
         Ok(())
     })();
     let mut results = results.into_iter();
-    for reply in replies {
-        let answer = match &outcome {
-            Ok(()) => results.next().unwrap_or_else(|| Err(StoreError::Backend("a batch went unanswered".into()))),
-            // Nothing of the group was kept: every batch gets the error.
-            Err(e) => Err(e.clone()),
-        };
-        // A caller that went away needs no answer.
-        let _ = reply.send(answer);
-    }
-    spent
+    let answers = replies
+        .into_iter()
+        .map(|reply| {
+            let answer = match &outcome {
+                Ok(()) => results.next().unwrap_or_else(|| Err(StoreError::Backend("a batch went unanswered".into()))),
+                // Nothing of the group was kept: every batch gets the error.
+                Err(e) => Err(e.clone()),
+            };
+            (reply, answer)
+        })
+        .collect();
+    Group { answers, spent }
 }
 
 /// Applies one batch: the ledger check, the decisions, the writes and the ledger row. The caller

@@ -2,8 +2,9 @@
 
 use super::*;
 use crate::push_logic::Candidate;
+use crate::store::flush::Marks;
 use crate::store::sqlite::open_db;
-use crate::store::{Account, NewDevice, migrations};
+use crate::store::{Account, NewDevice, migrations, sqlite_read};
 use gridwork_domain::wire::{PushStatus, Role};
 use gridwork_domain::{AreaCode, HlcClock, Household, Writer};
 
@@ -54,6 +55,13 @@ fn job(
     (PushJob { device: d.clone(), batch_id, records, now_ms: 2_000, reply }, answer)
 }
 
+/// Sends a group's answers, as the store does once the commit is on disk.
+fn deliver(group: Group) {
+    for (reply, answer) in group.answers {
+        reply.send(answer).unwrap();
+    }
+}
+
 #[test]
 fn a_failing_batch_in_a_group_is_undone_alone_and_every_batch_is_answered() {
     let dir = tempfile::tempdir().unwrap();
@@ -64,7 +72,7 @@ fn a_failing_batch_in_a_group_is_undone_alone_and_every_batch_is_answered() {
     // The same batch id from another device is refused, after its record was written.
     let (jb, mut rb) = job(&b, shared, vec![record(&b, "钱二")]);
     let (jc, mut rc) = job(&b, own, vec![record(&b, "孙三"), record(&b, "李四")]);
-    push_group(&mut c, vec![ja, jb, jc]);
+    deliver(push_group(&mut c, vec![ja, jb, jc]));
 
     let ok = |r: Result<PushResponse, StoreError>| r.unwrap().results.iter().all(|o| o.status == PushStatus::Accepted);
     assert!(ok(ra.try_recv().unwrap()));
@@ -94,7 +102,7 @@ fn a_group_whose_transaction_cannot_start_answers_every_batch_with_the_error() {
     other.busy_timeout(std::time::Duration::ZERO).unwrap();
     c.busy_timeout(std::time::Duration::ZERO).unwrap();
     other.execute_batch("BEGIN IMMEDIATE").unwrap();
-    push_group(&mut c, vec![ja, jb]);
+    deliver(push_group(&mut c, vec![ja, jb]));
     assert!(matches!(ra.try_recv().unwrap(), Err(StoreError::Backend(_))));
     assert!(matches!(rb.try_recv().unwrap(), Err(StoreError::Backend(_))));
     other.execute_batch("ROLLBACK").unwrap();
@@ -116,4 +124,27 @@ fn a_new_store_file_has_large_pages_and_an_old_one_keeps_its_own() {
     let c = open_db(&old, false).unwrap();
     let size: i64 = c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
     assert_eq!(size, 4096);
+}
+
+#[test]
+fn readers_see_changes_only_up_to_the_durable_change_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = store(dir.path());
+    let a = device(&mut c, "a");
+    let (j, _answer) = job(&a, Uuid::now_v7(), vec![record(&a, "赵一"), record(&a, "钱二"), record(&a, "孙三")]);
+    deliver(push_group(&mut c, vec![j]));
+    assert_eq!(sqlite_read::marks(&c).unwrap(), Marks { seq: 3, conflict: 0 });
+    let reader = DeviceId::new();
+    // The grid (narrow: per micro-grid index) and the banner (wide: the table in change order).
+    for scope in [area(GRID), area("150621")] {
+        let all = sqlite_read::pull(&c, &scope, reader, 0, 10, u64::MAX).unwrap();
+        assert_eq!(all.changes.len(), 3);
+        let durable = sqlite_read::pull(&c, &scope, reader, 0, 10, 2).unwrap();
+        let seqs: Vec<u64> = durable.changes.iter().map(|(s, _)| *s).collect();
+        assert_eq!(seqs, [1, 2], "scope {scope}");
+        assert_eq!((durable.next, durable.more), (2, false));
+        let rest = sqlite_read::pull(&c, &scope, reader, 2, 10, 2).unwrap();
+        assert!(rest.changes.is_empty());
+        assert_eq!(rest.next, 2, "the cursor does not move past what is not durable");
+    }
 }
