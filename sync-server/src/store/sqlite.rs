@@ -205,6 +205,40 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// Takes the writer's turn and applies the push batches queued by then (unless an earlier
+    /// holder of the turn took them); answers them once their commit is on disk.
+    async fn apply_queued_pushes(&self) {
+        let inner = self.inner.clone();
+        let applied = self
+            .write_unflushed(move |conn| {
+                let jobs: Vec<PushJob> = {
+                    let mut queue = inner.pushes.lock().unwrap_or_else(|p| p.into_inner());
+                    let n = queue.len().min(GROUP);
+                    queue.drain(..n).collect()
+                };
+                let wrote = !jobs.is_empty();
+                Ok((wrote.then(|| sqlite_write::push_group(conn, jobs)), wrote))
+            })
+            .await;
+        match applied {
+            Ok((Some(group), Some(position))) => {
+                // The next group may have the writer meanwhile; the answers wait for the disk.
+                let flushed = self.inner.flusher.flushed(position).await;
+                for (reply, answer) in group.answers {
+                    // A caller that went away needs no answer.
+                    let _ = reply.send(flushed.clone().and(answer));
+                }
+                // Freed on a blocking thread of its own.
+                tokio::task::spawn_blocking(move || drop(group.spent));
+            }
+            Ok(_) => {}
+            // The group's callers see their answers dropped and report it.
+            Err(e) => tracing::error!(error = %e, "a group of pushes failed"),
+        }
+    }
+}
+
 impl Inner {
     /// Asks for a checkpoint; one already asked for and not yet begun covers this write too.
     fn nudge_checkpoint(&self) {
@@ -289,29 +323,10 @@ impl SyncStore for SqliteStore {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job = PushJob { device: device.clone(), batch_id, records, now_ms, reply };
         self.inner.pushes.lock().unwrap_or_else(|p| p.into_inner()).push(job);
-        let inner = self.inner.clone();
-        let (group, position) = self
-            .write_unflushed(move |conn| {
-                // This batch and those queued with it, unless an earlier holder of the turn took them.
-                let jobs: Vec<PushJob> = {
-                    let mut queue = inner.pushes.lock().unwrap_or_else(|p| p.into_inner());
-                    let n = queue.len().min(GROUP);
-                    queue.drain(..n).collect()
-                };
-                let wrote = !jobs.is_empty();
-                Ok((wrote.then(|| sqlite_write::push_group(conn, jobs)), wrote))
-            })
-            .await?;
-        if let (Some(group), Some(position)) = (group, position) {
-            // The next group may have the writer meanwhile; the answers wait for the disk.
-            let flushed = self.inner.flusher.flushed(position).await;
-            for (reply, answer) in group.answers {
-                // A caller that went away needs no answer.
-                let _ = reply.send(flushed.clone().and(answer));
-            }
-            // Freed on a blocking thread of its own.
-            tokio::task::spawn_blocking(move || drop(group.spent));
-        }
+        // Applied and answered by a task of its own: a client that hangs up meanwhile does not
+        // take the answers of the batches grouped with its own along.
+        let store = self.clone();
+        tokio::spawn(async move { store.apply_queued_pushes().await });
         answer.await.map_err(|_| StoreError::Backend("the push was dropped unanswered".into()))?
     }
 
