@@ -148,3 +148,24 @@ fn readers_see_changes_only_up_to_the_durable_change_number() {
         assert_eq!(rest.next, 2, "the cursor does not move past what is not durable");
     }
 }
+
+#[tokio::test]
+async fn a_push_whose_caller_hangs_up_is_still_applied_and_its_retry_is_answered_from_the_ledger() {
+    use crate::store::{SqliteStore, SyncStore};
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = store(dir.path());
+    let a = device(&mut c, "a");
+    drop(c);
+    let store = SqliteStore::open(dir.path().join("s.db")).unwrap();
+    let (gone, kept) = (Uuid::now_v7(), Uuid::now_v7());
+    // Polled once (queued), then dropped, like a request whose client hung up.
+    let hung_up = store.push(&a, gone, vec![record(&a, "郑七")], 2_000);
+    assert!(tokio::time::timeout(std::time::Duration::ZERO, hung_up).await.is_err());
+    let answer = store.push(&a, kept, vec![record(&a, "王八")], 2_000).await.unwrap();
+    assert_eq!(answer.results[0].status, PushStatus::Accepted);
+    // The dropped batch was applied: its id is in the ledger and its record in the feed.
+    let retried = store.push(&a, gone, vec![], 2_000).await.unwrap();
+    assert_eq!(retried.results.len(), 1, "answered from the ledger, not from the empty retry");
+    let page = store.pull(&area(GRID), DeviceId::new(), 0, 10).await.unwrap();
+    assert_eq!(page.changes.len(), 2);
+}
