@@ -11,7 +11,7 @@
 //! cut, gives to a different change.
 
 use std::fs::File;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 
 use tokio::sync::watch;
@@ -67,7 +67,7 @@ impl Flusher {
         Ok(me)
     }
 
-    fn run(&self, wal: &PathBuf) {
+    fn run(&self, wal: &Path) {
         let mut done = 0;
         loop {
             let (position, marks) = {
