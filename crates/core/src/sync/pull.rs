@@ -39,7 +39,7 @@ pub(super) fn pull_all(
     let start: u64 = get_meta_number(&engine.conn, "cursor")?.unwrap_or(0);
     // The first page on this thread: most syncs need no second one, and no pipeline.
     let first = fetch(client, start)?;
-    let mut cursor = store_page(engine, &first, report, progress)?;
+    let mut cursor = store_pages(engine, std::slice::from_ref(&first), start, report, progress)?;
     if !first.more {
         return Ok(cursor);
     }
@@ -92,7 +92,7 @@ pub(super) fn pull_all(
                     Err(_) => break,
                 }
             }
-            cursor = store_pages(engine, &group, report, progress)?;
+            cursor = store_pages(engine, &group, cursor, report, progress)?;
             group.into_iter().for_each(|page| drop(recycle.send(page)));
             if let Some(e) = failed {
                 return Err(e);
@@ -149,24 +149,16 @@ fn fetch(client: &SyncClient, after: u64) -> Result<Page> {
     Ok(Page { changes, next: texts.next, more: texts.more, last_conflict: texts.last_conflict })
 }
 
-/// Stores one page and the cursor after it in one transaction; returns that cursor.
-fn store_page(
-    engine: &mut Engine,
-    page: &Page,
-    report: &mut SyncReport,
-    progress: &mut dyn FnMut(SyncProgress),
-) -> Result<u64> {
-    store_pages(engine, std::slice::from_ref(page), report, progress)
-}
-
-/// Stores consecutive pages and the cursor after the last in one transaction; returns that cursor.
+/// Stores consecutive pages and the cursor after the last in one transaction; returns that cursor
+/// (`after`, the cursor before them, when there are none).
 fn store_pages(
     engine: &mut Engine,
     pages: &[Page],
+    after: u64,
     report: &mut SyncReport,
     progress: &mut dyn FnMut(SyncProgress),
 ) -> Result<u64> {
-    let Some(last) = pages.last() else { return get_meta_number(&engine.conn, "cursor").map(|c| c.unwrap_or(0)) };
+    let Some(last) = pages.last() else { return Ok(after) };
     // The pages and their cursor commit together without waiting for the disk: lost in a power
     // cut, both go back, and the next sync pulls the pages again from the server, which keeps
     // them. Local edits merged into them stay queued in the outbox either way.
