@@ -27,6 +27,14 @@ fn store(dir: &std::path::Path) -> Connection {
     c
 }
 
+/// A store in a new directory, with one worker's device enrolled.
+fn store_with_worker() -> (tempfile::TempDir, Connection, DeviceAuth) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = store(dir.path());
+    let a = device(&mut c, "a");
+    (dir, c, a)
+}
+
 fn area(code: &str) -> AreaCode {
     AreaCode::parse(code).unwrap()
 }
@@ -92,9 +100,7 @@ fn a_failing_batch_in_a_group_is_undone_alone_and_every_batch_is_answered() {
 
 #[test]
 fn a_group_whose_transaction_cannot_start_answers_every_batch_with_the_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut c = store(dir.path());
-    let a = device(&mut c, "a");
+    let (dir, mut c, a) = store_with_worker();
     let (ja, mut ra) = job(&a, Uuid::now_v7(), vec![record(&a, "周五")]);
     let (jb, mut rb) = job(&a, Uuid::now_v7(), vec![record(&a, "吴六")]);
     // Another writer holds the database: the group cannot begin.
@@ -128,9 +134,7 @@ fn a_new_store_file_has_large_pages_and_an_old_one_keeps_its_own() {
 
 #[test]
 fn readers_see_changes_only_up_to_the_durable_change_number() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut c = store(dir.path());
-    let a = device(&mut c, "a");
+    let (_dir, mut c, a) = store_with_worker();
     let (j, _answer) = job(&a, Uuid::now_v7(), vec![record(&a, "赵一"), record(&a, "钱二"), record(&a, "孙三")]);
     deliver(push_group(&mut c, vec![j]));
     assert_eq!(sqlite_read::marks(&c).unwrap(), Marks { seq: 3, conflict: 0 });
@@ -152,9 +156,7 @@ fn readers_see_changes_only_up_to_the_durable_change_number() {
 #[tokio::test]
 async fn a_push_whose_caller_hangs_up_is_still_applied_and_its_retry_is_answered_from_the_ledger() {
     use crate::store::{SqliteStore, SyncStore};
-    let dir = tempfile::tempdir().unwrap();
-    let mut c = store(dir.path());
-    let a = device(&mut c, "a");
+    let (dir, c, a) = store_with_worker();
     drop(c);
     let store = SqliteStore::open(dir.path().join("s.db")).unwrap();
     let (gone, kept) = (Uuid::now_v7(), Uuid::now_v7());
