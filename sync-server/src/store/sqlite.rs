@@ -14,7 +14,7 @@ use gridwork_domain::{Area, AreaCode, DeviceId, SerialBlock};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 use uuid::Uuid;
 
 use super::flush::Flusher;
@@ -148,34 +148,34 @@ impl SqliteStore {
         F: FnOnce(&mut Connection) -> Result<R, StoreError> + Send + 'static,
         R: Send + 'static,
     {
-        let (out, position) = self.write_unflushed(move |c| f(c).map(|r| (r, true))).await?;
-        if let Some(position) = position {
-            self.inner.flusher.flushed(position).await?;
-        }
+        let turn = self.writer_turn().await?;
+        let (out, position) = self.write_unflushed(turn, f).await?;
+        self.inner.flusher.flushed(position).await?;
         Ok(out)
     }
 
-    /// Runs `f` on the writer connection on a blocking thread, and gives up the writer's turn
-    /// without waiting for the disk. `f` says whether it wrote; if so, the answer carries the
-    /// position of its commit, which the caller must see flushed before telling anyone.
-    async fn write_unflushed<R, F>(&self, f: F) -> Result<(R, Option<u64>), StoreError>
+    /// Waits for the writer's turn: requests get it in arrival order.
+    async fn writer_turn(&self) -> Result<SemaphorePermit<'_>, StoreError> {
+        self.inner.writer_turn.acquire().await.map_err(|e| StoreError::Backend(e.to_string()))
+    }
+
+    /// Runs `f` on the writer connection on a blocking thread in the given turn, and gives the turn
+    /// up without waiting for the disk. Returns the position of the commit, which the caller must
+    /// see flushed before telling anyone.
+    async fn write_unflushed<R, F>(&self, _turn: SemaphorePermit<'_>, f: F) -> Result<(R, u64), StoreError>
     where
-        F: FnOnce(&mut Connection) -> Result<(R, bool), StoreError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<R, StoreError> + Send + 'static,
         R: Send + 'static,
     {
-        let _turn = self.inner.writer_turn.acquire().await.map_err(|e| StoreError::Backend(e.to_string()))?;
         let inner = self.inner.clone();
         run_blocking(move || {
             // A panic inside a transaction rolls it back while unwinding, so the connection is usable.
             let mut conn = inner.writer.lock().unwrap_or_else(|p| p.into_inner());
             let out = f(&mut conn);
             // Noted even when `f` failed: it may have committed before failing.
-            let position = match &out {
-                Ok((_, false)) => None,
-                _ => Some(inner.flusher.committed(sqlite_read::marks(&conn)?)),
-            };
+            let position = inner.flusher.committed(sqlite_read::marks(&conn)?);
             inner.nudge_checkpoint();
-            out.map(|(r, _)| (r, position))
+            out.map(|r| (r, position))
         })
         .await
     }
@@ -209,20 +209,24 @@ impl SqliteStore {
     /// Takes the writer's turn and applies the push batches queued by then (unless an earlier
     /// holder of the turn took them); answers them once their commit is on disk.
     async fn apply_queued_pushes(&self) {
-        let inner = self.inner.clone();
-        let applied = self
-            .write_unflushed(move |conn| {
-                let jobs: Vec<PushJob> = {
-                    let mut queue = inner.pushes.lock().unwrap_or_else(|p| p.into_inner());
-                    let n = queue.len().min(GROUP);
-                    queue.drain(..n).collect()
-                };
-                let wrote = !jobs.is_empty();
-                Ok((wrote.then(|| sqlite_write::push_group(conn, jobs)), wrote))
-            })
-            .await;
-        match applied {
-            Ok((Some(group), Some(position))) => {
+        let turn = match self.writer_turn().await {
+            Ok(turn) => turn,
+            Err(e) => {
+                tracing::error!(error = %e, "no turn at the writer for queued pushes");
+                return;
+            }
+        };
+        let jobs: Vec<PushJob> = {
+            let mut queue = self.inner.pushes.lock().unwrap_or_else(|p| p.into_inner());
+            let n = queue.len().min(GROUP);
+            queue.drain(..n).collect()
+        };
+        // An earlier holder of the turn took them: nothing to do, and no thread to wake for it.
+        if jobs.is_empty() {
+            return;
+        }
+        match self.write_unflushed(turn, move |conn| Ok(sqlite_write::push_group(conn, jobs))).await {
+            Ok((group, position)) => {
                 // The next group may have the writer meanwhile; the answers wait for the disk.
                 let flushed = self.inner.flusher.flushed(position).await;
                 for (reply, answer) in group.answers {
@@ -232,7 +236,6 @@ impl SqliteStore {
                 // Freed on a blocking thread of its own.
                 tokio::task::spawn_blocking(move || drop(group.spent));
             }
-            Ok(_) => {}
             // The group's callers see their answers dropped and report it.
             Err(e) => tracing::error!(error = %e, "a group of pushes failed"),
         }
