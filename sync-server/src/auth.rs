@@ -1,6 +1,7 @@
 //! Device authentication: random bearer tokens issued at enrollment, stored only as SHA-256, and
 //! the extractor that turns `Authorization: Bearer …` into the device behind it (looked up in the
-//! store, then kept a minute in the token cache).
+//! store, then kept a few seconds in the token cache). A revoked device's token is answered
+//! `revoked`, so the handset knows to wipe itself.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -48,6 +49,9 @@ impl FromRequestParts<AppState> for AuthDevice {
             Some(device) => {
                 state.tokens.put(hash, device.clone(), now);
                 Ok(AuthDevice(device))
+            }
+            None if state.store.token_revoked(&hash).await? => {
+                Err(AppError::Revoked("this device was withdrawn by the grid office; enroll it again".into()))
             }
             None => Err(AppError::Unauthorized("the token is not known; enroll the device again".into())),
         }

@@ -21,6 +21,12 @@ pub enum AppError {
     BadEncoding(String),
     #[error("{0}")]
     Unauthorized(String),
+    /// The device was revoked or its account disabled: the handset wipes itself.
+    #[error("{0}")]
+    Revoked(String),
+    /// Too many failed attempts: locked out for `retry_after_secs` (sent as `Retry-After`).
+    #[error("{message}")]
+    RateLimited { message: String, retry_after_secs: u64 },
     #[error("{0}")]
     OutOfScope(String),
     #[error("{0}")]
@@ -46,7 +52,8 @@ impl AppError {
             Self::MalformedJson(_) | Self::Validation(_) | Self::BadUuid(_) | Self::BadEncoding(_) => {
                 StatusCode::BAD_REQUEST
             }
-            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized(_) | Self::Revoked(_) => StatusCode::UNAUTHORIZED,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::OutOfScope(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
@@ -64,6 +71,8 @@ impl AppError {
             Self::BadUuid(_) => "bad_uuid",
             Self::BadEncoding(_) => "bad_encoding",
             Self::Unauthorized(_) => "unauthorized",
+            Self::Revoked(_) => "revoked",
+            Self::RateLimited { .. } => "rate_limited",
             Self::OutOfScope(_) => "out_of_scope",
             Self::NotFound(_) => "not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
@@ -93,7 +102,11 @@ impl IntoResponse for AppError {
         if let Self::Internal(detail) = &self {
             tracing::error!(%detail, "internal error");
         }
-        (self.status(), Json(self.body())).into_response()
+        let mut response = (self.status(), Json(self.body())).into_response();
+        if let Self::RateLimited { retry_after_secs, .. } = &self {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, (*retry_after_secs).into());
+        }
+        response
     }
 }
 
@@ -125,6 +138,8 @@ mod tests {
         let cases = [
             (AppError::MalformedJson("x".into()), 400, "malformed_json"),
             (AppError::Unauthorized("x".into()), 401, "unauthorized"),
+            (AppError::Revoked("x".into()), 401, "revoked"),
+            (AppError::RateLimited { message: "x".into(), retry_after_secs: 9 }, 429, "rate_limited"),
             (AppError::OutOfScope("x".into()), 403, "out_of_scope"),
             (AppError::NotFound("x".into()), 404, "not_found"),
             (AppError::Conflict { code: "batch_id_reused", message: "x".into() }, 409, "batch_id_reused"),

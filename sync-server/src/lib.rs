@@ -12,8 +12,14 @@ use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
+pub mod admin;
+pub mod admin_rights;
+pub mod audit_csv;
 pub mod auth;
+pub mod cli;
 pub mod config;
+pub mod enroll_codes;
+pub mod enroll_guard;
 pub mod error;
 pub mod extract;
 pub mod json_errors;
@@ -53,6 +59,8 @@ pub struct AppState {
     pub limits: Limits,
     pub tokens: token_cache::TokenCache,
     pub cpu: CpuTurns,
+    /// Failed enrollments per client address and overall, and the lockouts they earn.
+    pub enroll_guard: enroll_guard::EnrollGuard,
 }
 
 /// Turns for CPU-heavy work off the async threads (reading and checking pushed records), one per
@@ -69,7 +77,13 @@ impl Default for CpuTurns {
 
 impl AppState {
     pub fn new(store: Arc<dyn SyncStore>) -> Self {
-        Self { store, limits: Limits::default(), tokens: Default::default(), cpu: Default::default() }
+        Self {
+            store,
+            limits: Limits::default(),
+            tokens: Default::default(),
+            cpu: Default::default(),
+            enroll_guard: Default::default(),
+        }
     }
 }
 

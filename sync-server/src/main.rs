@@ -1,7 +1,7 @@
-//! The server binary: logging, configuration from the command line, then `serve::run`.
+//! The server binary: logging, then the command line (`cli`): serve, or an office action.
 
 use clap::Parser;
-use gridwork_sync_server::config::Config;
+use gridwork_sync_server::cli::{Cli, run};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -10,6 +10,6 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
         .init();
-    gridwork_sync_server::serve::run(Config::parse()).await?;
+    run(Cli::parse()).await?;
     Ok(())
 }

@@ -6,6 +6,10 @@ use gridwork_domain::demo::{DemoSize, generate};
 use gridwork_domain::{DomainError, HlcClock, RecordState, Writer};
 use thiserror::Error;
 
+use gridwork_domain::wire::Role;
+
+use crate::admin::create_codes;
+use crate::enroll_codes::DEFAULT_VALID_DAYS;
 use crate::store::{Account, Seed, StoreError, SyncStore};
 
 #[derive(Debug, Error)]
@@ -17,7 +21,7 @@ pub enum SeedError {
 }
 
 /// Seeds the small demo banner generated from `seed` into an empty store. Returns the accounts
-/// (with their enrollment codes) when it seeded, `None` when the store already held data.
+/// (with their handles) when it seeded, `None` when the store already held data.
 pub async fn seed_demo(store: &dyn SyncStore, seed: u64) -> Result<Option<Vec<Account>>, SeedError> {
     seed_banner(store, seed, &DemoSize::small()).await
 }
@@ -41,4 +45,31 @@ pub async fn seed_banner(store: &dyn SyncStore, seed: u64, size: &DemoSize) -> R
     let seeded =
         store.seed(Seed { areas: banner.areas, accounts: accounts.clone(), records, clock: clock.last() }).await?;
     Ok(seeded.then_some(accounts))
+}
+
+/// A fresh one-time enrollment code for each account, made by the first admin among them (the
+/// demo's banner centre), valid for the default 7 days.
+pub async fn demo_codes(store: &dyn SyncStore, accounts: &[Account]) -> Result<Vec<(Account, String)>, SeedError> {
+    let Some(admin) = accounts.iter().find(|a| a.role == Role::Admin) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::with_capacity(accounts.len());
+    for a in accounts {
+        let code = create_codes(store, &a.code, &admin.code, DEFAULT_VALID_DAYS, 1).await?.remove(0);
+        out.push((a.clone(), code));
+    }
+    Ok(out)
+}
+
+/// The lines `--demo` prints: each account's handle, fresh one-time code, role and area (no names:
+/// what a server prints ends up in logs).
+pub fn demo_code_lines(codes: &[(Account, String)]) -> Vec<String> {
+    codes
+        .iter()
+        .map(|(a, code)| {
+            let role =
+                serde_json::to_value(a.role).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            format!("  {:<12} {:<15} {:<12} {}", a.code, code, role, a.scope)
+        })
+        .collect()
 }

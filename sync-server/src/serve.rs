@@ -6,7 +6,7 @@ use std::io::Write;
 use thiserror::Error;
 
 use crate::config::{Config, ConfigError, open_store};
-use crate::seed::{SeedError, seed_demo};
+use crate::seed::{SeedError, demo_code_lines, demo_codes, seed_demo};
 use crate::{AppState, app};
 
 #[derive(Debug, Error)]
@@ -28,16 +28,15 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     if config.demo {
         match seed_demo(&*store, config.demo_seed).await? {
             Some(accounts) => {
-                println!("demo banner seeded; enrollment codes:");
-                for a in &accounts {
-                    let role = serde_json::to_value(a.role)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default();
-                    println!("  {:<12} {:<12} {:<8} {}", a.code, role, a.name, a.scope);
+                println!("demo banner seeded; one-time enrollment codes (handle, code, role, area; valid 7 days):");
+                for line in demo_code_lines(&demo_codes(&*store, &accounts).await?) {
+                    println!("{line}");
                 }
             }
-            None => println!("demo: the database already holds data; nothing seeded"),
+            None => println!(
+                "demo: the database already holds data; nothing seeded. New codes: \
+                 gridwork-sync-server code create --database URL --account DEMO-W-0001 --by DEMO-A-0001"
+            ),
         }
     }
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -46,7 +45,9 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     let addr = listener.local_addr()?;
     println!("listening on http://{addr}");
     std::io::stdout().flush()?;
-    axum::serve(listener, app(AppState::new(store))).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app(AppState::new(store)).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     tracing::info!("stopped");
     Ok(())
 }

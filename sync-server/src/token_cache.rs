@@ -1,7 +1,8 @@
 //! The devices behind recently seen tokens, kept in memory for a short while so that the several
 //! requests of one sync look their token up in the store once.
 //!
-//! A change to an account (role, area) or a withdrawn device reaches requests within [`TTL`].
+//! A change to an account (role, area), a revoked device or a disabled account reaches requests
+//! within [`TTL`].
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -9,8 +10,10 @@ use std::time::{Duration, Instant};
 
 use crate::store::DeviceAuth;
 
-/// How long a looked-up token is trusted without asking the store again.
-pub const TTL: Duration = Duration::from_secs(60);
+/// How long a looked-up token is trusted without asking the store again: a revoked device is
+/// refused within this on every server process, at the cost of one indexed lookup per active
+/// device this often.
+pub const TTL: Duration = Duration::from_secs(3);
 /// Entries kept at most; past this the cache starts over rather than grow.
 const CAPACITY: usize = 20_000;
 

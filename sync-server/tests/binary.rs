@@ -1,5 +1,6 @@
-//! The real binary: `--demo --listen 127.0.0.1:0` seeds, prints the codes and the bound address,
-//! serves HTTP, and exits cleanly on SIGTERM; a second start on the same file seeds nothing.
+//! The real binary: `--demo --listen 127.0.0.1:0` seeds, prints fresh one-time codes and the bound
+//! address, serves HTTP, and exits cleanly on SIGTERM; a second start on the same file seeds
+//! nothing; `code create` makes codes for a running server's database.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -51,6 +52,25 @@ fn http(addr: &str, method: &str, path: &str, body: &str) -> String {
     answer
 }
 
+/// The one-time code the demo printed for `handle`.
+fn printed_code(lines: &[String], handle: &str) -> String {
+    let line = lines.iter().find(|l| l.split_whitespace().next() == Some(handle)).expect("a line for the handle");
+    line.split_whitespace().nth(1).unwrap().to_owned()
+}
+
+fn enroll_body(code: &str, device_name: &str) -> String {
+    format!(r#"{{"code":"{code}","device_name":"{device_name}","request_id":"{}"}}"#, uuid::Uuid::now_v7())
+}
+
+/// Runs `code create` on the database and returns the printed codes.
+fn create_codes(db: &str, account: &str, by: &str, count: u32) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gridwork-sync-server"))
+        .args(["code", "create", "--database", db, "--account", account, "--by", by, "--count", &count.to_string()])
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
 fn stop(mut running: Running) {
     let child = &mut running.0;
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
@@ -73,13 +93,19 @@ fn demo_start_serves_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}/data/sync.db", dir.path().display());
     let (child, _out, lines, addr) = start(&db);
-    assert!(lines.iter().any(|l| l.contains("DEMO-W-0001")), "{lines:?}");
+    let code = printed_code(&lines, "DEMO-W-0001");
+    assert_eq!(code.len(), 14, "{lines:?}");
+    assert!(!lines.iter().any(|l| l.contains("王芳")), "no names in what the server prints: {lines:?}");
     let health = http(&addr, "GET", "/api/v1/health", "");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.contains(r#""status":"ok""#), "{health}");
-    let enroll = http(&addr, "POST", "/api/v1/enroll", r#"{"code":"DEMO-W-0001","device_name":"phone"}"#);
+    let handle = http(&addr, "POST", "/api/v1/enroll", &enroll_body("DEMO-W-0001", "phone"));
+    assert!(handle.starts_with("HTTP/1.1 401"), "the handle is no code: {handle}");
+    let enroll = http(&addr, "POST", "/api/v1/enroll", &enroll_body(&code, "phone"));
     assert!(enroll.starts_with("HTTP/1.1 200"), "{enroll}");
     assert!(enroll.contains(r#""token":""#), "{enroll}");
+    let again = http(&addr, "POST", "/api/v1/enroll", &enroll_body(&code, "phone 2"));
+    assert!(again.starts_with("HTTP/1.1 401"), "a code enrolls once: {again}");
     let bad = http(&addr, "POST", "/api/v1/enroll", "{not json");
     assert!(bad.starts_with("HTTP/1.1 400") && bad.contains("malformed_json"), "{bad}");
     stop(child);
@@ -87,8 +113,18 @@ fn demo_start_serves_and_stops_on_sigterm() {
 
     let (child, _out, lines, addr) = start(&db);
     assert!(lines.iter().any(|l| l.contains("already holds data")), "{lines:?}");
-    assert!(!lines.iter().any(|l| l.contains("DEMO-W-0001")), "{lines:?}");
-    let enroll = http(&addr, "POST", "/api/v1/enroll", r#"{"code":"DEMO-W-0001","device_name":"phone 2"}"#);
-    assert!(enroll.starts_with("HTTP/1.1 200"), "{enroll}");
+    // Codes made while the server runs on the same file.
+    let made = create_codes(&db, "DEMO-W-0001", "DEMO-A-0001", 2);
+    assert!(made.status.success(), "{made:?}");
+    let codes: Vec<String> = String::from_utf8(made.stdout).unwrap().lines().map(str::to_owned).collect();
+    assert_eq!(codes.len(), 2);
+    for (i, code) in codes.iter().enumerate() {
+        let enroll = http(&addr, "POST", "/api/v1/enroll", &enroll_body(code, &format!("phone {i}")));
+        assert!(enroll.starts_with("HTTP/1.1 200"), "{enroll}");
+    }
+    // A grid worker makes no codes.
+    let refused = create_codes(&db, "DEMO-W-0001", "DEMO-W-0001", 1);
+    assert!(!refused.status.success());
+    assert!(refused.stdout.is_empty());
     stop(child);
 }

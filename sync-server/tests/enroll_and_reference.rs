@@ -1,12 +1,13 @@
-//! Enrollment with demo codes, health, reference data, serial blocks.
+//! Enrollment with one-time codes made for the demo accounts, health, reference data.
 
 mod common;
 
 use axum::http::{Method, StatusCode};
 use common::TestServer;
+use gridwork_domain::AreaLevel;
 use gridwork_domain::wire::{ReferenceData, Role};
-use gridwork_domain::{AreaLevel, SerialBlock};
 use serde_json::json;
+use uuid::Uuid;
 
 #[tokio::test]
 async fn health_needs_no_token() {
@@ -42,13 +43,26 @@ async fn enroll_with_a_demo_code_gives_identity_scope_and_a_serial_block() {
 #[tokio::test]
 async fn unknown_or_empty_codes_are_refused() {
     let s = TestServer::demo().await;
-    let (status, v) =
-        s.call(Method::POST, "/api/v1/enroll", None, Some(&json!({"code": "NOPE", "device_name": "x"}))).await;
+    let id = Uuid::now_v7();
+    let (status, v) = s
+        .call(
+            Method::POST,
+            "/api/v1/enroll",
+            None,
+            Some(&json!({"code": "NOPE", "device_name": "x", "request_id": id})),
+        )
+        .await;
     assert_eq!((status, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
-    let (status, v) =
-        s.call(Method::POST, "/api/v1/enroll", None, Some(&json!({"code": " ", "device_name": "x"}))).await;
+    let (status, v) = s
+        .call(Method::POST, "/api/v1/enroll", None, Some(&json!({"code": " ", "device_name": "x", "request_id": id})))
+        .await;
     assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("validation")));
     let (status, v) = s.call(Method::POST, "/api/v1/enroll", None, Some(&json!({"code": "DEMO-W-0001"}))).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("validation")));
+    // Without a request id: the shape is wrong.
+    let code = s.one_time_code("DEMO-W-0001").await;
+    let (status, v) =
+        s.call(Method::POST, "/api/v1/enroll", None, Some(&json!({"code": code, "device_name": "x"}))).await;
     assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("validation")));
 }
 
@@ -71,18 +85,4 @@ async fn reference_lists_the_scope_its_ancestors_and_departments() {
     // Another grid's micro-grids are not listed.
     let other = s.enroll(&s.code("DEMO-W", 2)).await;
     assert!(r.areas.iter().all(|a| !a.code.is_within(&other.enrolled.scope)));
-}
-
-#[tokio::test]
-async fn each_serial_block_request_gets_a_fresh_block() {
-    let s = TestServer::demo().await;
-    let w = s.enroll(&s.code("DEMO-W", 1)).await;
-    let mut seen = vec![w.enrolled.serial_block.block];
-    for _ in 0..3 {
-        let (status, v) = s.call(Method::POST, "/api/v1/serial-blocks", Some(w.token()), None).await;
-        assert_eq!(status, StatusCode::OK, "{v}");
-        let b: SerialBlock = serde_json::from_value(v).unwrap();
-        assert!(!seen.contains(&b.block), "block {} handed out twice", b.block);
-        seen.push(b.block);
-    }
 }

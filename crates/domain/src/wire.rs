@@ -28,8 +28,12 @@ pub enum Role {
 /// `POST /api/v1/enroll`: a new handset trades a one-time enrollment code for its identity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrollRequest {
+    /// The one-time code from the grid office, as typed (case, spaces and dashes do not matter).
     pub code: String,
     pub device_name: String,
+    /// Chosen by the handset, the same on every try of one enrollment: a retry whose first answer
+    /// was lost gets the same device back instead of another one.
+    pub request_id: Uuid,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,12 +9,17 @@ use uuid::Uuid;
 
 use crate::push_logic::{Checked, Pusher};
 
+pub mod audit;
 mod flush;
 mod migrations;
 mod sqlite;
+mod sqlite_admin;
+mod sqlite_enroll;
 mod sqlite_read;
+mod sqlite_serial;
 mod sqlite_write;
 
+pub use audit::{AuditEntry, AuditRow, append_audit};
 pub use sqlite::SqliteStore;
 
 /// What the store can fail with. `Backend` and `Corrupt` carry details for the log only.
@@ -29,12 +34,16 @@ pub enum StoreError {
     Backend(String),
     #[error("stored data cannot be read: {0}")]
     Corrupt(String),
+    /// An office action the acting account may not take (see `admin_rights`).
+    #[error("not allowed: {0}")]
+    Forbidden(String),
 }
 
 /// A person who may enroll devices.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
-    /// The enrollment code a new handset of this person presents.
+    /// The account's public handle (`DEMO-W-0001`); a handset enrolls with a one-time code made
+    /// for the account, never with this.
     pub code: String,
     pub name: String,
     pub phone: String,
@@ -43,13 +52,46 @@ pub struct Account {
     pub scope: AreaCode,
 }
 
-/// A handset to enroll: chosen id, its name, the SHA-256 (hex) of its new token, and the code.
+/// A handset to enroll for the account with handle `code`, without a one-time code (tests and
+/// tools): chosen id, its name, the SHA-256 (hex) of its new token.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewDevice {
     pub id: DeviceId,
     pub name: String,
     pub token_hash: String,
     pub code: String,
+}
+
+/// A handset enrolling with a one-time code: its chosen id and name, the SHA-256 (hex) of its new
+/// token and of the code as typed (see `enroll_codes::hash_code`), and the client's request id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeEnrollment {
+    pub device_id: DeviceId,
+    pub device_name: String,
+    pub token_hash: String,
+    pub code_hash: String,
+    pub request_id: Uuid,
+}
+
+/// What came of an enrollment: the device (new, or the one an earlier try of the same request
+/// made, with its token replaced), or why it was refused — for the log and the audit only, the
+/// client is told no more than `unauthorized`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnrollOutcome {
+    Enrolled(Enrollment),
+    /// `unknown_code`, `used_code`, `expired_code`, `account_disabled` or `revoked`.
+    Refused(&'static str),
+}
+
+/// One-time codes to store for an account: their hashes, made by the account `by`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewCodes {
+    /// The account's handle.
+    pub account: String,
+    /// The handle of the supervisor or admin making them.
+    pub by: String,
+    pub code_hashes: Vec<String>,
+    pub expires_at_ms: u64,
 }
 
 /// An enrolled device: who it belongs to and its first serial block.
@@ -133,12 +175,30 @@ pub trait SyncStore: Send + Sync + std::fmt::Debug + 'static {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
 
-    /// Trades an enrollment code for a new device and its first serial block
-    /// (`NotFound` for an unknown code).
-    async fn enroll(&self, device: NewDevice, now_ms: u64) -> Result<Enrollment, StoreError>;
+    /// Trades a one-time code for a new device and its first serial block, in one transaction with
+    /// its audit row; the same request again gets the same device. A refusal is audited too.
+    async fn enroll(&self, enrollment: CodeEnrollment, now_ms: u64) -> Result<EnrollOutcome, StoreError>;
 
-    /// The device holding the token with this SHA-256 (hex), if any.
+    /// The active device holding the token with this SHA-256 (hex), if any: a revoked device or
+    /// one of a disabled account is not.
     async fn authenticate(&self, token_hash: &str) -> Result<Option<DeviceAuth>, StoreError>;
+
+    /// Whether the token names a device that was revoked or whose account was disabled.
+    async fn token_revoked(&self, token_hash: &str) -> Result<bool, StoreError>;
+
+    /// Stores one-time codes for an account, if `by` may administer it (`Forbidden` otherwise;
+    /// `NotFound` for an unknown handle). Audited either way.
+    async fn create_codes(&self, codes: NewCodes, now_ms: u64) -> Result<(), StoreError>;
+
+    /// Withdraws a device, if `by` may administer its account. Audited either way.
+    async fn revoke_device(&self, device: DeviceId, by: &str, now_ms: u64) -> Result<(), StoreError>;
+
+    /// Disables an account (every device of it is refused from then on), if `by` may administer
+    /// it. Audited either way.
+    async fn disable_account(&self, account: &str, by: &str, now_ms: u64) -> Result<(), StoreError>;
+
+    /// Up to `limit` audit rows with an id after `after`, oldest first.
+    async fn audit_rows(&self, after: u64, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
 
     /// Applies one checked batch in one transaction together with its dedupe-ledger row, or
     /// returns the answer stored for that batch id when it was applied before.
@@ -161,7 +221,8 @@ pub trait SyncStore: Send + Sync + std::fmt::Debug + 'static {
     /// Up to `limit` stored conflicts inside `scope` with an id after `after`, in order.
     async fn conflicts(&self, scope: &AreaCode, after: u64, limit: u32) -> Result<Vec<StoredConflict>, StoreError>;
 
-    /// Hands the device a fresh contact-card serial block.
+    /// Hands the device a fresh contact-card serial block, once its current block is mostly used
+    /// (`Conflict` `serial_quota` otherwise). Audited either way.
     async fn assign_serial_block(&self, device: DeviceId, now_ms: u64) -> Result<SerialBlock, StoreError>;
 
     /// Adds or replaces accounts (by enrollment code).

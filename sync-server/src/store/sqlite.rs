@@ -20,8 +20,8 @@ use uuid::Uuid;
 use super::flush::Flusher;
 use super::sqlite_write::PushJob;
 use super::{
-    Account, DeviceAuth, Enrollment, NewDevice, PullPage, Seed, ServerWriter, StoreError, SyncStore, migrations,
-    sqlite_read, sqlite_write,
+    Account, AuditEntry, CodeEnrollment, DeviceAuth, EnrollOutcome, NewCodes, PullPage, Seed, ServerWriter, StoreError,
+    SyncStore, audit, migrations, sqlite_admin, sqlite_enroll, sqlite_read, sqlite_serial, sqlite_write,
 };
 use crate::push_logic::Checked;
 
@@ -307,13 +307,36 @@ impl SyncStore for SqliteStore {
         self.read(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?)).await
     }
 
-    async fn enroll(&self, device: NewDevice, now_ms: u64) -> Result<Enrollment, StoreError> {
-        self.write(move |c| sqlite_write::enroll(c, &device, now_ms)).await
+    async fn enroll(&self, enrollment: CodeEnrollment, now_ms: u64) -> Result<EnrollOutcome, StoreError> {
+        self.write(move |c| sqlite_enroll::enroll(c, &enrollment, now_ms)).await
     }
 
     async fn authenticate(&self, token_hash: &str) -> Result<Option<DeviceAuth>, StoreError> {
         let hash = token_hash.to_owned();
         self.read(move |c| sqlite_read::authenticate(c, &hash)).await
+    }
+
+    async fn token_revoked(&self, token_hash: &str) -> Result<bool, StoreError> {
+        let hash = token_hash.to_owned();
+        self.read(move |c| sqlite_admin::token_revoked(c, &hash)).await
+    }
+
+    async fn create_codes(&self, codes: NewCodes, now_ms: u64) -> Result<(), StoreError> {
+        self.write(move |c| sqlite_admin::create_codes(c, &codes, now_ms)).await
+    }
+
+    async fn revoke_device(&self, device: DeviceId, by: &str, now_ms: u64) -> Result<(), StoreError> {
+        let by = by.to_owned();
+        self.write(move |c| sqlite_admin::revoke_device(c, device, &by, now_ms)).await
+    }
+
+    async fn disable_account(&self, account: &str, by: &str, now_ms: u64) -> Result<(), StoreError> {
+        let (account, by) = (account.to_owned(), by.to_owned());
+        self.write(move |c| sqlite_admin::disable_account(c, &account, &by, now_ms)).await
+    }
+
+    async fn audit_rows(&self, after: u64, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        self.read(move |c| audit::read_audit(c, after, limit)).await
     }
 
     async fn push(
@@ -351,13 +374,7 @@ impl SyncStore for SqliteStore {
     }
 
     async fn assign_serial_block(&self, device: DeviceId, now_ms: u64) -> Result<SerialBlock, StoreError> {
-        self.write(move |c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let block = sqlite_write::assign_block(&tx, device, now_ms)?;
-            tx.commit()?;
-            Ok(block)
-        })
-        .await
+        self.write(move |c| sqlite_serial::grant_block(c, device, now_ms)).await
     }
 
     async fn put_accounts(&self, accounts: Vec<Account>) -> Result<(), StoreError> {

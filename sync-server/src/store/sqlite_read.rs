@@ -10,11 +10,12 @@ use super::sqlite::{
 };
 use super::{DeviceAuth, PullPage, ServerWriter, StoreError};
 
+/// The active device holding the token: not revoked, its account not disabled.
 pub fn authenticate(c: &Connection, token_hash: &str) -> Result<Option<DeviceAuth>, StoreError> {
     let row = c
         .prepare_cached(
             "SELECT d.id, a.name, a.role, a.scope FROM devices d JOIN accounts a ON a.id = d.account_id
-             WHERE d.token_hash = ?1",
+             WHERE d.token_hash = ?1 AND d.revoked_at_ms IS NULL AND a.disabled_at_ms IS NULL",
         )?
         .query_row([token_hash], |r| {
             Ok((r.get::<_, String>(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use gridwork_domain::clock::wall_ms;
 use gridwork_domain::wire::{EnrollResponse, PullResponse, PushResponse};
 use gridwork_domain::{AreaCode, DeviceId, HlcClock, Household, RecordId, RecordState, Writer};
+use gridwork_sync_server::admin::create_codes;
 use gridwork_sync_server::store::{Account, SqliteStore, SyncStore};
 use gridwork_sync_server::{AppState, Limits, app};
 use http_body_util::BodyExt;
@@ -35,13 +36,25 @@ impl TestServer {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn SyncStore> = Arc::new(SqliteStore::open(dir.path().join("sync.db")).unwrap());
         let accounts = gridwork_sync_server::seed::seed_demo(&*store, DEMO_SEED).await.unwrap().expect("fresh store");
-        let app = app(AppState { store: store.clone(), limits, tokens: Default::default(), cpu: Default::default() });
+        let app = app(AppState { limits, ..AppState::new(store.clone()) });
         Self { app, store, accounts, _dir: dir }
     }
 
-    /// The code of the `n`th (1-based) demo account whose code starts with `prefix` ("DEMO-W").
+    /// The handle of the `n`th (1-based) demo account whose handle starts with `prefix` ("DEMO-W").
     pub fn code(&self, prefix: &str, n: usize) -> String {
         self.accounts.iter().filter(|a| a.code.starts_with(prefix)).nth(n - 1).expect("demo account").code.clone()
+    }
+
+    /// A fresh one-time enrollment code for the account `handle`, made by the demo admin.
+    pub async fn one_time_code(&self, handle: &str) -> String {
+        let admin = self.code("DEMO-A", 1);
+        create_codes(&*self.store, handle, &admin, 7, 1).await.unwrap().remove(0)
+    }
+
+    /// Posts an enrollment with `code` and `request_id`.
+    pub async fn enroll_raw(&self, code: &str, request_id: Uuid) -> (StatusCode, Value) {
+        let body = json!({"code": code, "device_name": "测试手机", "request_id": request_id});
+        self.call(Method::POST, "/api/v1/enroll", None, Some(&body)).await
     }
 
     pub async fn send(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Bytes) {
@@ -74,10 +87,10 @@ impl TestServer {
         (status, value)
     }
 
-    pub async fn enroll(&self, code: &str) -> Handset {
-        let (status, v) = self
-            .call(Method::POST, "/api/v1/enroll", None, Some(&json!({"code": code, "device_name": "测试手机"})))
-            .await;
+    /// Enrolls a new handset of the account `handle` with a fresh one-time code.
+    pub async fn enroll(&self, handle: &str) -> Handset {
+        let code = self.one_time_code(handle).await;
+        let (status, v) = self.enroll_raw(&code, Uuid::now_v7()).await;
         assert_eq!(status, StatusCode::OK, "{v}");
         let e: EnrollResponse = serde_json::from_value(v).unwrap();
         Handset { clock: HlcClock::default(), enrolled: e }
