@@ -1,5 +1,5 @@
 //! The engine's errors, each with a stable tag (`validation`, `not_found`, `conflict`, `offline`,
-//! `unauthorized`, `storage`, …) for the UI and the CLI.
+//! `unauthorized`, `revoked`, `storage`, …) for the UI and the CLI.
 
 use gridwork_domain::{DomainError, ValidationError};
 use serde::Serialize;
@@ -21,6 +21,10 @@ pub enum CoreError {
     Offline(String),
     #[error("the server refused this device's credentials: {0}")]
     Unauthorized(String),
+    /// The office withdrew this device (or disabled its user): its store has been wiped, and it
+    /// must enroll again with a new code.
+    #[error("this device was withdrawn by the grid office and its data was wiped: {0}")]
+    Revoked(String),
     #[error("the server answered {code}: {message}")]
     Server { code: String, message: String },
     #[error("the local store failed: {0}")]
@@ -40,6 +44,7 @@ impl CoreError {
             Self::SerialsUsedUp => "serials_used_up",
             Self::Offline(_) => "offline",
             Self::Unauthorized(_) => "unauthorized",
+            Self::Revoked(_) => "revoked",
             Self::Server { .. } => "server",
             Self::Storage(_) | Self::Corrupt(_) => "storage",
         }

@@ -22,6 +22,7 @@ pub mod search;
 pub mod status;
 pub mod sync;
 pub mod visits;
+pub mod wipe;
 
 pub use engine::Engine;
 pub use error::{CoreError, Result, TaggedError};

@@ -39,12 +39,12 @@ pub enum Command {
         #[arg(long, default_value = "handset")]
         device_name: String,
     },
-    /// Enroll this device with a sync server using an enrollment code from the office.
+    /// Enroll this device with a sync server using a one-time enrollment code from the office.
     Enroll {
         /// e.g. http://127.0.0.1:8787
         #[arg(long, env = "GRIDWORK_SERVER")]
         server: String,
-        /// The enrollment code, e.g. DEMO-W-0001.
+        /// The one-time enrollment code, e.g. K7QM-3XHP-T9WD (made with `gridwork-sync-server code create`).
         #[arg(long)]
         code: String,
         #[arg(long, default_value = "handset")]

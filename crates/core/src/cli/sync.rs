@@ -23,7 +23,13 @@ pub fn run(engine: &mut Engine, out: &Out) -> Result<()> {
     };
     let report = sync(engine, &client, &mut on_progress);
     bar.finish_and_clear();
-    let report = report?;
+    let report = report.map_err(|e| match e {
+        CoreError::Revoked(_) => anyhow!(
+            "this device was withdrawn by the grid office: everything it held was wiped. Enroll it again with a \
+             new code: gridwork enroll --server URL --code CODE"
+        ),
+        e => e.into(),
+    })?;
     out.value(&report, || {
         format!(
             "pushed {} ({} rejected), pulled {} ({} new, {} updated, {} merged, {} conflicts); cursor {}",

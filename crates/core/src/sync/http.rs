@@ -148,7 +148,10 @@ fn once<T: DeserializeOwned>(rb: RequestBuilder) -> std::result::Result<T, (Opti
     let body: Option<ApiError> = resp.json().ok();
     let (api_code, message) =
         body.map(|b| (b.code, b.message)).unwrap_or_else(|| (code.to_string(), status.to_string()));
-    let err =
-        if code == 401 { CoreError::Unauthorized(message) } else { CoreError::Server { code: api_code, message } };
+    let err = match (code, api_code.as_str()) {
+        (401, "revoked") => CoreError::Revoked(message),
+        (401, _) => CoreError::Unauthorized(message),
+        _ => CoreError::Server { code: api_code, message },
+    };
     Err((Some(code), err))
 }

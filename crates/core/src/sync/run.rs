@@ -41,10 +41,37 @@ pub struct SyncReport {
     pub conflicts: u64,
 }
 
-/// Enrolls this device with a server using an enrollment code, and loads its reference areas.
+/// The meta key of the pending enrollment: the code it was for and its request id, kept until an
+/// answer comes so that trying again (even after a restart) is the same request, which the server
+/// answers with the same device.
+const PENDING_ENROLL: &str = "pending_enroll";
+
+/// The request id of an enrollment with `code`: the pending one's when it was for the same code,
+/// otherwise a fresh one, stored before it is sent.
+fn enroll_request_id(engine: &Engine, code: &str) -> Result<uuid::Uuid> {
+    let key: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).flat_map(|c| c.to_uppercase()).collect();
+    if let Some(pending) = get_meta(&engine.conn, PENDING_ENROLL)?
+        && let Some((for_code, id)) = pending.split_once(' ')
+        && for_code == key
+        && let Ok(id) = id.parse()
+    {
+        return Ok(id);
+    }
+    let id = uuid::Uuid::now_v7();
+    set_meta(&engine.conn, PENDING_ENROLL, &format!("{key} {id}"))?;
+    Ok(id)
+}
+
+/// Enrolls this device with a server using a one-time enrollment code from the grid office, and
+/// loads its reference areas.
 pub fn enroll(engine: &mut Engine, server_url: &str, code: &str, device_name: &str) -> Result<Profile> {
     let client = SyncClient::new(server_url, None)?;
-    let r = client.enroll(&EnrollRequest { code: code.trim().to_owned(), device_name: device_name.to_owned() })?;
+    let request_id = enroll_request_id(engine, code)?;
+    let r = client.enroll(&EnrollRequest {
+        code: code.trim().to_owned(),
+        device_name: device_name.to_owned(),
+        request_id,
+    })?;
     let profile = Profile {
         device_id: r.device_id,
         device_name: device_name.to_owned(),
@@ -57,6 +84,7 @@ pub fn enroll(engine: &mut Engine, server_url: &str, code: &str, device_name: &s
         token: Some(r.token.clone()),
     };
     engine.set_profile(profile.clone())?;
+    engine.conn.execute("DELETE FROM meta WHERE key = ?1", [PENDING_ENROLL])?;
     let reference = SyncClient::new(server_url, Some(r.token))?.reference()?;
     engine.import_areas(&reference.areas)?;
     set_meta(&engine.conn, "reference_ms", &wall_ms().to_string())?;
@@ -64,8 +92,20 @@ pub fn enroll(engine: &mut Engine, server_url: &str, code: &str, device_name: &s
 }
 
 /// Pushes everything pending, then pulls everything new. Stops at the first failure; whatever
-/// was done before it stays done, and the next run picks up where this one stopped.
+/// was done before it stays done, and the next run picks up where this one stopped — except when
+/// the server answers `revoked`: then the store is wiped at once (`Engine::wipe`) and the error
+/// returned, and the device must enroll again.
 pub fn sync(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(SyncProgress)) -> Result<SyncReport> {
+    match sync_run(engine, client, progress) {
+        Err(CoreError::Revoked(message)) => {
+            engine.wipe()?;
+            Err(CoreError::Revoked(message))
+        }
+        other => other,
+    }
+}
+
+fn sync_run(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(SyncProgress)) -> Result<SyncReport> {
     let mut report = SyncReport::default();
     push_all(engine, client, &mut report, progress)?;
     report.cursor = pull_all(engine, client, &mut report, progress)?;
