@@ -14,10 +14,13 @@ pub struct Device {
 }
 
 impl Device {
-    /// Enrolls a new device (store `dir/name.db`) with the server at `url` using `code`.
-    pub fn enroll(dir: &Path, name: &str, url: &str, code: &str) -> Self {
+    /// Enrolls a new device (store `dir/name.db`) with the server at `url` as the account
+    /// `account` (`DEMO-W-0001`): a fresh one-time code is made for it on that server's database
+    /// (see `ServerProc::code`). Anything else in `account` is taken as a one-time code itself.
+    pub fn enroll(dir: &Path, name: &str, url: &str, account: &str) -> Self {
+        let code = crate::server::code_for(url, account).unwrap_or_else(|| account.to_owned());
         let mut engine = Engine::open(&dir.join(format!("{name}.db"))).unwrap();
-        let profile = enroll(&mut engine, url, code, name).unwrap();
+        let profile = enroll(&mut engine, url, &code, name).unwrap();
         let mut client = SyncClient::new(url, profile.token).unwrap();
         client.retry = RetryPolicy { attempts: 3, base: Duration::from_millis(20), max: Duration::from_millis(200) };
         Self { engine, client }

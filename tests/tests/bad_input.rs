@@ -24,7 +24,7 @@ fn bad_requests_get_their_code_and_the_server_keeps_serving() {
         ),
         (
             http.post(format!("{}/api/v1/enroll", server.url()))
-                .json(&serde_json::json!({"code": "NO-SUCH", "device_name": "x"})),
+                .json(&serde_json::json!({"code": "NO-SUCH", "device_name": "x", "request_id": uuid::Uuid::now_v7()})),
             401,
             "unauthorized",
         ),

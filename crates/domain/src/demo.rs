@@ -86,10 +86,11 @@ impl DemoSize {
     }
 }
 
-/// One enrollment code and the identity a handset enrolled with it receives.
+/// One account (by its handle) and the identity a handset enrolled for it receives.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DemoAccount {
-    /// One-time enrollment code, e.g. "DEMO-W-0001" (W worker, L leader, S supervisor, A admin).
+    /// The account's handle, e.g. "DEMO-W-0001" (W worker, L leader, S supervisor, A admin); a
+    /// handset enrolls with a one-time code the server makes for it.
     pub code: String,
     pub name: String,
     pub phone: String,

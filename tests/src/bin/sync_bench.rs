@@ -8,11 +8,12 @@ use gridwork_core::Engine;
 use gridwork_core::sync::{SyncClient, enroll, sync};
 use gridwork_domain::wire::Role;
 use gridwork_domain::*;
+use gridwork_sync_server::admin::create_codes;
 use gridwork_sync_server::config::open_store;
-use gridwork_sync_server::store::Account;
+use gridwork_sync_server::store::{Account, SyncStore};
 use gridwork_sync_server::{AppState, app};
 use std::path::Path;
-use std::sync::{Arc, Barrier};
+use std::sync::{Arc, Barrier, OnceLock};
 use std::time::{Duration, Instant};
 
 fn main() -> anyhow::Result<()> {
@@ -32,6 +33,7 @@ fn main() -> anyhow::Result<()> {
         accounts.push(account(&format!("BENCH-G{i:04}"), Role::GridWorker, g.as_str()));
     }
     rt.block_on(store.put_accounts(accounts))?;
+    CODES.set((store.clone(), rt.handle().clone())).map_err(|_| anyhow::anyhow!("set twice"))?;
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let url = format!("http://{}", listener.local_addr()?);
     rt.spawn(async move { axum::serve(listener, app(AppState::new(store))).await });
@@ -70,9 +72,15 @@ fn grid_code(i: usize) -> AreaCode {
     banner.child((i / 210 + 1) as u32).child((i / 10 % 21 + 1) as u32).child((i % 10 + 1) as u32)
 }
 
-fn device(dir: &Path, name: &str, url: &str, code: &str) -> anyhow::Result<(Engine, SyncClient)> {
+/// The store and runtime the one-time enrollment codes of the bench devices are made with.
+static CODES: OnceLock<(Arc<dyn SyncStore>, tokio::runtime::Handle)> = OnceLock::new();
+
+/// A device of the account `handle`, enrolled with a fresh one-time code.
+fn device(dir: &Path, name: &str, url: &str, handle: &str) -> anyhow::Result<(Engine, SyncClient)> {
+    let (store, rt) = CODES.get().ok_or_else(|| anyhow::anyhow!("no store for codes"))?;
+    let code = rt.block_on(create_codes(&**store, handle, "BENCH-A", 1, 1))?.remove(0);
     let mut engine = Engine::open(&dir.join(format!("{name}.db")))?;
-    let p = enroll(&mut engine, url, code, name)?;
+    let p = enroll(&mut engine, url, &code, name)?;
     Ok((engine, SyncClient::new(url, p.token)?))
 }
 
