@@ -164,3 +164,58 @@ fn every_command_is_registered_and_granted_by_the_capability() {
     let own: Vec<_> = granted.iter().filter(|p| p.starts_with("allow-")).collect();
     assert_eq!(own.len(), gridwork_app::command_names::NAMES.len(), "grants for commands that do not exist");
 }
+
+/// A demo sync server on a free loopback port, in a runtime of its own.
+struct DemoServer {
+    rt: tokio::runtime::Runtime,
+    store: std::sync::Arc<dyn gridwork_sync_server::SyncStore>,
+    url: String,
+}
+
+impl DemoServer {
+    fn start(dir: &Path) -> Self {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let store =
+            gridwork_sync_server::config::open_store(&format!("sqlite://{}", dir.join("server.db").display())).unwrap();
+        rt.block_on(gridwork_sync_server::seed::seed_demo(&*store, 7)).unwrap();
+        let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let app = gridwork_sync_server::app(gridwork_sync_server::AppState::new(store.clone()));
+        rt.spawn(async move { axum::serve(listener, app).await });
+        Self { rt, store, url }
+    }
+
+    fn code(&self, handle: &str) -> String {
+        let codes = gridwork_sync_server::admin::create_codes(&*self.store, handle, "DEMO-A-0001", 1, 1);
+        self.rt.block_on(codes).unwrap().remove(0)
+    }
+}
+
+#[test]
+fn a_revoked_device_wipes_its_store_and_returns_to_enrollment() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = DemoServer::start(dir.path());
+    let data = dir.path().join("app");
+    let app = TestApp::start(&data);
+    let code = server.code("DEMO-W-0001");
+    let args = json!({"server_url": server.url, "code": code, "device_name": "王芳的手机"});
+    let status = app.invoke("enroll", args).unwrap();
+    assert_eq!(status["enrolled"], true);
+    app.invoke("sync_now", json!({})).unwrap();
+    app.invoke("save_draft", json!({"form": "dispute", "body": "{\"description\":\"楼上漏水\"}"})).unwrap();
+    let device = Engine::open(&data.join(gridwork_app::state::DB_FILE)).unwrap().device_id().unwrap();
+
+    server.rt.block_on(gridwork_sync_server::admin::revoke_device(&*server.store, device, "DEMO-A-0001")).unwrap();
+    std::thread::sleep(gridwork_sync_server::token_cache::TTL + std::time::Duration::from_millis(200));
+    let err = app.invoke("sync_now", json!({})).unwrap_err();
+    assert_eq!(err["kind"], "revoked", "{err}");
+    let status = app.invoke("status", json!({})).unwrap();
+    assert_eq!(status["enrolled"], false, "back to the first-run screen");
+    assert_eq!(status["user_name"], Value::Null);
+    assert_eq!(app.invoke("load_draft", json!({"form": "dispute"})).unwrap(), Value::Null, "drafts are gone");
+    assert_eq!(app.invoke("outbox", json!({})).unwrap(), json!([]));
+    assert_eq!(app.invoke("sync_now", json!({})).unwrap_err()["kind"], "not_initialized");
+    // It can enroll again with a new code.
+    let args = json!({"server_url": server.url, "code": server.code("DEMO-W-0001"), "device_name": "王芳的手机"});
+    assert_eq!(app.invoke("enroll", args).unwrap()["enrolled"], true);
+}

@@ -6,17 +6,19 @@ use gridwork_core::Engine;
 use gridwork_core::households::HouseholdQuery;
 use gridwork_core::sync::{SyncClient, enroll, sync};
 
-/// Makes the conflict on the household of `head_name` through the server at `url` (blocking
-/// clients, so on a blocking thread).
-pub async fn make_one(url: &str, head_name: &str) {
+/// Makes the conflict on the household of `head_name` through the server at `url`, the two
+/// handsets enrolling with `codes` (blocking clients, so on a blocking thread).
+pub async fn make_one(url: &str, codes: [String; 2], head_name: &str) {
     let url = url.to_owned();
     let head_name = head_name.to_owned();
     tokio::task::spawn_blocking(move || {
         let dir = tempfile::tempdir().unwrap();
-        let mut devices: Vec<Engine> = (0..2)
-            .map(|i| {
+        let mut devices: Vec<Engine> = codes
+            .iter()
+            .enumerate()
+            .map(|(i, code)| {
                 let mut e = Engine::open(&dir.path().join(format!("d{i}.db"))).unwrap();
-                enroll(&mut e, &url, "DEMO-W-0001", &format!("device {i}")).unwrap();
+                enroll(&mut e, &url, code, &format!("device {i}")).unwrap();
                 e
             })
             .collect();

@@ -13,10 +13,10 @@ use fantoccini::Client;
 use server::Server;
 use std::path::{Path, PathBuf};
 
-async fn enroll(c: &Client, server_url: &str, shots: Option<&Path>) {
+async fn enroll(c: &Client, server: &Server, shots: Option<&Path>) {
     find(c, "server").await;
-    type_into(c, "server", server_url).await;
-    type_into(c, "code", "DEMO-W-0001").await;
+    type_into(c, "server", &server.url()).await;
+    type_into(c, "code", &server.code("DEMO-W-0001").await).await;
     shot(c, shots, "01-first-run").await;
     click(c, "enroll").await;
     find(c, "screen-today").await;
@@ -43,7 +43,7 @@ async fn a_visit_recorded_offline_reaches_a_second_device_after_sync() {
     // The worker's handset: enroll, then look around.
     let driver_a = Driver::start(&tmp.path().join("handset-a"));
     let a = driver_a.session().await;
-    enroll(&a, &server.url(), shots).await;
+    enroll(&a, &server, shots).await;
     shot(&a, shots, "02-today").await;
     click(&a, "nav-households").await;
     find(&a, "household-item").await;
@@ -79,7 +79,8 @@ async fn a_visit_recorded_offline_reaches_a_second_device_after_sync() {
 
     // Back in range: sync sends it.
     server.resume().await;
-    conflict::make_one(&server.url(), &name).await;
+    let codes = [server.code("DEMO-W-0001").await, server.code("DEMO-W-0001").await];
+    conflict::make_one(&server.url(), codes, &name).await;
     click(&a, "sync-now").await;
     find(&a, "sync-done").await;
     wait_text(&a, "pending", "全部已同步").await;
@@ -116,7 +117,7 @@ async fn a_visit_recorded_offline_reaches_a_second_device_after_sync() {
     // A second handset of the same worker sees the visit after its first sync.
     let driver_b = Driver::start(&tmp.path().join("handset-b"));
     let b = driver_b.session().await;
-    enroll(&b, &server.url(), None).await;
+    enroll(&b, &server, None).await;
     open_household(&b, &name).await;
     wait_text(&b, "visits", &findings).await;
     shot(&b, shots, "13-second-device").await;

@@ -1,6 +1,7 @@
 //! The demo sync server run inside the test process on a fixed loopback address, so the test
 //! can stop it (the worker goes out of range) and start it again on the same address and data.
 
+use gridwork_sync_server::admin::create_codes;
 use gridwork_sync_server::config::open_store;
 use gridwork_sync_server::seed::seed_demo;
 use gridwork_sync_server::{AppState, app};
@@ -26,6 +27,12 @@ impl Server {
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// A fresh one-time enrollment code for the demo account `handle`, made by the demo admin.
+    pub async fn code(&self, handle: &str) -> String {
+        let store = open_store(&format!("sqlite://{}", self.db.display())).expect("open the server store");
+        create_codes(&*store, handle, "DEMO-A-0001", 1, 1).await.expect("make a code").remove(0)
     }
 
     /// Starts it again after `stop`, same address, same data.
