@@ -36,6 +36,17 @@ describe('sync store', () => {
     expect(get(status)?.pending).toBe(2);
   });
 
+  it('leaves a withdrawn device not enrolled, with the reason kept for the first-run screen', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'sync_now') throw { kind: 'revoked', message: 'withdrawn', fields: [] };
+      if (cmd === 'status') return { ...baseStatus, enrolled: false, user_name: null, pending: 0 };
+    });
+    status.set(baseStatus as never);
+    expect(await syncNow()).toBeNull();
+    expect(get(syncError)?.kind).toBe('revoked');
+    expect(get(status)?.enrolled).toBe(false);
+  });
+
   it('computes the progress bar share', () => {
     expect(fraction(null)).toBe(0);
     expect(fraction({ phase: 'push', done: 0, total: 0 })).toBe(0);

@@ -17,10 +17,13 @@ export const en: Catalog = {
   firstRun: {
     title: 'Welcome to Gridwork',
     intro:
-      'Enter the server address and the enrollment code from the grid office. Once enrolled, visits and reports work without a signal and sync when you are back online.',
+      'Enter the server address and the one-time enrollment code from the grid office. Once enrolled, visits and reports work without a signal and sync when you are back online.',
     server: 'Server address',
     code: 'Enrollment code',
-    codeHint: 'e.g. DEMO-W-0001',
+    codeHint: 'e.g. K7QM-3XHP-T9WD',
+    badCode: 'The code is not valid, already used or expired; ask the grid office for a new one',
+    revoked:
+      'The grid office withdrew this device, and everything it held has been wiped. To use it again, ask the grid office for a new enrollment code.',
     deviceName: 'Device name',
     deviceNameDefault: 'My phone',
     submit: 'Enroll this device',
@@ -227,6 +230,7 @@ export const en: Catalog = {
   error: {
     offline: 'The server cannot be reached; check the network and try again',
     unauthorized: "The server refused this device's credentials; ask the grid office to enroll it again",
+    revoked: 'The grid office withdrew this device; its data was wiped. Enroll it again',
     server: 'Server error: {message}',
     not_found: 'That record was not found',
     not_initialized: 'This device is not enrolled yet',

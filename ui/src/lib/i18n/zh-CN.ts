@@ -14,10 +14,12 @@ export const zhCN = {
   },
   firstRun: {
     title: '欢迎使用网格通',
-    intro: '请输入网格办提供的服务器地址和注册码。注册后，没有信号也能照常走访、上报，联网后自动同步。',
+    intro: '请输入网格办提供的服务器地址和一次性注册码。注册后，没有信号也能照常走访、上报，联网后自动同步。',
     server: '服务器地址',
     code: '注册码',
-    codeHint: '例如 DEMO-W-0001',
+    codeHint: '例如 K7QM-3XHP-T9WD',
+    badCode: '注册码无效、已用过或已过期，请向网格办索取新的注册码',
+    revoked: '本机已被网格办停用，本机上的数据已全部清除。如需继续使用，请向网格办索取新的注册码重新注册。',
     deviceName: '设备名称',
     deviceNameDefault: '我的手机',
     submit: '注册本机',
@@ -224,6 +226,7 @@ export const zhCN = {
   error: {
     offline: '无法连接服务器，请检查网络后重试',
     unauthorized: '服务器拒绝了本机的凭证，请联系网格办重新注册',
+    revoked: '本机已被网格办停用，本机数据已清除，请重新注册',
     server: '服务器出错：{message}',
     not_found: '没有找到这条记录',
     not_initialized: '本机尚未注册',
