@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: the sync server with a demo banner, and the grid worker's desktop app (王芳,
-# enrollment code DEMO-W-0001) enrolled with it and synced. The server keeps running in the
+# account DEMO-W-0001, enrolled with the fresh one-time code the server prints) enrolled with it
+# and synced. The server keeps running in the
 # foreground; Ctrl-C stops it. Without a display the server still runs, and this says so.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
@@ -17,7 +18,10 @@ cargo build --locked -p gridwork-sync-server -p gridwork-core -p gridwork-app
 BIN="$CARGO_TARGET_DIR/debug"
 
 log "starting the sync server on http://$ADDR with demo data"
-"$BIN/gridwork-sync-server" --listen "$ADDR" --database "sqlite://$DATA/gridwork-sync.db" --demo &
+DATABASE="sqlite://$DATA/gridwork-sync.db"
+SERVER_OUT="$DATA/server-start.txt"
+# What the server prints (the demo's one-time codes among it) is kept to read the worker's code.
+"$BIN/gridwork-sync-server" --listen "$ADDR" --database "$DATABASE" --demo > >(tee "$SERVER_OUT") &
 SERVER=$!
 APP=""
 cleanup() {
@@ -27,7 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 for _ in $(seq 1 100); do
-  curl -fsS "http://$ADDR/api/v1/health" >/dev/null 2>&1 && break
+  grep -q "^listening on" "$SERVER_OUT" 2>/dev/null && curl -fsS "http://$ADDR/api/v1/health" >/dev/null 2>&1 && break
   sleep 0.1
 done
 
@@ -36,8 +40,13 @@ export GRIDWORK_DATA_DIR="$DATA/app-wangfang"
 mkdir -p "$GRIDWORK_DATA_DIR"
 DB="$GRIDWORK_DATA_DIR/gridwork.db"
 if [ ! -f "$DB" ]; then
-  log "enrolling the demo grid worker's handset (code DEMO-W-0001)"
-  "$BIN/gridwork" --db "$DB" enroll --server "http://$ADDR" --code DEMO-W-0001 --device-name "王芳的手机"
+  # The code the demo printed for DEMO-W-0001; on a database seeded before, a fresh one.
+  CODE="$(awk '$1 == "DEMO-W-0001" { print $2; exit }' "$SERVER_OUT")"
+  if [ -z "$CODE" ]; then
+    CODE="$("$BIN/gridwork-sync-server" code create --database "$DATABASE" --account DEMO-W-0001 --by DEMO-A-0001)"
+  fi
+  log "enrolling the demo grid worker's handset (account DEMO-W-0001, one-time code $CODE)"
+  "$BIN/gridwork" --db "$DB" enroll --server "http://$ADDR" --code "$CODE" --device-name "王芳的手机"
 fi
 log "syncing the handset"
 "$BIN/gridwork" --db "$DB" sync
