@@ -2,10 +2,14 @@
 //! once [`QUOTA_PERCENT`] of its current block's serials are on cards the server holds from it. A
 //! handset asks when fewer than 100 serials are left and pushes its cards first, so an honest one
 //! always qualifies; a loop drawing blocks is refused after the first.
+//!
+//! A request whose answer was lost leaves the handset on its old block while the server has moved
+//! on to a new one that holds no card yet; asked again, the server answers that same block (no new
+//! one), so the handset is never stuck between the two.
 
 use gridwork_domain::serial::BLOCK_SIZE;
 use gridwork_domain::{DeviceId, SerialBlock};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::StoreError;
 use super::audit::{AuditRow, action, append_audit};
@@ -32,14 +36,25 @@ pub fn used_serials(c: &Connection, device: DeviceId, block: u32) -> Result<u32,
 /// Hands out the next block if the device's current one is mostly used; see the module doc.
 pub fn grant_block(c: &mut Connection, device: DeviceId, now_ms: u64) -> Result<SerialBlock, StoreError> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let current: Option<i64> = tx
-        .query_row("SELECT MAX(block) FROM serial_blocks WHERE device_id = ?1", [device.to_string()], |r| r.get(0))
-        .optional()?
-        .flatten();
+    let latest: Vec<u32> = tx
+        .prepare_cached("SELECT block FROM serial_blocks WHERE device_id = ?1 ORDER BY block DESC LIMIT 2")?
+        .query_map([device.to_string()], |r| r.get::<_, i64>(0))?
+        .map(|b| Ok(u32::try_from(b?).unwrap_or(0)))
+        .collect::<Result<_, StoreError>>()?;
     let audit = AuditRow { at_ms: now_ms, device: Some(device), action: action::SERIAL_BLOCK, ..Default::default() };
-    if let Some(block) = current.and_then(|b| u32::try_from(b).ok()) {
+    let mostly_used = |used: u32| u64::from(used) * 100 >= u64::from(BLOCK_SIZE) * u64::from(QUOTA_PERCENT);
+    if let Some(&block) = latest.first() {
         let used = used_serials(&tx, device, block)?;
-        if u64::from(used) * 100 < u64::from(BLOCK_SIZE) * u64::from(QUOTA_PERCENT) {
+        if !mostly_used(used) {
+            // The answer that handed out `block` may have been lost: the same block again.
+            if used == 0
+                && let Some(&previous) = latest.get(1)
+                && mostly_used(used_serials(&tx, device, previous)?)
+            {
+                append_audit(&tx, &[AuditRow { result: "ok_again", ..audit }])?;
+                tx.commit()?;
+                return SerialBlock::assigned(block).map_err(|e| StoreError::Corrupt(e.to_string()));
+            }
             append_audit(&tx, &[AuditRow { result: "serial_quota", ..audit }])?;
             tx.commit()?;
             return Err(StoreError::Conflict {
