@@ -128,3 +128,20 @@ fn demo_start_serves_and_stops_on_sigterm() {
     assert!(refused.stdout.is_empty());
     stop(child);
 }
+
+#[test]
+fn failed_enrollments_lock_the_client_address_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/sync.db", dir.path().display());
+    let (child, _out, lines, addr) = start(&db);
+    let code = printed_code(&lines, "DEMO-W-0001");
+    for i in 0..5 {
+        let bad = http(&addr, "POST", "/api/v1/enroll", &enroll_body(&format!("WRONG-{i}"), "phone"));
+        assert!(bad.starts_with("HTTP/1.1 401"), "{bad}");
+    }
+    let locked = http(&addr, "POST", "/api/v1/enroll", &enroll_body(&code, "phone"));
+    assert!(locked.starts_with("HTTP/1.1 429"), "even a good code waits: {locked}");
+    assert!(locked.to_ascii_lowercase().contains("retry-after: "), "{locked}");
+    assert!(locked.contains(r#""code":"rate_limited""#), "{locked}");
+    stop(child);
+}
