@@ -10,6 +10,7 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
     (3, "pushed_by", include_str!("../../migrations/0003_pushed_by.sql")),
     (4, "seq_key", include_str!("../../migrations/0004_seq_key.sql")),
     (5, "last_conflict", include_str!("../../migrations/0005_last_conflict.sql")),
+    (6, "case_events", include_str!("../../migrations/0006_case_events.sql")),
 ];
 
 /// Applies the migrations the database has not seen yet; returns how many ran.
