@@ -6,7 +6,7 @@ mod cases;
 mod check;
 mod decide;
 
-pub use cases::{Case, Cases};
+pub use cases::{Case, Cases, Wanted};
 pub use check::{Candidate, Checked, Facts, check_record, check_text, check_version};
 pub use decide::{Decision, decide, plan, respond};
 

@@ -107,6 +107,7 @@ fn event(h: &mut Handset, dispute: &RecordState, micro_grid: &str, action: Dispu
         at: Utc::now(),
         action,
         note: "处理情况已记录".into(),
+        visit: None,
     };
     create(h, &e)
 }
@@ -372,4 +373,39 @@ async fn author_names_are_bound_to_the_account() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(v["results"][0]["code"], "forbidden");
+}
+
+/// A grid worker records the household's rating at a visit it recorded to the case's micro-grid.
+#[tokio::test]
+async fn a_grid_worker_rates_a_case_at_its_own_visit() {
+    let s = TestServer::demo().await;
+    let mut fleet = Fleet::new(&s);
+    let case = case_at(&mut fleet, INSIDE, MediationLevel::Village, false).await;
+    let leader = fleet.of(Role::GridLeader, INSIDE).await;
+    let leaders_visit = create(leader, &Visit::routine(RecordId::new(), area(INSIDE), "张伟", Utc::now(), "回访"));
+    push_all(&s, leader, std::slice::from_ref(&leaders_visit)).await;
+    let w = fleet.of(Role::GridWorker, INSIDE).await;
+    observe(w, &case);
+    let visit = create(w, &Visit::routine(RecordId::new(), area(INSIDE), "王芳", Utc::now(), "回访，户主满意"));
+    let rate = |w: &mut Handset, visit: Option<RecordId>| {
+        let mut e = DisputeEvent {
+            dispute: case[0].id,
+            micro_grid: area(INSIDE),
+            actor: "王芳".into(),
+            at: Utc::now(),
+            action: DisputeAction::Rated { score: 5 },
+            note: String::new(),
+            visit,
+        };
+        e.note = "户主评价".into();
+        create(w, &e)
+    };
+    let without = rate(w, None);
+    assert_eq!(push_one(&s, w, &without).await, "forbidden");
+    let at_anothers = rate(w, Some(leaders_visit.id));
+    assert_eq!(push_one(&s, w, &at_anothers).await, "forbidden");
+    // The visit and the rating in one batch, as the handset sends them.
+    let at_mine = rate(w, Some(visit.id));
+    let r = s.push(w, &[visit, at_mine]).await;
+    assert!(r.results.iter().all(|o| o.status == gridwork_domain::wire::PushStatus::Accepted), "{r:?}");
 }

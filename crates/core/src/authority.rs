@@ -4,9 +4,9 @@
 
 use gridwork_domain::authority::{Action, Actor, Refusal, Subject, authorize};
 use gridwork_domain::workflow::CaseState;
-use gridwork_domain::{AreaCode, RecordState};
+use gridwork_domain::{AreaCode, RecordId, RecordState, Visit};
 
-use crate::engine::Engine;
+use crate::engine::{Engine, get_record};
 use crate::error::{CoreError, Result};
 
 impl Engine {
@@ -35,6 +35,12 @@ impl Engine {
             dispatched_to_actor: case.dispatched_to.as_deref() == Some(me.as_str()),
             ..Subject::plain(micro_grid)
         })
+    }
+
+    /// Whether `visit` is a visit this device recorded in `micro_grid` (`not_found` when unknown).
+    pub(crate) fn visit_of_mine_in(&self, visit: RecordId, micro_grid: &AreaCode) -> Result<bool> {
+        let (state, v): (_, Visit) = get_record(&self.conn, visit, "visit")?;
+        Ok(state.origin.device == self.device_id()? && v.micro_grid == *micro_grid)
     }
 
     /// What the table needs to know of an edit of a held record.

@@ -40,6 +40,7 @@ impl Engine {
                 at: dispute.reported_at,
                 action: DisputeAction::Reported,
                 note: String::new(),
+                visit: None,
             };
             put_local(tx, &RecordState::create(RecordId::new(), &event, w)?, &event, w.now_ms)?;
             Ok(id)
@@ -48,12 +49,29 @@ impl Engine {
 
     /// Appends one step to a case, refused with a clear reason when the case cannot take it now.
     pub fn append_event(&mut self, dispute: RecordId, action: DisputeAction, note: &str) -> Result<RecordId> {
+        self.append_event_at(dispute, action, note, None)
+    }
+
+    /// Appends one step taken at `visit`, a visit this device recorded to the dispute's
+    /// micro-grid (how a grid worker records the household's rating, 回访).
+    pub fn append_event_at(
+        &mut self,
+        dispute: RecordId,
+        action: DisputeAction,
+        note: &str,
+        visit: Option<RecordId>,
+    ) -> Result<RecordId> {
         let actor = self.profile()?.user_name.clone();
         let (_, d): (_, Dispute) = get_record(&self.conn, dispute, "dispute")?;
         let event =
-            DisputeEvent { dispute, micro_grid: d.micro_grid, actor, at: Utc::now(), action, note: note.into() };
+            DisputeEvent { dispute, micro_grid: d.micro_grid, actor, at: Utc::now(), action, note: note.into(), visit };
         let current = fold_lenient(events_of(&self.conn, dispute)?.iter().map(|(_, e)| e));
-        self.check_may(Action::of_event(&event.action), &self.case_subject(&event.micro_grid, &current)?)?;
+        let mut subject = self.case_subject(&event.micro_grid, &current)?;
+        subject.at_visit = match visit {
+            Some(v) => self.visit_of_mine_in(v, &event.micro_grid)?,
+            None => false,
+        };
+        self.check_may(Action::of_event(&event.action), &subject)?;
         apply(&current, &event).map_err(|e| CoreError::Workflow(e.to_string()))?;
         self.write(|tx, w| {
             let state = RecordState::create(RecordId::new(), &event, w)?;

@@ -140,12 +140,20 @@ pub struct Subject<'a> {
     pub dispatched_to_actor: bool,
     /// The actor's device has written to the record before.
     pub written_by_actor: bool,
+    /// For case steps: taken at a visit the actor's device recorded to the case's micro-grid.
+    pub at_visit: bool,
 }
 
 impl<'a> Subject<'a> {
     /// A record with no case and no history of the actor's.
     pub fn plain(micro_grid: &'a AreaCode) -> Self {
-        Self { micro_grid, level: MediationLevel::Village, dispatched_to_actor: false, written_by_actor: false }
+        Self {
+            micro_grid,
+            level: MediationLevel::Village,
+            dispatched_to_actor: false,
+            written_by_actor: false,
+            at_visit: false,
+        }
     }
 }
 
@@ -190,7 +198,8 @@ fn permitted(role: Role, action: Action, s: &Subject<'_>) -> bool {
     let at_own_level = role_level(role) == Some(s.level);
     let worker = role == Role::GridWorker;
     match action {
-        A::HouseholdCreate | A::HouseholdEdit | A::HouseholdArchive | A::VisitRecord | A::Report | A::Rate => true,
+        A::HouseholdCreate | A::HouseholdEdit | A::HouseholdArchive | A::VisitRecord | A::Report => true,
+        A::Rate => !worker || s.at_visit,
         A::ReportEdit | A::ConflictChoose => !worker || s.written_by_actor,
         A::Verify | A::Reject | A::Dispatch | A::Close | A::Reopen => at_own_level,
         A::MediationAttempt => at_own_level || (worker && s.dispatched_to_actor),
@@ -269,27 +278,23 @@ pub fn table_markdown() -> String {
 /// One cell of the table: when the role may take the action, in its own area.
 fn cell(role: Role, action: Action, grid: &AreaCode) -> String {
     let levels = [MediationLevel::Village, MediationLevel::Township, MediationLevel::Banner];
-    let subject = |level, dispatched, written| Subject {
-        micro_grid: grid,
-        level,
-        dispatched_to_actor: dispatched,
-        written_by_actor: written,
-    };
-    let at: Vec<&str> =
-        levels.into_iter().filter(|l| permitted(role, action, &subject(*l, false, false))).map(level_name).collect();
+    let plain_at = |level| Subject { level, ..Subject::plain(grid) };
+    let at: Vec<&str> = levels.into_iter().filter(|l| permitted(role, action, &plain_at(*l))).map(level_name).collect();
     let is_case_step = action.kind() == Some(RecordKind::DisputeEvent) && action != Action::Report;
-    let plain = permitted(role, action, &subject(MediationLevel::Village, false, false));
+    let plain = permitted(role, action, &plain_at(MediationLevel::Village));
     if is_case_step && !at.is_empty() && at.len() < levels.len() {
         return format!("{} level", at.join(", "));
     }
     if plain && (!is_case_step || at.len() == levels.len()) {
         return "yes".into();
     }
-    if permitted(role, action, &subject(MediationLevel::Village, true, false)) {
-        return "when dispatched to them".into();
-    }
-    if permitted(role, action, &subject(MediationLevel::Village, false, true)) {
-        return "records they wrote".into();
+    let variants: [(&str, Subject<'_>); 3] = [
+        ("when dispatched to them", Subject { dispatched_to_actor: true, ..Subject::plain(grid) }),
+        ("records they wrote", Subject { written_by_actor: true, ..Subject::plain(grid) }),
+        ("at a visit", Subject { at_visit: true, ..Subject::plain(grid) }),
+    ];
+    if let Some((words, _)) = variants.iter().find(|(_, s)| permitted(role, action, s)) {
+        return (*words).into();
     }
     "—".into()
 }

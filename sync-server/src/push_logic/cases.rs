@@ -33,43 +33,65 @@ impl Case {
     }
 }
 
-/// The cases of a batch's events, by dispute id.
+/// The cases of a batch's events, by dispute id, and the visits its events name.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Cases(HashMap<RecordId, Case>);
+pub struct Cases {
+    cases: HashMap<RecordId, Case>,
+    visits: HashMap<RecordId, RecordState>,
+}
+
+/// What the store must load for a batch: the cases of its events, and the visits they name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Wanted {
+    pub disputes: Vec<RecordId>,
+    pub visits: Vec<RecordId>,
+}
 
 impl Cases {
-    /// The disputes whose cases the store must load for these records: those of their events.
-    pub fn wanted(checked: &[Checked]) -> Vec<RecordId> {
-        let mut ids: Vec<RecordId> = checked
-            .iter()
-            .flatten()
-            .filter_map(|c| match &c.facts {
-                Facts::Event { dispute, .. } => Some(*dispute),
-                _ => None,
-            })
-            .collect();
-        ids.sort();
-        ids.dedup();
-        ids
+    pub fn wanted(checked: &[Checked]) -> Wanted {
+        let mut w = Wanted::default();
+        for c in checked.iter().flatten() {
+            if let Facts::Event { dispute, visit, .. } = &c.facts {
+                w.disputes.push(*dispute);
+                w.visits.extend(*visit);
+            }
+        }
+        for ids in [&mut w.disputes, &mut w.visits] {
+            ids.sort();
+            ids.dedup();
+        }
+        w
     }
 
     pub fn insert(&mut self, dispute: RecordId, case: Case) {
-        self.0.insert(dispute, case);
+        self.cases.insert(dispute, case);
+    }
+
+    pub fn insert_visit(&mut self, visit: RecordState) {
+        self.visits.insert(visit.id, visit);
     }
 
     pub fn get(&self, dispute: &RecordId) -> Option<&Case> {
-        self.0.get(dispute)
+        self.cases.get(dispute)
+    }
+
+    /// The visit, if held or stored earlier in the batch.
+    pub fn visit(&self, id: &RecordId) -> Option<&RecordState> {
+        self.visits.get(id)
     }
 
     /// Takes in a version the batch stores, so that later records of the batch see it.
     pub(super) fn note_stored(&mut self, state: &RecordState, micro_grid: &AreaCode, facts: &Facts) {
         match facts {
             Facts::Dispute => {
-                if let Some(case) = self.0.get_mut(&state.id) {
+                if let Some(case) = self.cases.get_mut(&state.id) {
                     case.micro_grid = Some(micro_grid.clone());
                 }
             }
-            Facts::Event { dispute, .. } => self.0.entry(*dispute).or_default().events.push(state.clone()),
+            Facts::Event { dispute, .. } => self.cases.entry(*dispute).or_default().events.push(state.clone()),
+            Facts::Visit => {
+                self.visits.insert(state.id, state.clone());
+            }
             _ => {}
         }
     }

@@ -19,7 +19,7 @@ pub enum Facts {
     Household { archived: bool },
     Visit,
     Dispute,
-    Event { dispute: RecordId, action: DisputeAction },
+    Event { dispute: RecordId, action: DisputeAction, visit: Option<RecordId> },
     Card,
 }
 
@@ -145,9 +145,11 @@ fn typed(state: &RecordState) -> Result<(AreaCode, Facts), String> {
         RecordKind::Household => read::<Household>(state, |h| Facts::Household { archived: h.archived }),
         RecordKind::Visit => read::<Visit>(state, |_| Facts::Visit),
         RecordKind::Dispute => read::<Dispute>(state, |_| Facts::Dispute),
-        RecordKind::DisputeEvent => {
-            read::<DisputeEvent>(state, |e| Facts::Event { dispute: e.dispute, action: e.action.clone() })
-        }
+        RecordKind::DisputeEvent => read::<DisputeEvent>(state, |e| Facts::Event {
+            dispute: e.dispute,
+            action: e.action.clone(),
+            visit: e.visit,
+        }),
         RecordKind::ContactCard => read::<ContactCard>(state, |_| Facts::Card),
     }
 }

@@ -131,7 +131,7 @@ fn authorize_record(
         Facts::Dispute => Action::ReportEdit,
         Facts::Card if server.is_none() => Action::CardIssue,
         Facts::Card => Action::CardRevoke,
-        Facts::Event { dispute, action } => {
+        Facts::Event { dispute, action, visit } => {
             let case = cases.get(dispute);
             if let Some(held) = case.and_then(|c| c.micro_grid.as_ref()) {
                 if !held.is_within(&pusher.scope) {
@@ -148,6 +148,10 @@ fn authorize_record(
             let state = case.map(|c| c.state_before(&pushed.origin)).unwrap_or_default();
             subject.level = state.level;
             subject.dispatched_to_actor = state.dispatched_to.as_deref() == Some(pusher.name.as_str());
+            // A visit the pusher recorded, in the case's micro-grid.
+            subject.at_visit = visit
+                .and_then(|v| cases.visit(&v))
+                .is_some_and(|v| v.origin.device == pusher.device && v.micro_grid().as_ref() == Some(micro_grid));
             Action::of_event(action)
         }
     };
@@ -177,8 +181,8 @@ pub fn plan(
             Err(r) => (r.id, r.into()),
             Ok(candidate) => {
                 let id = candidate.state.id;
-                let facts =
-                    matches!(candidate.facts, Facts::Dispute | Facts::Event { .. }).then(|| candidate.facts.clone());
+                let facts = matches!(candidate.facts, Facts::Dispute | Facts::Event { .. } | Facts::Visit)
+                    .then(|| candidate.facts.clone());
                 let decision = decide(pusher, server.get(&id), candidate, cases);
                 if let (Some((state, micro_grid)), Some(facts)) = (decision.stored(), &facts) {
                     cases.note_stored(state, micro_grid, facts);

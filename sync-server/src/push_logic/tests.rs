@@ -121,7 +121,7 @@ fn facts_of(s: &RecordState) -> Facts {
         RecordKind::Dispute => Facts::Dispute,
         RecordKind::DisputeEvent => {
             let e: DisputeEvent = s.decode().unwrap();
-            Facts::Event { dispute: e.dispute, action: e.action }
+            Facts::Event { dispute: e.dispute, action: e.action, visit: e.visit }
         }
         RecordKind::ContactCard => Facts::Card,
     }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::sqlite::{SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_role, role_str, to_json};
 use super::{Account, DeviceAuth, Enrollment, NewDevice, Seed, StoreError};
-use crate::push_logic::{self, Case, Cases, Checked, Decision};
+use crate::push_logic::{self, Case, Cases, Checked, Decision, Wanted};
 
 fn ms(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
@@ -247,13 +247,20 @@ fn push(
     Ok((response, plan))
 }
 
-/// The cases of these disputes as stored: each dispute's micro-grid, if held, and its events
-/// (found through the index on an event's dispute id).
-fn load_cases(c: &Connection, disputes: &[RecordId]) -> Result<Cases, StoreError> {
+/// The cases a batch's events belong to as stored — each dispute's micro-grid, if held, and its
+/// events (found through the index on an event's dispute id) — and the visits the events name.
+fn load_cases(c: &Connection, wanted: &Wanted) -> Result<Cases, StoreError> {
     let mut cases = Cases::default();
-    if disputes.is_empty() {
+    if wanted.disputes.is_empty() {
         return Ok(cases);
     }
+    let mut visit = c.prepare_cached("SELECT state FROM records WHERE id = ?1 AND kind = 'visit'")?;
+    for id in &wanted.visits {
+        if let Some(s) = visit.query_row([id.to_string()], |r| r.get::<_, String>(0)).optional()? {
+            cases.insert_visit(from_json(&s)?);
+        }
+    }
+    let disputes = &wanted.disputes;
     let mut dispute = c.prepare_cached("SELECT micro_grid FROM records WHERE id = ?1 AND kind = 'dispute'")?;
     let mut events = c.prepare_cached(
         "SELECT state FROM records WHERE kind = 'dispute_event' AND json_extract(state, '$.fields.dispute') = ?1",

@@ -30,7 +30,8 @@ fn the_default_table() {
         (W, A::HouseholdCreate, V, false, false, true),
         (S, A::HouseholdArchive, V, false, false, true),
         (Ad, A::VisitRecord, V, false, false, true),
-        (W, A::Rate, V, false, false, true),
+        (W, A::Rate, V, false, false, false),
+        (L, A::Rate, V, false, false, true),
         // verify, reject, dispatch, close, reopen: at the role's own level only
         (W, A::Verify, V, false, false, false),
         (L, A::Verify, V, false, false, true),
@@ -89,8 +90,12 @@ fn the_default_table() {
     for (i, (role, action, level, dispatched, written, want)) in cases.iter().enumerate() {
         let scope = scope(*role);
         let actor = Actor { role: *role, scope: &scope };
-        let subject =
-            Subject { micro_grid: &micro, level: *level, dispatched_to_actor: *dispatched, written_by_actor: *written };
+        let subject = Subject {
+            level: *level,
+            dispatched_to_actor: *dispatched,
+            written_by_actor: *written,
+            ..Subject::plain(&micro)
+        };
         let got = authorize(&actor, *action, &subject);
         assert_eq!(got.is_ok(), *want, "case {i}: {role:?} {action:?} at {level:?}: {got:?}");
         if let Err(e) = got {
@@ -100,12 +105,22 @@ fn the_default_table() {
 }
 
 #[test]
+fn a_grid_worker_rates_a_case_at_a_visit() {
+    let scope = scope(Role::GridWorker);
+    let micro = code(MICRO);
+    let worker = Actor { role: Role::GridWorker, scope: &scope };
+    assert!(authorize(&worker, Action::Rate, &Subject::plain(&micro)).is_err());
+    assert!(authorize(&worker, Action::Rate, &Subject { at_visit: true, ..Subject::plain(&micro) }).is_ok());
+}
+
+#[test]
 fn outside_the_area_everything_is_refused_as_outside() {
     let far = code(OTHER_TOWNSHIP_MICRO);
     for role in [Role::GridWorker, Role::GridLeader, Role::Supervisor] {
         let scope = scope(role);
         for action in Action::ALL {
-            let subject = Subject { written_by_actor: true, dispatched_to_actor: true, ..Subject::plain(&far) };
+            let subject =
+                Subject { written_by_actor: true, dispatched_to_actor: true, at_visit: true, ..Subject::plain(&far) };
             assert_eq!(
                 authorize(&Actor { role, scope: &scope }, action, &subject),
                 Err(Refusal::OutsideArea),
