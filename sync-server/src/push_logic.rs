@@ -8,7 +8,7 @@ mod decide;
 
 pub use cases::{Case, Cases, Wanted};
 pub use check::{Candidate, Checked, Facts, check_record, check_text, check_version};
-pub use decide::{Decision, decide, plan, respond};
+pub use decide::{Decision, action_of, decide, plan, respond};
 
 use gridwork_domain::wire::Role;
 use gridwork_domain::{AreaCode, DeviceId, RecordId};

@@ -120,7 +120,38 @@ fn authorize_record(
     let id = pushed.id;
     let mut subject =
         Subject { written_by_actor: server.is_some_and(|s| s.vv.get(pusher.device) > 0), ..Subject::plain(micro_grid) };
-    let action = match facts {
+    if let Facts::Event { dispute, visit, .. } = facts {
+        let case = cases.get(dispute);
+        if let Some(held) = case.and_then(|c| c.micro_grid.as_ref()) {
+            if !held.is_within(&pusher.scope) {
+                return Err(Rejection::outside(id));
+            }
+            if held != micro_grid {
+                return Err(Rejection::new(
+                    id,
+                    RejectCode::Forbidden,
+                    "a case's events lie in the micro-grid of its dispute",
+                ));
+            }
+        }
+        let state = case.map(|c| c.state_before(&pushed.origin)).unwrap_or_default();
+        subject.level = state.level;
+        subject.dispatched_to_actor = state.dispatched_to.as_deref() == Some(pusher.name.as_str());
+        // A visit the pusher recorded, in the case's micro-grid.
+        subject.at_visit = visit
+            .and_then(|v| cases.visit(&v))
+            .is_some_and(|v| v.origin.device == pusher.device && v.micro_grid().as_ref() == Some(micro_grid));
+    }
+    let action = action_of(facts, server);
+    authorize(&Actor { role: pusher.role, scope: &pusher.scope }, action, &subject).map_err(|r| match r {
+        Refusal::OutsideArea => Rejection::outside(id),
+        Refusal::Forbidden(m) => Rejection::new(id, RejectCode::Forbidden, m),
+    })
+}
+
+/// The action a pushed version takes, given the server's version of the record.
+pub fn action_of(facts: &Facts, server: Option<&RecordState>) -> Action {
+    match facts {
         Facts::Household { archived } => match server {
             None => Action::HouseholdCreate,
             Some(s) if *archived && s.fields.get("archived") != Some(&Value::Bool(true)) => Action::HouseholdArchive,
@@ -131,34 +162,8 @@ fn authorize_record(
         Facts::Dispute => Action::ReportEdit,
         Facts::Card if server.is_none() => Action::CardIssue,
         Facts::Card => Action::CardRevoke,
-        Facts::Event { dispute, action, visit } => {
-            let case = cases.get(dispute);
-            if let Some(held) = case.and_then(|c| c.micro_grid.as_ref()) {
-                if !held.is_within(&pusher.scope) {
-                    return Err(Rejection::outside(id));
-                }
-                if held != micro_grid {
-                    return Err(Rejection::new(
-                        id,
-                        RejectCode::Forbidden,
-                        "a case's events lie in the micro-grid of its dispute",
-                    ));
-                }
-            }
-            let state = case.map(|c| c.state_before(&pushed.origin)).unwrap_or_default();
-            subject.level = state.level;
-            subject.dispatched_to_actor = state.dispatched_to.as_deref() == Some(pusher.name.as_str());
-            // A visit the pusher recorded, in the case's micro-grid.
-            subject.at_visit = visit
-                .and_then(|v| cases.visit(&v))
-                .is_some_and(|v| v.origin.device == pusher.device && v.micro_grid().as_ref() == Some(micro_grid));
-            Action::of_event(action)
-        }
-    };
-    authorize(&Actor { role: pusher.role, scope: &pusher.scope }, action, &subject).map_err(|r| match r {
-        Refusal::OutsideArea => Rejection::outside(id),
-        Refusal::Forbidden(m) => Rejection::new(id, RejectCode::Forbidden, m),
-    })
+        Facts::Event { action, .. } => Action::of_event(action),
+    }
 }
 
 /// Decides a whole batch in order. `server` holds the server's versions of the batch's records
