@@ -1,31 +1,31 @@
 //! Serving HTTP/1.1 connections with the limits a hostile crowd needs: a header read timeout (which
-//! also closes idle keep-alive connections), a cap on open connections beyond which a connection is
-//! answered `503 overloaded` (health still answers) and, a little further on, closed at once; and a
+//! also closes idle keep-alive connections); a cap on open connections, at which the oldest idle
+//! connection makes room for a newcomer, and when none is idle the newcomer is answered
+//! `503 overloaded` (health still answers) and, a little further on, closed at once; and a
 //! graceful shutdown that lets the requests in flight finish.
+
+mod conn;
 
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::Request;
 use axum::http::HeaderValue;
 use axum::http::header::RETRY_AFTER;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use hyper::body::Incoming;
 use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
-use tower::ServiceExt;
+use hyper_util::rt::TokioTimer;
+use tokio::net::{TcpListener, TcpSocket};
 
 use crate::Limits;
 use crate::error::AppError;
+use conn::{ConnHandle, Queue, serve_conn};
 
 /// Connections past the cap that are still read, to answer `503 overloaded` or health; past
 /// these a connection is closed as soon as it is accepted.
@@ -44,6 +44,18 @@ const OVER_CAP_TIMEOUT: Duration = Duration::from_secs(5);
 const DRAIN: Duration = Duration::from_secs(30);
 /// The one path answered on connections past the cap.
 const HEALTH: &str = "/api/v1/health";
+
+/// Connections the kernel may queue for the accept loop: a burst of them waits there instead of
+/// having its SYNs dropped and sent again a second later (Linux caps it at `net.core.somaxconn`).
+const BACKLOG: u32 = 4096;
+
+/// Binds a listener with room for a burst of connections.
+pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
+}
 
 /// The connection cap a soft descriptor limit allows: what is wanted, less than the descriptors.
 pub fn connection_cap(wanted: usize, fd_soft: u64) -> usize {
@@ -105,10 +117,11 @@ pub async fn serve(
         tracing::warn!(cap, wanted = limits.max_connections, fd_soft, "connection cap lowered to the descriptor limit");
     }
     let open = Arc::new(AtomicUsize::new(0));
-    let normal = builder(&limits, limits.header_timeout, true);
-    let over = builder(&limits, limits.header_timeout.min(OVER_CAP_TIMEOUT), false);
+    let normal = Arc::new(builder(&limits, limits.header_timeout, true));
+    let over = Arc::new(builder(&limits, limits.header_timeout.min(OVER_CAP_TIMEOUT), false));
     let over_app = app.clone().layer(axum::middleware::from_fn(overloaded));
-    let graceful = GracefulShutdown::new();
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    let mut queue = Queue::default();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let stream = tokio::select! {
@@ -124,21 +137,26 @@ pub async fn serve(
         };
         let n = open.fetch_add(1, Ordering::AcqRel) + 1;
         let slot = Slot(open.clone());
-        if n > cap + OVERFLOW {
+        let served = n <= cap || (n <= cap + OVERFLOW && queue.evict_idle());
+        let handle = Arc::new(ConnHandle::default());
+        let (builder, app) = if served {
+            queue.push(&handle, n);
+            (normal.clone(), app.clone())
+        } else if n <= cap + OVERFLOW {
+            (over.clone(), over_app.clone())
+        } else {
             continue; // dropping the stream closes it, dropping the slot frees its place
-        }
-        let (builder, app) = if n > cap { (&over, over_app.clone()) } else { (&normal, app.clone()) };
-        let service = TowerToHyperService::new(app.map_request(|req: Request<Incoming>| req.map(Body::new)));
-        let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        };
+        let stopped = stopped.clone();
         tokio::spawn(async move {
             let _slot = slot;
-            if let Err(e) = conn.await {
-                tracing::debug!(%e, "connection ended with an error");
-            }
+            serve_conn(&builder, stream, app, handle, stopped).await;
         });
     }
     drop(listener);
-    if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
+    drop(stopped);
+    let _ = stop.send(());
+    if tokio::time::timeout(DRAIN, stop.closed()).await.is_err() {
         tracing::warn!("connections still open after {DRAIN:?}; stopping anyway");
     }
     Ok(())

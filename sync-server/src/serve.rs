@@ -45,9 +45,8 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
             None => println!("demo: the database already holds data; nothing seeded"),
         }
     }
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|source| ServeError::Bind { addr: config.listen, source })?;
+    let listener =
+        crate::listen::bind(config.listen).map_err(|source| ServeError::Bind { addr: config.listen, source })?;
     let addr = listener.local_addr()?;
     println!("listening on http://{addr}");
     std::io::stdout().flush()?;

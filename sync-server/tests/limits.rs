@@ -144,10 +144,35 @@ fn a_body_that_stalls_is_answered_408_request_timeout_and_the_connection_closed(
     assert!(head.contains("connection: close"), "{head}");
 }
 
+/// Opens a connection on which a request is in progress: its body never comes.
+fn busy(live: &Live) -> TcpStream {
+    let mut s = live.connect();
+    let head =
+        "POST /api/v1/enroll HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
+    s.write_all(head.as_bytes()).unwrap();
+    s
+}
+
+/// Asks until the server answers `GET /api/v1/reference` as usual (401: no token), not 503.
+fn wait_until_served_normally(live: &Live) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let (status, _, v) = request(live, "GET /api/v1/reference HTTP/1.1", "");
+        if status == 401 {
+            assert_eq!(v["code"], "unauthorized");
+            return;
+        }
+        assert_eq!(status, 503, "{v}");
+        assert!(Instant::now() < deadline, "closed connections still count against the cap");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
-fn past_the_connection_cap_requests_get_503_overloaded_while_health_answers() {
+fn past_the_connection_cap_with_every_connection_busy_requests_get_503_overloaded_while_health_answers() {
     let live = Live::start(with(|l| l.max_connections = 2));
-    let idle = [live.connect(), live.connect()];
+    let held = [busy(&live), busy(&live)];
+    std::thread::sleep(Duration::from_millis(100));
     let (status, head, v) = request(&live, "GET /api/v1/reference HTTP/1.1", "");
     assert_eq!((status, v["code"].as_str()), (503, Some("overloaded")), "{head} {v}");
     assert!(head.contains("retry-after: 1") && head.contains("application/json"), "{head}");
@@ -155,18 +180,20 @@ fn past_the_connection_cap_requests_get_503_overloaded_while_health_answers() {
     let (status, _, v) = request(&live, "GET /api/v1/health HTTP/1.1", "");
     assert_eq!((status, v["status"].as_str()), (200, Some("ok")), "{v}");
 
-    drop(idle);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let (status, _, v) = request(&live, "GET /api/v1/reference HTTP/1.1", "");
-        if status == 401 {
-            assert_eq!(v["code"], "unauthorized");
-            break;
-        }
-        assert_eq!(status, 503, "{v}");
-        assert!(Instant::now() < deadline, "closed connections still count against the cap");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    drop(held);
+    wait_until_served_normally(&live);
+}
+
+#[test]
+fn past_the_connection_cap_the_oldest_idle_connection_makes_room() {
+    let live = Live::start(with(|l| l.max_connections = 2));
+    let mut oldest = live.connect();
+    let _younger = live.connect();
+    let _busy = busy(&live); // past the cap: the oldest idle one is closed for it
+    let t = Instant::now();
+    assert!(read_to_close(&mut oldest).is_empty());
+    assert!(t.elapsed() < Duration::from_secs(2), "closed after {:?}", t.elapsed());
+    wait_until_served_normally(&live);
 }
 
 #[test]
