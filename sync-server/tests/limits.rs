@@ -1,7 +1,8 @@
 //! The server's limits over real connections on 127.0.0.1: a stalled request head, an idle
 //! keep-alive connection and a stalled body are dropped in time; past the connection cap a request
 //! is answered `503 overloaded` while health answers; oversized heads get a JSON 431 and oversized
-//! bodies a JSON 413; a device past its request rate gets `429` with `Retry-After`.
+//! bodies a JSON 413; a device past its request rate gets `429` with `Retry-After`; at shutdown idle
+//! connections close at once while a request in flight is answered.
 
 mod common;
 
@@ -95,12 +96,12 @@ fn with(f: impl FnOnce(&mut Limits)) -> Limits {
 
 const TIMEOUT: Duration = Duration::from_millis(400);
 
-/// The connection is closed by the server no earlier than `TIMEOUT` less a little, and well
-/// before a stalled client would give up.
+/// The connection is closed by the server, not at once (the timer may start a little before
+/// `since` is taken on a busy machine) and well before a stalled client would give up.
 fn assert_dropped_in_time(s: &mut TcpStream, since: Instant) -> Vec<u8> {
     let answer = read_to_close(s);
     let took = since.elapsed();
-    assert!(took >= TIMEOUT - Duration::from_millis(50) && took < TIMEOUT * 5, "closed after {took:?}");
+    assert!(took >= TIMEOUT / 2 && took < TIMEOUT * 5, "closed after {took:?}");
     answer
 }
 
@@ -270,4 +271,23 @@ async fn a_device_past_its_rate_gets_429_with_retry_after_and_other_devices_do_n
     assert_eq!((status, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
     let (status, _) = s.call(Method::GET, "/api/v1/health", None, None).await;
     assert_eq!(status, StatusCode::OK);
+}
+
+#[test]
+fn on_shutdown_idle_connections_close_at_once_and_a_request_in_flight_is_answered() {
+    let mut live = Live::start(Limits::default());
+    let mut idle = live.connect();
+    let mut in_flight = busy(&live);
+    std::thread::sleep(Duration::from_millis(100));
+    live.stop.take().unwrap().send(()).unwrap();
+    let t = Instant::now();
+    assert!(read_to_close(&mut idle).is_empty());
+    assert!(t.elapsed() < Duration::from_secs(1), "the idle connection closed after {:?}", t.elapsed());
+
+    let body = format!("{:<100}", r#"{"code":"NO-SUCH-CODE","device_name":"x"}"#);
+    in_flight.write_all(body.as_bytes()).unwrap();
+    let answer = read_to_close(&mut in_flight);
+    let (status, _, v) = parse(&answer);
+    assert!((400..500).contains(&status) && v["code"].is_string(), "{status} {v}");
+    live.thread.take().unwrap().join().unwrap();
 }
