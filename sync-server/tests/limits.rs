@@ -1,5 +1,6 @@
 //! The server's limits over real connections on 127.0.0.1: a stalled request head, an idle
-//! keep-alive connection and a stalled body are dropped in time; past the connection cap a request
+//! keep-alive connection and a stalled body are dropped in time; past the connection cap the oldest
+//! idle connection makes room, and when every connection is busy a request
 //! is answered `503 overloaded` while health answers; oversized heads get a JSON 431 and oversized
 //! bodies a JSON 413; a device past its request rate gets `429` with `Retry-After`; at shutdown idle
 //! connections close at once while a request in flight is answered.
