@@ -35,6 +35,14 @@ pub enum AppError {
     BatchTooLarge(String),
     #[error("{0}")]
     UnsupportedEncoding(String),
+    #[error("{0}")]
+    RequestTimeout(String),
+    #[error("{0}")]
+    HeaderTooLarge(String),
+    #[error("{0}")]
+    RateLimited(String),
+    #[error("{0}")]
+    Overloaded(String),
     /// Logged in full, answered as a bare `internal`.
     #[error("internal error: {0}")]
     Internal(String),
@@ -53,6 +61,10 @@ impl AppError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) | Self::BatchTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedEncoding(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            Self::HeaderTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -71,6 +83,10 @@ impl AppError {
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::BatchTooLarge(_) => "batch_too_large",
             Self::UnsupportedEncoding(_) => "unsupported_encoding",
+            Self::RequestTimeout(_) => "request_timeout",
+            Self::HeaderTooLarge(_) => "header_too_large",
+            Self::RateLimited(_) => "rate_limited",
+            Self::Overloaded(_) => "overloaded",
             Self::Internal(_) => "internal",
         }
     }
@@ -130,6 +146,10 @@ mod tests {
             (AppError::Conflict { code: "batch_id_reused", message: "x".into() }, 409, "batch_id_reused"),
             (AppError::BatchTooLarge("x".into()), 413, "batch_too_large"),
             (AppError::PayloadTooLarge("x".into()), 413, "payload_too_large"),
+            (AppError::RequestTimeout("x".into()), 408, "request_timeout"),
+            (AppError::HeaderTooLarge("x".into()), 431, "header_too_large"),
+            (AppError::RateLimited("x".into()), 429, "rate_limited"),
+            (AppError::Overloaded("x".into()), 503, "overloaded"),
         ];
         for (e, status, code) in cases {
             assert_eq!((e.status().as_u16(), e.code()), (status, code));

@@ -10,6 +10,8 @@ use std::process::{Child, Command, Stdio};
 pub struct ServerProc {
     child: Option<Child>,
     db: PathBuf,
+    /// Options given after the usual ones (`--header-timeout 60`, …).
+    extra: Vec<String>,
     /// `127.0.0.1:PORT`
     pub addr: String,
 }
@@ -26,9 +28,20 @@ fn server_bin() -> PathBuf {
 impl ServerProc {
     /// Starts a server with a demo banner on a free loopback port.
     pub fn start_demo(db: &Path) -> Self {
-        let mut s = Self { child: None, db: db.to_owned(), addr: "127.0.0.1:0".into() };
+        Self::start_demo_with(db, &[])
+    }
+
+    /// Starts a server with a demo banner and these further options.
+    pub fn start_demo_with(db: &Path, extra: &[&str]) -> Self {
+        let extra = extra.iter().map(|&a| a.to_owned()).collect();
+        let mut s = Self { child: None, db: db.to_owned(), extra, addr: "127.0.0.1:0".into() };
         s.spawn();
         s
+    }
+
+    /// The server's process id while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 
     pub fn url(&self) -> String {
@@ -38,6 +51,7 @@ impl ServerProc {
     fn spawn(&mut self) {
         let mut child = Command::new(server_bin())
             .args(["--listen", &self.addr, "--database", &format!("sqlite://{}", self.db.display()), "--demo"])
+            .args(&self.extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
