@@ -3,10 +3,12 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Parser;
 use thiserror::Error;
 
+use crate::Limits;
 use crate::store::{SqliteStore, StoreError, SyncStore};
 
 /// Gridwork sync server: handsets push and pull their records here.
@@ -25,6 +27,39 @@ pub struct Config {
     /// Seed of the demo banner generator.
     #[arg(long, default_value_t = 20_221)]
     pub demo_seed: u64,
+    /// Most open connections served normally; beyond them `503 overloaded` [default: 32768, lowered
+    /// to what the open-file limit allows].
+    #[arg(long, env = "GRIDWORK_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Seconds a client has to send a request's headers; an idle keep-alive connection is closed
+    /// after as long [default: 30].
+    #[arg(long, env = "GRIDWORK_HEADER_TIMEOUT")]
+    pub header_timeout: Option<u64>,
+    /// Seconds a client has to send a request's body once its headers are in [default: 60].
+    #[arg(long, env = "GRIDWORK_BODY_TIMEOUT")]
+    pub body_timeout: Option<u64>,
+    /// Requests a device may make in a burst [default: 600].
+    #[arg(long, env = "GRIDWORK_RATE_BURST")]
+    pub rate_burst: Option<u32>,
+    /// Requests per second a device may make after its burst [default: 10].
+    #[arg(long, env = "GRIDWORK_RATE_PER_SEC")]
+    pub rate_per_sec: Option<u32>,
+}
+
+impl Config {
+    /// The server's limits: the defaults, with what the command line sets.
+    pub fn limits(&self) -> Limits {
+        let d = Limits::default();
+        let secs = |s: Option<u64>, default| s.map_or(default, Duration::from_secs);
+        Limits {
+            max_connections: self.max_connections.unwrap_or(d.max_connections),
+            header_timeout: secs(self.header_timeout, d.header_timeout),
+            body_timeout: secs(self.body_timeout, d.body_timeout),
+            rate_burst: self.rate_burst.unwrap_or(d.rate_burst),
+            rate_per_sec: self.rate_per_sec.unwrap_or(d.rate_per_sec),
+            ..d
+        }
+    }
 }
 
 #[derive(Debug, Error)]
@@ -97,5 +132,9 @@ mod tests {
         assert_eq!(c.listen.to_string(), "127.0.0.1:8787");
         assert_eq!(c.database, "sqlite://./data/gridwork-sync.db");
         assert!(!c.demo);
+        assert_eq!(c.limits(), Limits::default());
+        let c = Config::parse_from(["s", "--max-connections", "7", "--header-timeout", "2", "--rate-per-sec", "1"]);
+        let l = c.limits();
+        assert_eq!((l.max_connections, l.header_timeout, l.rate_per_sec), (7, Duration::from_secs(2), 1));
     }
 }

@@ -24,9 +24,6 @@ pub enum AppError {
     /// The device was revoked or its account disabled: the handset wipes itself.
     #[error("{0}")]
     Revoked(String),
-    /// Too many failed attempts: locked out for `retry_after_secs` (sent as `Retry-After`).
-    #[error("{message}")]
-    RateLimited { message: String, retry_after_secs: u64 },
     #[error("{0}")]
     OutOfScope(String),
     #[error("{0}")]
@@ -41,6 +38,14 @@ pub enum AppError {
     BatchTooLarge(String),
     #[error("{0}")]
     UnsupportedEncoding(String),
+    #[error("{0}")]
+    RequestTimeout(String),
+    #[error("{0}")]
+    HeaderTooLarge(String),
+    #[error("{0}")]
+    RateLimited(String),
+    #[error("{0}")]
+    Overloaded(String),
     /// Logged in full, answered as a bare `internal`.
     #[error("internal error: {0}")]
     Internal(String),
@@ -53,13 +58,16 @@ impl AppError {
                 StatusCode::BAD_REQUEST
             }
             Self::Unauthorized(_) | Self::Revoked(_) => StatusCode::UNAUTHORIZED,
-            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::OutOfScope(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) | Self::BatchTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedEncoding(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            Self::HeaderTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -72,7 +80,6 @@ impl AppError {
             Self::BadEncoding(_) => "bad_encoding",
             Self::Unauthorized(_) => "unauthorized",
             Self::Revoked(_) => "revoked",
-            Self::RateLimited { .. } => "rate_limited",
             Self::OutOfScope(_) => "out_of_scope",
             Self::NotFound(_) => "not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
@@ -80,6 +87,10 @@ impl AppError {
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::BatchTooLarge(_) => "batch_too_large",
             Self::UnsupportedEncoding(_) => "unsupported_encoding",
+            Self::RequestTimeout(_) => "request_timeout",
+            Self::HeaderTooLarge(_) => "header_too_large",
+            Self::RateLimited(_) => "rate_limited",
+            Self::Overloaded(_) => "overloaded",
             Self::Internal(_) => "internal",
         }
     }
@@ -102,11 +113,7 @@ impl IntoResponse for AppError {
         if let Self::Internal(detail) = &self {
             tracing::error!(%detail, "internal error");
         }
-        let mut response = (self.status(), Json(self.body())).into_response();
-        if let Self::RateLimited { retry_after_secs, .. } = &self {
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, (*retry_after_secs).into());
-        }
-        response
+        (self.status(), Json(self.body())).into_response()
     }
 }
 
@@ -139,12 +146,15 @@ mod tests {
             (AppError::MalformedJson("x".into()), 400, "malformed_json"),
             (AppError::Unauthorized("x".into()), 401, "unauthorized"),
             (AppError::Revoked("x".into()), 401, "revoked"),
-            (AppError::RateLimited { message: "x".into(), retry_after_secs: 9 }, 429, "rate_limited"),
             (AppError::OutOfScope("x".into()), 403, "out_of_scope"),
             (AppError::NotFound("x".into()), 404, "not_found"),
             (AppError::Conflict { code: "batch_id_reused", message: "x".into() }, 409, "batch_id_reused"),
             (AppError::BatchTooLarge("x".into()), 413, "batch_too_large"),
             (AppError::PayloadTooLarge("x".into()), 413, "payload_too_large"),
+            (AppError::RequestTimeout("x".into()), 408, "request_timeout"),
+            (AppError::HeaderTooLarge("x".into()), 431, "header_too_large"),
+            (AppError::RateLimited("x".into()), 429, "rate_limited"),
+            (AppError::Overloaded("x".into()), 503, "overloaded"),
         ];
         for (e, status, code) in cases {
             assert_eq!((e.status().as_u16(), e.code()), (status, code));

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
 use crate::error::AppError;
+use crate::request_limits::{BodyTimeout, caused_by};
 
 /// A JSON request body.
 #[derive(Debug)]
@@ -26,21 +27,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     })
 }
 
-/// True when a body-limit error sits anywhere in the error's chain (a decompressing body wraps it).
-fn over_limit(r: &BytesRejection) -> bool {
-    let mut e: Option<&(dyn std::error::Error + 'static)> = Some(r);
-    while let Some(x) = e {
-        if x.is::<LengthLimitError>() {
-            return true;
-        }
-        e = x.source();
-    }
-    r.status() == StatusCode::PAYLOAD_TOO_LARGE
-}
-
 fn body_rejection(r: BytesRejection) -> AppError {
-    if over_limit(&r) {
+    // A body-limit error or a body timeout may sit anywhere in the chain (a decompressing body wraps it).
+    if caused_by::<LengthLimitError>(&r) || r.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::PayloadTooLarge("the request body is larger than the server accepts".into())
+    } else if caused_by::<BodyTimeout>(&r) {
+        AppError::RequestTimeout("the request body did not arrive in time".into())
     } else {
         AppError::BadEncoding(format!("the request body could not be read: {}", r.body_text()))
     }

@@ -23,6 +23,12 @@ pub fn error_for(status: StatusCode) -> AppError {
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
             AppError::UnsupportedEncoding("the request's Content-Encoding is not supported; use gzip or zstd".into())
         }
+        StatusCode::REQUEST_TIMEOUT => AppError::RequestTimeout("the request was not sent in time".into()),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => {
+            AppError::HeaderTooLarge("the request's headers are larger than the server accepts".into())
+        }
+        StatusCode::TOO_MANY_REQUESTS => AppError::RateLimited("too many requests; try again later".into()),
+        StatusCode::SERVICE_UNAVAILABLE => AppError::Overloaded("the server is busy; try again later".into()),
         s if s.is_server_error() => AppError::Internal(format!("bare {s} response")),
         s => AppError::Validation(format!("the request was refused ({s})")),
     }

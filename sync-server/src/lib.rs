@@ -3,6 +3,7 @@
 //! conflicts and contact-card serial blocks. [`app`] builds the whole HTTP API as one router.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -22,8 +23,12 @@ pub mod enroll_codes;
 pub mod enroll_guard;
 pub mod error;
 pub mod extract;
+pub mod fd_limit;
 pub mod json_errors;
+pub mod listen;
 pub mod push_logic;
+pub mod rate_limit;
+pub mod request_limits;
 pub mod routes;
 pub mod seed;
 pub mod serve;
@@ -33,7 +38,7 @@ pub mod token_cache;
 pub use error::AppError;
 pub use store::{SqliteStore, SyncStore};
 
-/// Size limits of the API.
+/// Size, time and rate limits of the API and of its connections.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Largest request body, compressed on the wire and again after decompression.
@@ -44,11 +49,40 @@ pub struct Limits {
     pub default_pull: u32,
     /// Most changes per pull page.
     pub max_pull: u32,
+    /// Time a client has to send a request's line and headers, counted from the connection's
+    /// start or from the end of its previous answer: an idle or trickling client, or an idle
+    /// keep-alive connection, is closed when it runs out.
+    pub header_timeout: Duration,
+    /// Time a client has to send a request's whole body once its headers are in (`408 request_timeout`).
+    pub body_timeout: Duration,
+    /// Largest request line plus header fields in bytes (`431 header_too_large`).
+    pub max_header_bytes: usize,
+    /// Most header fields in a request (`431 header_too_large`).
+    pub max_headers: usize,
+    /// Open connections served normally; beyond them a connection is answered `503 overloaded`
+    /// (health still answers). The server lowers it to what its descriptor limit allows.
+    pub max_connections: usize,
+    /// Requests a device may make in a burst (the size of its token bucket)…
+    pub rate_burst: u32,
+    /// …and per second after it (`429 rate_limited` with `Retry-After` beyond it).
+    pub rate_per_sec: u32,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_body_bytes: 32 * 1024 * 1024, max_batch: 1000, default_pull: 500, max_pull: 5000 }
+        Self {
+            max_body_bytes: 32 * 1024 * 1024,
+            max_batch: 1000,
+            default_pull: 500,
+            max_pull: 5000,
+            header_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(60),
+            max_header_bytes: 16 * 1024,
+            max_headers: 100,
+            max_connections: 32_768,
+            rate_burst: 600,
+            rate_per_sec: 10,
+        }
     }
 }
 
@@ -98,14 +132,18 @@ fn compression() -> CompressionLayer<impl Predicate> {
 /// Bytes of a body that go out in one TCP segment on a common link.
 const ONE_PACKET: u64 = 1400;
 
-/// The whole HTTP API: routes, JSON errors, body limits, request decompression and response
-/// compression (gzip, zstd), request tracing.
+/// The whole HTTP API: routes, the per-device request rate, JSON errors, header, body and time
+/// limits, request decompression and response compression (gzip, zstd), request tracing.
 pub fn app(state: AppState) -> Router {
-    let max = state.limits.max_body_bytes;
+    let limits = state.limits;
+    let max = limits.max_body_bytes;
+    let limiter = Arc::new(rate_limit::RateLimiter::new(limits.rate_burst, limits.rate_per_sec));
     routes::router()
+        .layer(axum::middleware::from_fn_with_state((state.clone(), limiter), rate_limit::limit_rate))
         .layer(DefaultBodyLimit::max(max))
         .layer(RequestDecompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(max))
+        .layer(axum::middleware::from_fn_with_state(limits, request_limits::guard_request))
         .layer(axum::middleware::map_response(json_errors::json_errors))
         .layer(compression())
         .layer(TraceLayer::new_for_http())

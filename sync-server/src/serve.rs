@@ -1,5 +1,6 @@
-//! Running the server as a process: open the store, seed the demo banner on request, bind, print
-//! the bound address, and serve until Ctrl-C or SIGTERM, letting in-flight requests finish.
+//! Running the server as a process: raise the open-file limit, open the store, seed the demo banner
+//! on request, bind, print the bound address, and serve (see `listen`) until Ctrl-C or SIGTERM,
+//! letting in-flight requests finish.
 
 use std::io::Write;
 
@@ -23,6 +24,10 @@ pub enum ServeError {
 
 /// Serves `config` until a shutdown signal.
 pub async fn run(config: Config) -> Result<(), ServeError> {
+    match crate::fd_limit::raise() {
+        Ok(l) => tracing::info!(soft = l.soft, hard = l.hard, "open-file limit"),
+        Err(e) => tracing::warn!(%e, "cannot raise the open-file limit"),
+    }
     let store =
         open_store(&config.database).map_err(|source| ServeError::Store { url: config.database.clone(), source })?;
     if config.demo {
@@ -39,15 +44,14 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
             ),
         }
     }
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|source| ServeError::Bind { addr: config.listen, source })?;
+    let listener =
+        crate::listen::bind(config.listen).map_err(|source| ServeError::Bind { addr: config.listen, source })?;
     let addr = listener.local_addr()?;
     println!("listening on http://{addr}");
     std::io::stdout().flush()?;
-    axum::serve(listener, app(AppState::new(store)).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let limits = config.limits();
+    let state = AppState { limits, ..AppState::new(store) };
+    crate::listen::serve(listener, app(state), limits, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

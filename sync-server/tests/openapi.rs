@@ -1,4 +1,5 @@
-//! The OpenAPI document covers exactly the routes the router serves, and each of them answers.
+//! The OpenAPI document covers exactly the routes the router serves, and each of them answers; it
+//! and docs/protocol.md name the codes of the server's limits.
 
 mod common;
 
@@ -37,7 +38,7 @@ fn every_route_is_documented_and_every_documented_route_served() {
 #[test]
 fn every_schema_reference_resolves() {
     let doc: Value = serde_json::from_str(OPENAPI).unwrap();
-    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let components = doc["components"].as_object().unwrap();
     let mut refs = Vec::new();
     fn walk(v: &Value, refs: &mut Vec<String>) {
         match v {
@@ -54,8 +55,12 @@ fn every_schema_reference_resolves() {
     walk(&doc, &mut refs);
     assert!(refs.len() > 20);
     for r in refs {
-        let name = r.strip_prefix("#/components/schemas/").unwrap_or_else(|| panic!("unexpected ref {r}"));
-        assert!(schemas.contains_key(name), "{r} is not defined");
+        let (kind, name) = r
+            .strip_prefix("#/components/")
+            .and_then(|r| r.split_once('/'))
+            .filter(|(kind, _)| ["schemas", "responses"].contains(kind))
+            .unwrap_or_else(|| panic!("unexpected ref {r}"));
+        assert!(components[kind].get(name).is_some(), "{r} is not defined");
     }
 }
 
@@ -75,4 +80,24 @@ async fn every_route_in_the_table_is_routed() {
     let (status, v) = s.call(Method::GET, "/api/v1/openapi.json", None, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(v["info"]["title"], "Gridwork sync API");
+}
+
+#[test]
+fn the_codes_of_the_limits_are_documented() {
+    use gridwork_sync_server::AppError;
+    let doc: Value = serde_json::from_str(OPENAPI).unwrap();
+    let protocol = include_str!("../../docs/protocol.md");
+    let limits = [
+        ("RequestTimeout", AppError::RequestTimeout(String::new())),
+        ("RateLimited", AppError::RateLimited(String::new())),
+        ("HeaderTooLarge", AppError::HeaderTooLarge(String::new())),
+        ("Overloaded", AppError::Overloaded(String::new())),
+    ];
+    for (name, e) in limits {
+        let text = doc["components"]["responses"][name]["description"].as_str().unwrap_or_default();
+        assert!(text.starts_with(&format!("`{}`", e.code())), "{name}: {text}");
+        let row = format!("| {} |", e.status().as_u16());
+        let line = protocol.lines().find(|l| l.starts_with(&row)).unwrap_or_else(|| panic!("no {row} row"));
+        assert!(line.contains(&format!("`{}`", e.code())), "{line}");
+    }
 }

@@ -35,6 +35,8 @@ fn create_code(database: &str, account: &str) -> String {
 pub struct ServerProc {
     child: Option<Child>,
     db: PathBuf,
+    /// Options given after the usual ones (`--header-timeout 60`, …).
+    extra: Vec<String>,
     /// Where the server's log goes (inherited when `None`).
     log: Option<PathBuf>,
     /// `127.0.0.1:PORT`
@@ -53,16 +55,28 @@ fn server_bin() -> PathBuf {
 impl ServerProc {
     /// Starts a server with a demo banner on a free loopback port.
     pub fn start_demo(db: &Path) -> Self {
-        let mut s = Self { child: None, db: db.to_owned(), addr: "127.0.0.1:0".into(), log: None };
+        Self::start_demo_with(db, &[])
+    }
+
+    /// Starts a server with a demo banner and these further options.
+    pub fn start_demo_with(db: &Path, extra: &[&str]) -> Self {
+        let extra = extra.iter().map(|&a| a.to_owned()).collect();
+        let mut s = Self { child: None, db: db.to_owned(), extra, log: None, addr: "127.0.0.1:0".into() };
         s.spawn();
         s
     }
 
     /// Starts a server with a demo banner whose log (at `debug`) and printed lines go to `log`.
     pub fn start_demo_logged(db: &Path, log: &Path) -> Self {
-        let mut s = Self { child: None, db: db.to_owned(), addr: "127.0.0.1:0".into(), log: Some(log.to_owned()) };
+        let log = Some(log.to_owned());
+        let mut s = Self { child: None, db: db.to_owned(), extra: Vec::new(), log, addr: "127.0.0.1:0".into() };
         s.spawn();
         s
+    }
+
+    /// The server's process id while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 
     pub fn url(&self) -> String {
@@ -98,6 +112,7 @@ impl ServerProc {
     fn spawn(&mut self) {
         let mut child = Command::new(server_bin())
             .args(["--listen", &self.addr, "--database", &format!("sqlite://{}", self.db.display()), "--demo"])
+            .args(&self.extra)
             .env("RUST_LOG", if self.log.is_some() { "debug" } else { "warn" })
             .stdout(Stdio::piped())
             .stderr(match &self.log {

@@ -2,6 +2,7 @@
 //! or revoking a card. The block's counter moves in the same transaction as the card.
 
 use chrono::Utc;
+use gridwork_domain::authority::{Action, Subject};
 use gridwork_domain::{CardSerial, CardStatus, ContactCard, Household, RecordId, RecordState};
 
 use crate::engine::{Engine, get_record, put_local, set_meta};
@@ -11,6 +12,7 @@ impl Engine {
     /// Issues a card to `household`, handed to `recipient` at the door.
     pub fn issue_card(&mut self, household: RecordId, recipient: &str) -> Result<(RecordId, ContactCard)> {
         let (_, h): (_, Household) = get_record(&self.conn, household, "household")?;
+        self.check_may(Action::CardIssue, &Subject::plain(&h.micro_grid))?;
         let mut profile = self.profile()?.clone();
         let serial = profile.serial_block.issue().ok_or(CoreError::SerialsUsedUp)?;
         let card = ContactCard {
@@ -36,6 +38,7 @@ impl Engine {
     /// Marks a card replaced by a new one (issued first) or revoked.
     pub fn set_card_status(&mut self, card: RecordId, status: CardStatus) -> Result<()> {
         let (current, mut c): (_, ContactCard) = get_record(&self.conn, card, "contact card")?;
+        self.check_may(Action::CardRevoke, &self.edit_subject(&c.micro_grid, &current)?)?;
         c.status = status;
         self.write(|tx, w| match current.edit(&c, w)? {
             Some(next) => put_local(tx, &next, &c, w.now_ms),

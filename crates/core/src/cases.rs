@@ -2,6 +2,7 @@
 //! the case's current state), and keeping each dispute's stage up to date.
 
 use chrono::Utc;
+use gridwork_domain::authority::{Action, Subject};
 use gridwork_domain::workflow::{CaseState, allowed_actions, apply, fold_lenient};
 use gridwork_domain::{Dispute, DisputeAction, DisputeEvent, RecordId, RecordState};
 use rusqlite::Connection;
@@ -23,8 +24,11 @@ pub struct CaseView {
 
 impl Engine {
     /// Files a report from the field: the dispute and its `reported` event, in one transaction.
+    /// The report names this device's account as its reporter.
     pub fn file_dispute(&mut self, dispute: &Dispute) -> Result<RecordId> {
         let actor = self.profile()?.user_name.clone();
+        self.check_may(Action::Report, &Subject::plain(&dispute.micro_grid))?;
+        let dispute = &Dispute { reporter: actor.clone(), ..dispute.clone() };
         self.write(|tx, w| {
             let id = RecordId::new();
             let state = RecordState::create(id, dispute, w)?;
@@ -36,6 +40,7 @@ impl Engine {
                 at: dispute.reported_at,
                 action: DisputeAction::Reported,
                 note: String::new(),
+                visit: None,
             };
             put_local(tx, &RecordState::create(RecordId::new(), &event, w)?, &event, w.now_ms)?;
             Ok(id)
@@ -44,11 +49,29 @@ impl Engine {
 
     /// Appends one step to a case, refused with a clear reason when the case cannot take it now.
     pub fn append_event(&mut self, dispute: RecordId, action: DisputeAction, note: &str) -> Result<RecordId> {
+        self.append_event_at(dispute, action, note, None)
+    }
+
+    /// Appends one step taken at `visit`, a visit this device recorded to the dispute's
+    /// micro-grid (how a grid worker records the household's rating, 回访).
+    pub fn append_event_at(
+        &mut self,
+        dispute: RecordId,
+        action: DisputeAction,
+        note: &str,
+        visit: Option<RecordId>,
+    ) -> Result<RecordId> {
         let actor = self.profile()?.user_name.clone();
         let (_, d): (_, Dispute) = get_record(&self.conn, dispute, "dispute")?;
         let event =
-            DisputeEvent { dispute, micro_grid: d.micro_grid, actor, at: Utc::now(), action, note: note.into() };
+            DisputeEvent { dispute, micro_grid: d.micro_grid, actor, at: Utc::now(), action, note: note.into(), visit };
         let current = fold_lenient(events_of(&self.conn, dispute)?.iter().map(|(_, e)| e));
+        let mut subject = self.case_subject(&event.micro_grid, &current)?;
+        subject.at_visit = match visit {
+            Some(v) => self.visit_of_mine_in(v, &event.micro_grid)?,
+            None => false,
+        };
+        self.check_may(Action::of_event(&event.action), &subject)?;
         apply(&current, &event).map_err(|e| CoreError::Workflow(e.to_string()))?;
         self.write(|tx, w| {
             let state = RecordState::create(RecordId::new(), &event, w)?;
@@ -59,12 +82,36 @@ impl Engine {
 
     /// The case of one dispute.
     pub fn case(&self, dispute: RecordId) -> Result<CaseView> {
-        let (_, d) = get_record(&self.conn, dispute, "dispute")?;
+        let (_, d): (_, Dispute) = get_record(&self.conn, dispute, "dispute")?;
         let events = events_of(&self.conn, dispute)?;
         let state = fold_lenient(events.iter().map(|(_, e)| e));
-        let allowed = allowed_actions(&state);
+        // The steps the case can take next that this account may take.
+        let subject = self.case_subject(&d.micro_grid, &state)?;
+        let allowed = allowed_actions(&state)
+            .into_iter()
+            .filter(|name| event_action(name).is_some_and(|a| self.may(a, &subject)))
+            .collect();
         Ok(CaseView { id: dispute, dispute: d, state, events, allowed })
     }
+}
+
+/// The authority action of a workflow step, by the step's wire name.
+fn event_action(name: &str) -> Option<Action> {
+    let action = match name {
+        "reported" => Action::Report,
+        "verified" => Action::Verify,
+        "rejected" => Action::Reject,
+        "dispatched" => Action::Dispatch,
+        "mediation_attempt" => Action::MediationAttempt,
+        "feedback" => Action::Feedback,
+        "escalated" => Action::Escalate,
+        "referred" => Action::Refer,
+        "closed" => Action::Close,
+        "reopened" => Action::Reopen,
+        "rated" => Action::Rate,
+        _ => return None,
+    };
+    Some(action)
 }
 
 /// The events of a dispute in stamp order (the order every replica folds them in).

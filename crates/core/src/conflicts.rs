@@ -1,11 +1,12 @@
 //! Conflicts found while merging: kept with both values until a person has looked at them.
 
 use gridwork_domain::FieldConflict;
+use gridwork_domain::authority::Action;
 use gridwork_domain::wire::Role;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use crate::engine::Engine;
+use crate::engine::{Engine, get_state};
 use crate::error::Result;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -91,6 +92,17 @@ impl Engine {
 
     /// Marks a conflict as looked at. (To change the value, edit the record: that is a new write.)
     pub fn resolve_conflict(&mut self, id: i64) -> Result<bool> {
+        let record: Option<String> =
+            self.conn.query_row("SELECT record_id FROM conflicts WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let held = match record {
+            Some(rid) => get_state(&self.conn, rid.parse()?)?,
+            None => return Ok(false),
+        };
+        if let Some(state) = held
+            && let Some(micro_grid) = state.micro_grid()
+        {
+            self.check_may(Action::ConflictChoose, &self.edit_subject(&micro_grid, &state)?)?;
+        }
         Ok(self.conn.execute("UPDATE conflicts SET resolved = 1 WHERE id = ?1", [id])? == 1)
     }
 }

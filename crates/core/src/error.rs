@@ -11,6 +11,9 @@ pub enum CoreError {
     Validation(Vec<ValidationError>),
     #[error("{0}")]
     Workflow(String),
+    /// Not this account's to do (the authority table).
+    #[error("not allowed: {0}")]
+    Forbidden(String),
     #[error("{what} {id} was not found")]
     NotFound { what: &'static str, id: String },
     #[error("this device is not set up yet: run `gridwork init` or enroll with a server")]
@@ -39,6 +42,7 @@ impl CoreError {
         match self {
             Self::Validation(_) => "validation",
             Self::Workflow(_) => "workflow",
+            Self::Forbidden(_) => "forbidden",
             Self::NotFound { .. } => "not_found",
             Self::NotInitialized => "not_initialized",
             Self::SerialsUsedUp => "serials_used_up",

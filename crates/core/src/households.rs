@@ -1,6 +1,7 @@
 //! Households: create and edit, find by name / pinyin / initials / door number / phone, and read
 //! a household's whole history (visits, disputes, cards).
 
+use gridwork_domain::authority::{Action, Subject};
 use gridwork_domain::{AreaCode, ContactCard, Household, RecordId, RecordState, Visit};
 use rusqlite::params;
 use serde::Serialize;
@@ -71,6 +72,7 @@ pub(crate) fn household_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Household
 
 impl Engine {
     pub fn create_household(&mut self, h: &Household) -> Result<RecordId> {
+        self.check_may(Action::HouseholdCreate, &Subject::plain(&h.micro_grid))?;
         self.write(|tx, w| {
             let state = RecordState::create(RecordId::new(), h, w)?;
             put_local(tx, &state, h, w.now_ms)?;
@@ -80,7 +82,12 @@ impl Engine {
 
     /// Saves an edited household; returns false when nothing changed (nothing is queued then).
     pub fn edit_household(&mut self, id: RecordId, h: &Household) -> Result<bool> {
-        let (current, _): (_, Household) = get_record(&self.conn, id, "household")?;
+        let (current, old): (_, Household) = get_record(&self.conn, id, "household")?;
+        let action = if h.archived && !old.archived { Action::HouseholdArchive } else { Action::HouseholdEdit };
+        self.check_may(action, &self.edit_subject(&old.micro_grid, &current)?)?;
+        if h.micro_grid != old.micro_grid {
+            self.check_may(action, &Subject::plain(&h.micro_grid))?;
+        }
         self.write(|tx, w| match current.edit(h, w)? {
             Some(next) => put_local(tx, &next, h, w.now_ms).map(|()| true),
             None => Ok(false),

@@ -3,6 +3,7 @@
 //! the sync client. No Tauri and no HTTP server live here.
 
 pub mod areas;
+pub mod authority;
 pub mod cards;
 pub mod cases;
 pub mod conflicts;

@@ -1,6 +1,8 @@
 //! The handset's status at a glance, as the app's header and outbox show it: who is enrolled
 //! where, how many changes wait, and when the last sync succeeded. Never carries the token.
 
+use gridwork_domain::RecordKind;
+use gridwork_domain::authority::{Action, Subject};
 use gridwork_domain::wire::Role;
 use serde::Serialize;
 
@@ -27,6 +29,9 @@ pub struct HandsetStatus {
     pub last_sync_ms: Option<i64>,
     /// Contact-card serials left in this device's block.
     pub serials_left: Option<u32>,
+    /// What this account may do to records in its own area (the authority table), so the app
+    /// shows only those buttons. Case steps depend on the case: see `CaseView::allowed`.
+    pub may: Vec<Action>,
 }
 
 impl Engine {
@@ -46,6 +51,14 @@ impl Engine {
             rejected: rejected as u64,
             last_sync_ms: get_meta_number(&self.conn, "last_sync_ms")?,
             serials_left: p.map(|p| p.serial_block.remaining()),
+            may: match p {
+                Some(p) => Action::ALL
+                    .into_iter()
+                    .filter(|a| a.kind() != Some(RecordKind::DisputeEvent))
+                    .filter(|a| self.may(*a, &Subject::plain(&p.scope)))
+                    .collect(),
+                None => Vec::new(),
+            },
         })
     }
 }

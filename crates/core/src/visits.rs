@@ -1,6 +1,7 @@
 //! Recording visits: one at a time from the doorstep, or many in one transaction (imports,
 //! catching up). A fix far from the household is flagged, never refused.
 
+use gridwork_domain::authority::{Action, Subject};
 use gridwork_domain::geo::{DEFAULT_FAR_VISIT_M, VisitDistance, visit_distance};
 use gridwork_domain::{GeoPoint, RecordId, RecordState, Visit};
 use rusqlite::{Connection, OptionalExtension};
@@ -25,10 +26,16 @@ impl Engine {
     }
 
     /// Records several visits in one transaction: all of them or none.
+    /// Each visit is recorded as this device's account's: its `worker` is the account's name.
     pub fn record_visits(&mut self, visits: &[Visit]) -> Result<Vec<VisitReceipt>> {
+        let worker = self.profile()?.user_name.clone();
+        let visits: Vec<Visit> = visits.iter().map(|v| Visit { worker: worker.clone(), ..v.clone() }).collect();
+        for v in &visits {
+            self.check_may(Action::VisitRecord, &Subject::plain(&v.micro_grid))?;
+        }
         let mut homes = Vec::with_capacity(visits.len());
         let mut known: HashMap<RecordId, Option<GeoPoint>> = HashMap::new();
-        for v in visits {
+        for v in &visits {
             let home = match known.get(&v.household) {
                 Some(home) => *home,
                 None => {

@@ -3,6 +3,7 @@
 mod common;
 use common::*;
 use gridwork_core::{CoreError, Engine, HouseholdQuery};
+use gridwork_domain::wire::Role;
 use gridwork_domain::*;
 
 #[test]
@@ -71,9 +72,15 @@ fn far_visits_are_flagged_and_history_lists_them() {
 #[test]
 fn cases_follow_the_closed_loop() {
     let dir = tempfile::tempdir().unwrap();
-    let mut e = engine(&dir, "a.db");
+    let mut e = engine_as(&dir, "a.db", Role::GridLeader, "张伟", "150621001001001");
     let d = e.file_dispute(&dispute()).unwrap();
     assert_eq!(e.case(d).unwrap().state.stage.as_str(), "reported");
+    assert_eq!(e.case(d).unwrap().allowed, ["verified", "rejected"]);
+    // A grid worker may not take the leader's steps.
+    let mut w = engine(&dir, "w.db");
+    let wd = w.file_dispute(&dispute()).unwrap();
+    assert_eq!(w.case(wd).unwrap().allowed, Vec::<&str>::new(), "no buttons for what the worker may not do");
+    assert_eq!(w.append_event(wd, DisputeAction::Verified, "").unwrap_err().tag(), "forbidden");
     let err = e.append_event(d, DisputeAction::Closed, "结案").unwrap_err();
     assert_eq!(err.tag(), "workflow");
     assert!(err.to_string().contains("verified"), "{err}");

@@ -196,6 +196,10 @@ pub struct DisputeEvent {
     pub at: DateTime<Utc>,
     pub action: DisputeAction,
     pub note: String,
+    /// The visit at which the step was taken: a grid worker records the household's rating at a
+    /// visit (回访), and names it here.
+    #[serde(default)]
+    pub visit: Option<RecordId>,
 }
 
 impl Record for DisputeEvent {

@@ -2,6 +2,8 @@
 //! the field-by-field merge, the dispute workflow and validation. No I/O lives here.
 
 pub mod area;
+pub mod attribution;
+pub mod authority;
 pub mod card;
 pub mod clock;
 pub mod demo;
@@ -13,6 +15,7 @@ pub mod ids;
 pub mod merge;
 pub mod record;
 pub mod serial;
+pub mod strict;
 pub mod validate;
 pub mod version;
 pub mod visit;

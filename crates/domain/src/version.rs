@@ -37,8 +37,9 @@ impl VersionVector {
 
     /// Counts one more write by `device` and returns its new counter.
     pub fn increment(&mut self, device: DeviceId) -> u64 {
+        // Saturates rather than wraps; pushes refuse counters past `attribution::MAX_COUNTER` long before.
         let n = self.0.entry(device).or_insert(0);
-        *n += 1;
+        *n = n.saturating_add(1);
         *n
     }
 
@@ -75,7 +76,7 @@ impl VersionVector {
 
     /// Total number of writes this version includes.
     pub fn total(&self) -> u64 {
-        self.0.values().sum()
+        self.0.values().fold(0u64, |a, n| a.saturating_add(*n))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (DeviceId, u64)> + '_ {

@@ -3,8 +3,13 @@
 
 use super::*;
 use gridwork_domain::clock::{HlcClock, MAX_FUTURE_MS};
-use gridwork_domain::{Hlc, Stamp, Writer};
+use gridwork_domain::wire::{PushOutcome, PushStatus, Role};
+use gridwork_domain::{
+    AreaCode, DeviceId, DisputeEvent, Hlc, Household, Record, RecordKind, RecordState, Stamp, Visit, Writer,
+};
+use serde_json::Value;
 use serde_json::json;
+use std::collections::HashMap;
 
 const T0: u64 = 1_760_000_000_000;
 const GRID_A: &str = "150621001001001";
@@ -14,7 +19,7 @@ fn dev(n: u128) -> DeviceId {
 }
 
 fn pusher(n: u128) -> Pusher {
-    Pusher { device: dev(n), scope: AreaCode::parse(GRID_A).unwrap() }
+    Pusher { device: dev(n), name: "王芳".into(), role: Role::GridWorker, scope: AreaCode::parse(GRID_A).unwrap() }
 }
 
 fn household(micro: &str) -> Household {
@@ -109,8 +114,26 @@ fn a_rejection_names_the_record_when_its_id_is_readable() {
     assert_eq!(r.id, UNREADABLE_ID);
 }
 
+fn facts_of(s: &RecordState) -> Facts {
+    match s.kind {
+        RecordKind::Household => Facts::Household { archived: s.fields["archived"] == json!(true) },
+        RecordKind::Visit => Facts::Visit,
+        RecordKind::Dispute => Facts::Dispute,
+        RecordKind::DisputeEvent => {
+            let e: DisputeEvent = s.decode().unwrap();
+            Facts::Event { dispute: e.dispute, action: e.action, visit: e.visit }
+        }
+        RecordKind::ContactCard => Facts::Card,
+    }
+}
+
 fn candidate(s: &RecordState) -> Candidate {
-    Candidate { state: s.clone(), micro_grid: s.micro_grid().unwrap(), text: serde_json::to_string(s).unwrap() }
+    Candidate {
+        state: s.clone(),
+        micro_grid: s.micro_grid().unwrap(),
+        facts: facts_of(s),
+        text: serde_json::to_string(s).unwrap(),
+    }
 }
 
 fn label(d: &Decision) -> String {
@@ -153,7 +176,7 @@ fn classification_table() {
         ("append-only record sent again", 1, Some(&v), &v, "already_known"),
     ];
     for (name, who, server, pushed, want) in cases {
-        let got = decide(&pusher(who), server, candidate(pushed));
+        let got = decide(&pusher(who), server, candidate(pushed), &Cases::default());
         assert_eq!(label(&got), want, "{name}: {got:?}");
     }
 }
@@ -164,7 +187,8 @@ fn a_merge_stores_the_join_of_both_versions() {
     let base = a.create(1, &household("150621001001001001"), T0);
     let a1 = a.edit(&base, T0 + 10, |h| h.notes = "a".into());
     let b1 = b.edit(&base, T0 + 20, |h| h.notes = "b".into());
-    let Decision::Merge { state, conflicts, .. } = decide(&pusher(2), Some(&a1), candidate(&b1)) else {
+    let Decision::Merge { state, conflicts, .. } = decide(&pusher(2), Some(&a1), candidate(&b1), &Cases::default())
+    else {
         panic!("expected a merge");
     };
     assert_eq!(state.vv.get(a.id), 2);
@@ -180,7 +204,7 @@ fn a_record_pushed_twice_in_one_batch_meets_its_first_push() {
     let a1 = a.edit(&base, T0 + 10, |h| h.notes = "a".into());
     let checked = vec![Ok(candidate(&base)), Ok(candidate(&a1)), Ok(candidate(&base))];
     let mut server = HashMap::new();
-    let p = plan(&pusher(1), checked, &mut server);
+    let p = plan(&pusher(1), checked, &mut server, &mut Cases::default());
     let labels: Vec<String> = p.iter().map(|(_, d)| label(d)).collect();
     assert_eq!(labels, ["accept", "accept", "already_known"]);
     assert_eq!(server[&base.id], a1);
@@ -191,7 +215,7 @@ fn the_response_lists_one_outcome_per_record_in_order() {
     let mut a = Dev::new(1);
     let base = a.create(1, &household("150621001001001001"), T0);
     let bad = Err(Rejection::new(UNREADABLE_ID, RejectCode::BadUuid, "no id"));
-    let p = plan(&pusher(1), vec![bad, Ok(candidate(&base))], &mut HashMap::new());
+    let p = plan(&pusher(1), vec![bad, Ok(candidate(&base))], &mut HashMap::new(), &mut Cases::default());
     let r = respond(Uuid::from_u128(42), &p);
     assert_eq!(r.batch_id, Uuid::from_u128(42));
     assert!(matches!(&r.results[0].status, PushStatus::Rejected { code, .. } if code == "bad_uuid"));

@@ -4,11 +4,14 @@
 //! is `unauthorized`, and too many failures from one address (or overall) are `rate_limited`.
 
 use std::net::{IpAddr, SocketAddr};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::HeaderValue;
+use axum::http::header::RETRY_AFTER;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use gridwork_domain::DeviceId;
 use gridwork_domain::clock::wall_ms;
 use gridwork_domain::wire::{EnrollRequest, EnrollResponse};
@@ -42,19 +45,34 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 const REFUSED: &str =
     "the enrollment code is not valid: it may be mistyped, used or expired; ask the grid office for a new one";
 
+/// `429 rate_limited` with `Retry-After`: the client is locked out for `wait`.
+fn locked_out(wait: Duration) -> Response {
+    let secs = wait.as_secs().max(1);
+    let mut res = AppError::RateLimited(format!("too many failed enrollment attempts; try again in {secs} s"))
+        .into_response();
+    res.headers_mut().insert(RETRY_AFTER, HeaderValue::from(secs));
+    res
+}
+
 pub async fn enroll(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     ApiJson(req): ApiJson<EnrollRequest>,
-) -> Result<Json<EnrollResponse>, AppError> {
+) -> Result<Json<EnrollResponse>, Response> {
     let now = Instant::now();
     if let Err(wait) = state.enroll_guard.check(client, now) {
         tracing::warn!(client = ?client, "enrollment refused: locked out after failed attempts");
-        return Err(AppError::RateLimited {
-            message: "too many failed enrollment attempts; try again later".into(),
-            retry_after_secs: wait.as_secs().max(1),
-        });
+        return Err(locked_out(wait));
     }
+    enroll_with(&state, client, now, req).await.map_err(IntoResponse::into_response)
+}
+
+async fn enroll_with(
+    state: &AppState,
+    client: Option<IpAddr>,
+    now: Instant,
+    req: EnrollRequest,
+) -> Result<Json<EnrollResponse>, AppError> {
     let code = req.code.trim();
     let name = req.device_name.trim();
     if code.is_empty() {

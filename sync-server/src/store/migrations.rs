@@ -10,9 +10,10 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
     (3, "pushed_by", include_str!("../../migrations/0003_pushed_by.sql")),
     (4, "seq_key", include_str!("../../migrations/0004_seq_key.sql")),
     (5, "last_conflict", include_str!("../../migrations/0005_last_conflict.sql")),
-    (6, "enrollment_codes", include_str!("../../migrations/0006_enrollment_codes.sql")),
-    (7, "audit_log", include_str!("../../migrations/0007_audit_log.sql")),
-    (8, "card_serials", include_str!("../../migrations/0008_card_serials.sql")),
+    (6, "case_events", include_str!("../../migrations/0006_case_events.sql")),
+    (7, "enrollment_codes", include_str!("../../migrations/0007_enrollment_codes.sql")),
+    (8, "audit_log", include_str!("../../migrations/0008_audit_log.sql")),
+    (9, "card_serials", include_str!("../../migrations/0009_card_serials.sql")),
 ];
 
 /// Applies the migrations the database has not seen yet; returns how many ran.

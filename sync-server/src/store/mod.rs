@@ -113,7 +113,7 @@ pub struct DeviceAuth {
 
 impl DeviceAuth {
     pub fn pusher(&self) -> Pusher {
-        Pusher { device: self.device_id, scope: self.scope.clone() }
+        Pusher { device: self.device_id, name: self.user_name.clone(), role: self.role, scope: self.scope.clone() }
     }
 }
 

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::sqlite::{SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_role, role_str, to_json};
 use super::{Account, DeviceAuth, Enrollment, NewDevice, Seed, StoreError};
-use crate::push_logic::{self, Checked, Decision};
+use crate::push_logic::{self, Case, Cases, Checked, Decision, Wanted};
 
 fn ms(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
@@ -210,7 +210,8 @@ fn push(
             }
         }
     }
-    let plan = push_logic::plan(&device.pusher(), records, &mut server);
+    let mut cases = load_cases(c, &Cases::wanted(&records))?;
+    let plan = push_logic::plan(&device.pusher(), records, &mut server, &mut cases);
     let mut seq = next_seq(c)?;
     for (_, decision) in &plan {
         if let Some((state, micro_grid)) = decision.stored() {
@@ -247,6 +248,37 @@ fn push(
     c.prepare_cached("INSERT INTO batches (batch_id, device_id, response, applied_at_ms) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![batch_id.to_string(), device.device_id.to_string(), to_json(&response)?, ms(now_ms)])?;
     Ok((response, plan))
+}
+
+/// The cases a batch's events belong to as stored — each dispute's micro-grid, if held, and its
+/// events (found through the index on an event's dispute id) — and the visits the events name.
+fn load_cases(c: &Connection, wanted: &Wanted) -> Result<Cases, StoreError> {
+    let mut cases = Cases::default();
+    if wanted.disputes.is_empty() {
+        return Ok(cases);
+    }
+    let mut visit = c.prepare_cached("SELECT state FROM records WHERE id = ?1 AND kind = 'visit'")?;
+    for id in &wanted.visits {
+        if let Some(s) = visit.query_row([id.to_string()], |r| r.get::<_, String>(0)).optional()? {
+            cases.insert_visit(from_json(&s)?);
+        }
+    }
+    let disputes = &wanted.disputes;
+    let mut dispute = c.prepare_cached("SELECT micro_grid FROM records WHERE id = ?1 AND kind = 'dispute'")?;
+    let mut events = c.prepare_cached(
+        "SELECT state FROM records WHERE kind = 'dispute_event' AND json_extract(state, '$.fields.dispute') = ?1",
+    )?;
+    for id in disputes {
+        let key = id.to_string();
+        let micro_grid =
+            dispute.query_row([&key], |r| r.get::<_, String>(0)).optional()?.map(|m| parse_area(&m)).transpose()?;
+        let events = events
+            .query_map([&key], |r| r.get::<_, String>(0))?
+            .map(|s| from_json::<RecordState>(&s?))
+            .collect::<Result<Vec<_>, _>>()?;
+        cases.insert(*id, Case { micro_grid, events });
+    }
+    Ok(cases)
 }
 
 /// Seeds an empty database; `false` when it already holds areas or accounts.

@@ -101,6 +101,11 @@ impl TestServer {
         self.call(Method::POST, "/api/v1/push", Some(&h.enrolled.token), Some(&body)).await
     }
 
+    /// Pushes any JSON body, as a hostile handset may.
+    pub async fn push_raw_value(&self, h: &Handset, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, "/api/v1/push", Some(&h.enrolled.token), Some(&body)).await
+    }
+
     pub async fn push(&self, h: &Handset, records: &[RecordState]) -> PushResponse {
         let (status, v) = self.push_raw(h, Uuid::now_v7(), records).await;
         assert_eq!(status, StatusCode::OK, "{v}");

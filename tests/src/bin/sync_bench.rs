@@ -11,7 +11,7 @@ use gridwork_domain::*;
 use gridwork_sync_server::admin::create_codes;
 use gridwork_sync_server::config::open_store;
 use gridwork_sync_server::store::{Account, SyncStore};
-use gridwork_sync_server::{AppState, app};
+use gridwork_sync_server::{AppState, Limits, app, listen};
 use std::path::Path;
 use std::sync::{Arc, Barrier, OnceLock};
 use std::time::{Duration, Instant};
@@ -34,9 +34,13 @@ fn main() -> anyhow::Result<()> {
     }
     rt.block_on(store.put_accounts(accounts))?;
     CODES.set((store.clone(), rt.handle().clone())).map_err(|_| anyhow::anyhow!("set twice"))?;
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
+    let listener = rt.block_on(async { listen::bind(([127, 0, 0, 1], 0).into()) })?;
     let url = format!("http://{}", listener.local_addr()?);
-    rt.spawn(async move { axum::serve(listener, app(AppState::new(store))).await });
+    // Served as the server binary serves, under every limit but the per-device request rate: C
+    // pulls in a tight loop while A pushes, which that rate would (rightly) hold back.
+    let limits = Limits { rate_burst: u32::MAX, ..Limits::default() };
+    let state = AppState { limits, ..AppState::new(store) };
+    rt.spawn(listen::serve(listener, app(state), limits, std::future::pending()));
 
     let only =
         |part: &str| args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).is_none_or(|p| p == part);

@@ -217,6 +217,9 @@ pub enum DisputeCmd {
         score: Option<u8>,
         #[arg(long, default_value = "")]
         note: String,
+        /// The visit (its id) at which the step was taken: how a grid worker records a rating.
+        #[arg(long)]
+        visit: Option<String>,
     },
     /// A case with its events and what may happen next.
     Show { id: String },

@@ -158,7 +158,7 @@ pub fn dispute(engine: &mut Engine, out: &Out, cmd: DisputeCmd) -> Result<()> {
             let id = engine.file_dispute(&d)?;
             out.value(&json!({ "id": id }), || format!("dispute {id} reported"))
         }
-        DisputeCmd::Event { id: did, action, to, level, number, outcome, reason, score, note } => {
+        DisputeCmd::Event { id: did, action, to, level, number, outcome, reason, score, note, visit } => {
             let mut m = Map::new();
             m.insert("type".into(), Value::String(action.replace('-', "_")));
             let opt = [
@@ -176,7 +176,8 @@ pub fn dispute(engine: &mut Engine, out: &Out, cmd: DisputeCmd) -> Result<()> {
             }
             let action =
                 serde_json::from_value(Value::Object(m)).map_err(|e| anyhow!("that action needs other flags: {e}"))?;
-            let eid = engine.append_event(id(&did)?, action, &note)?;
+            let visit = visit.as_deref().map(id).transpose()?;
+            let eid = engine.append_event_at(id(&did)?, action, &note, visit)?;
             let case = engine.case(id(&did)?)?;
             out.value(&case, || format!("event {eid} added; the case is now {}", case.state.stage.as_str()))
         }

@@ -9,11 +9,15 @@ use gridwork_domain::*;
 
 pub const MG: &str = "150621001001001001";
 
+/// A grid worker's engine (王芳, the grid of [`MG`]).
 pub fn engine(dir: &tempfile::TempDir, name: &str) -> Engine {
+    engine_as(dir, name, Role::GridWorker, "王芳", "150621001001001")
+}
+
+/// An engine set up for an account of `role` named `user` whose area is `scope`.
+pub fn engine_as(dir: &tempfile::TempDir, name: &str, role: Role, user: &str, scope: &str) -> Engine {
     let mut e = Engine::open(&dir.path().join(name)).unwrap();
-    let mut profile =
-        Profile::offline("王芳", "13800138000", Role::GridWorker, AreaCode::parse("150621001001001").unwrap(), 7)
-            .unwrap();
+    let mut profile = Profile::offline(user, "13800138000", role, AreaCode::parse(scope).unwrap(), 7).unwrap();
     profile.device_name = name.into();
     e.set_profile(profile).unwrap();
     e

@@ -21,6 +21,7 @@ fn ev_for(dispute: u128, action: A) -> DisputeEvent {
         at: Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap(),
         action,
         note: "入户核实".into(),
+        visit: None,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Group commit: several push batches in one transaction, each answered on its own.
 
 use super::*;
-use crate::push_logic::Candidate;
+use crate::push_logic::{Candidate, Facts};
 use crate::store::flush::Marks;
 use crate::store::sqlite::open_db;
 use crate::store::{Account, NewDevice, migrations, sqlite_read};
@@ -51,7 +51,12 @@ fn record(d: &DeviceAuth, head: &str) -> Checked {
     let h = Household::new(area("150621001001001001"), head, "锦园社区", "1号");
     let mut w = Writer { device: d.device_id, clock: &mut clock, now_ms: 1_000 };
     let state = RecordState::create(RecordId::new(), &h, &mut w).unwrap();
-    Ok(Candidate { micro_grid: area("150621001001001001"), text: serde_json::to_string(&state).unwrap(), state })
+    Ok(Candidate {
+        micro_grid: area("150621001001001001"),
+        facts: Facts::Household { archived: false },
+        text: serde_json::to_string(&state).unwrap(),
+        state,
+    })
 }
 
 fn job(

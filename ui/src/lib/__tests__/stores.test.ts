@@ -7,7 +7,7 @@ import { fraction, lastResult, startAutoSync, status, syncError, syncNow, syncin
 
 const baseStatus = {
   enrolled: true, user_name: '王芳', user_phone: '13800138000', role: 'grid_worker', scope: '150621001001001',
-  device_name: 'x', server_url: 'http://127.0.0.1:8787', pending: 2, rejected: 0, last_sync_ms: null, serials_left: 10,
+  device_name: 'x', server_url: 'http://127.0.0.1:8787', pending: 2, rejected: 0, last_sync_ms: null, serials_left: 10, may: ['household_create', 'visit_record', 'report', 'card_issue'],
 };
 
 afterEach(() => clearMocks());

@@ -6,4 +6,9 @@ import type { RecordId } from "./RecordId";
 /**
  * One event of a dispute's case.
  */
-export type DisputeEvent = { dispute: RecordId, micro_grid: AreaCode, actor: string, at: string, action: DisputeAction, note: string, };
+export type DisputeEvent = { dispute: RecordId, micro_grid: AreaCode, actor: string, at: string, action: DisputeAction, note: string, 
+/**
+ * The visit at which the step was taken: a grid worker records the household's rating at a
+ * visit (回访), and names it here.
+ */
+visit: RecordId | null, };

@@ -237,6 +237,7 @@ export const en: Catalog = {
     serials_used_up: 'No card serials left on this device: sync to get new ones',
     validation: 'Please check the fields marked in red',
     workflow: 'This step is not possible now: {message}',
+    forbidden: 'Your account may not do this (it is for another role, level or area)',
     storage: 'Storage error on this device: {message}',
     internal: 'Something went wrong: {message}',
   },

@@ -233,6 +233,7 @@ export const zhCN = {
     serials_used_up: '本机联系卡编号已用完，请先同步以获取新编号',
     validation: '请检查标红的内容',
     workflow: '这一步现在不能做：{message}',
+    forbidden: '您的账号无权进行此操作（属于其他角色、层级或区域）',
     storage: '本机存储出错：{message}',
     internal: '出错了：{message}',
   },

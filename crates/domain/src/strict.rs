@@ -1,0 +1,99 @@
+//! Strict reading of a received record: every key in its `fields` (at any depth) and in its
+//! `stamps` must be one its kind knows, and its text has a size cap. A server stores and serves a
+//! pushed version as the very text it came in, so anything it did not read would ride along onto
+//! every handset in the area.
+
+use serde_json::{Map, Value};
+
+use crate::record::{Record, RecordState};
+
+/// Largest JSON text of one record. The largest valid record (a dispute with twenty parties and
+/// a 4,000-character description) is well under it.
+pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+
+/// Checks that `state` holds no key that its typed form `record` (decoded from it) does not
+/// have, and no stamp for a field it does not hold.
+pub fn check_known_keys<R: Record>(state: &RecordState, record: &R) -> Result<(), String> {
+    let known = serde_json::to_value(record).map_err(|e| e.to_string())?;
+    if let Some(path) = unknown_key(&state.fields, &known, "") {
+        return Err(format!("'{path}' is not a field of a {}", state.kind));
+    }
+    if let Some(field) = state.stamps.keys().find(|k| !state.fields.contains_key(*k)) {
+        return Err(format!("a stamp is given for '{field}', which the record does not hold"));
+    }
+    Ok(())
+}
+
+/// The path of the first key in `sent` that `known` (the same value as its type writes it) lacks.
+fn unknown_key(sent: &Map<String, Value>, known: &Value, at: &str) -> Option<String> {
+    let Value::Object(known) = known else {
+        return sent.keys().next().map(|k| join(at, k));
+    };
+    sent.iter().find_map(|(k, v)| match known.get(k) {
+        None => Some(join(at, k)),
+        Some(kv) => unknown_in(v, kv, &join(at, k)),
+    })
+}
+
+fn unknown_in(sent: &Value, known: &Value, at: &str) -> Option<String> {
+    match (sent, known) {
+        (Value::Object(s), k) => unknown_key(s, k, at),
+        (Value::Array(s), Value::Array(k)) => {
+            s.iter().zip(k).enumerate().find_map(|(i, (sv, kv))| unknown_in(sv, kv, &format!("{at}[{i}]")))
+        }
+        _ => None,
+    }
+}
+
+fn join(at: &str, key: &str) -> String {
+    if at.is_empty() { key.to_owned() } else { format!("{at}.{key}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::HlcClock;
+    use crate::household::{Household, Member};
+    use crate::ids::{AreaCode, DeviceId, RecordId};
+    use crate::record::Writer;
+
+    fn state() -> (RecordState, Household) {
+        let mut h = Household::new(AreaCode::parse("150621001001001001").unwrap(), "张伟", "锦园社区", "1号");
+        h.members.push(Member { name: "李娜".into(), relation: "配偶".into(), birth_year: None, phone: None });
+        let mut clock = HlcClock::default();
+        let s = RecordState::create(
+            RecordId::new(),
+            &h,
+            &mut Writer { device: DeviceId::new(), clock: &mut clock, now_ms: 1_000 },
+        )
+        .unwrap();
+        (s, h)
+    }
+
+    #[test]
+    fn known_keys_pass_and_unknown_ones_are_named_by_path() {
+        let (s, h) = state();
+        assert_eq!(check_known_keys(&s, &h), Ok(()));
+        type Change = fn(&mut RecordState);
+        let cases: [(&str, Change); 4] = [
+            ("'blob' is not a field of a household", |s| {
+                s.fields.insert("blob".into(), Value::String("x".repeat(100)));
+            }),
+            ("'members[0].secret' is not a field of a household", |s| {
+                s.fields["members"][0].as_object_mut().unwrap().insert("secret".into(), 1.into());
+            }),
+            ("'head_name.x' is not a field of a household", |s| {
+                s.fields.insert("head_name".into(), serde_json::json!({"x": 1}));
+            }),
+            ("a stamp is given for 'ghost', which the record does not hold", |s| {
+                let stamp = s.origin;
+                s.stamps.insert("ghost".into(), stamp);
+            }),
+        ];
+        for (want, change) in cases {
+            let (mut s, h) = state();
+            change(&mut s);
+            assert_eq!(check_known_keys(&s, &h), Err(want.to_owned()));
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! The checks of one pushed record that need no server state: its id, kind and shape, size, known
+//! keys, typed validation, area, version vector, clock, and that the names it gives for its
+//! author are the pushing account's own.
+
+use gridwork_domain::attribution::check_bounds;
+use gridwork_domain::clock::check_not_future;
+use gridwork_domain::strict::{MAX_RECORD_BYTES, check_known_keys};
+use gridwork_domain::{
+    AreaCode, ContactCard, Dispute, DisputeAction, DisputeEvent, Household, Record, RecordId, RecordKind, RecordState,
+    Visit,
+};
+use serde_json::Value;
+
+use super::{Pusher, RejectCode, Rejection, UNREADABLE_ID};
+
+/// What the authority check needs to know of a pushed record's typed content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Facts {
+    Household { archived: bool },
+    Visit,
+    Dispute,
+    Event { dispute: RecordId, action: DisputeAction, visit: Option<RecordId> },
+    Card,
+}
+
+/// A pushed record that passed every check that needs no server state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub state: RecordState,
+    pub micro_grid: AreaCode,
+    pub facts: Facts,
+    /// The JSON text the record came as: stored and served as is when the server takes it whole.
+    pub text: String,
+}
+
+/// The result of the stateless checks of one pushed record.
+pub type Checked = Result<Candidate, Rejection>;
+
+/// Reads and checks one pushed record as far as possible without the server's version.
+pub fn check_record(pusher: &Pusher, value: Value, now_ms: u64) -> Checked {
+    let Value::Object(obj) = &value else {
+        return Err(Rejection::new(UNREADABLE_ID, RejectCode::Validation, "a record must be a JSON object"));
+    };
+    let id = match obj.get("id").and_then(Value::as_str).map(str::parse::<RecordId>) {
+        Some(Ok(id)) => id,
+        Some(Err(e)) => return Err(Rejection::new(UNREADABLE_ID, RejectCode::BadUuid, e.message)),
+        None => return Err(Rejection::new(UNREADABLE_ID, RejectCode::BadUuid, "the record has no string 'id'")),
+    };
+    match obj.get("kind").and_then(Value::as_str).map(str::parse::<RecordKind>) {
+        Some(Ok(_)) => {}
+        Some(Err(e)) => return Err(Rejection::new(id, RejectCode::UnknownKind, e.message)),
+        None => return Err(Rejection::new(id, RejectCode::UnknownKind, "the record has no string 'kind'")),
+    }
+    let text = value.to_string();
+    check_size(id, &text)?;
+    let state: RecordState = serde_json::from_value(value)
+        .map_err(|e| Rejection::new(id, RejectCode::Validation, format!("the record cannot be read: {e}")))?;
+    check_state(pusher, state, text, now_ms)
+}
+
+/// Checks one pushed record given as JSON text: read straight into a `RecordState` when it is
+/// well formed (the common case), through [`check_record`] for a precise reason when it is not.
+pub fn check_text(pusher: &Pusher, text: String, now_ms: u64) -> Checked {
+    match serde_json::from_str::<RecordState>(&text) {
+        Ok(state) => {
+            check_size(state.id, &text)?;
+            check_state(pusher, state, text, now_ms)
+        }
+        Err(_) => check_record(pusher, serde_json::from_str(&text).unwrap_or(Value::Null), now_ms),
+    }
+}
+
+fn check_size(id: RecordId, text: &str) -> Result<(), Rejection> {
+    if text.len() > MAX_RECORD_BYTES {
+        return Err(Rejection::new(
+            id,
+            RejectCode::Validation,
+            format!("the record is {} bytes; at most {MAX_RECORD_BYTES} are allowed", text.len()),
+        ));
+    }
+    Ok(())
+}
+
+/// The checks of a record that could be read.
+fn check_state(pusher: &Pusher, state: RecordState, text: String, now_ms: u64) -> Checked {
+    let id = state.id;
+    check_bounds(&state).map_err(|e| Rejection::new(id, RejectCode::BadVersion, e.to_string()))?;
+    let (micro_grid, facts) = typed(&state).map_err(|m| Rejection::new(id, RejectCode::Validation, m))?;
+    if !micro_grid.is_within(&pusher.scope) {
+        return Err(Rejection::outside(id));
+    }
+    check_version(&state).map_err(|m| Rejection::new(id, RejectCode::BadVersion, m))?;
+    check_not_future(state.latest_stamp().hlc, now_ms)
+        .map_err(|e| Rejection::new(id, RejectCode::ClockSkew, e.to_string()))?;
+    check_author_name(pusher, &state).map_err(|m| Rejection::new(id, RejectCode::Forbidden, m))?;
+    Ok(Candidate { state, micro_grid, facts, text })
+}
+
+/// A version must name at least one write and include every write its stamps name.
+pub fn check_version(state: &RecordState) -> Result<(), String> {
+    if state.vv.is_empty() {
+        return Err("the version vector is empty".into());
+    }
+    if !state.vv.covers(&state.origin) {
+        return Err(format!(
+            "the origin stamp ({}, {}) is not in the version vector",
+            state.origin.device, state.origin.n
+        ));
+    }
+    for (field, stamp) in &state.stamps {
+        if !state.vv.covers(stamp) {
+            return Err(format!(
+                "the stamp of field '{field}' ({}, {}) is not in the version vector",
+                stamp.device, stamp.n
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The field naming who wrote a record of this kind: bound to the account, not the client's word.
+pub fn author_field(kind: RecordKind) -> Option<&'static str> {
+    match kind {
+        RecordKind::Household => None,
+        RecordKind::Visit => Some("worker"),
+        RecordKind::Dispute => Some("reporter"),
+        RecordKind::DisputeEvent => Some("actor"),
+        RecordKind::ContactCard => Some("issuer"),
+    }
+}
+
+/// When the pusher itself wrote the author field, it must hold the pushing account's name.
+fn check_author_name(pusher: &Pusher, state: &RecordState) -> Result<(), String> {
+    let Some(field) = author_field(state.kind) else { return Ok(()) };
+    if state.stamp_of(field).device == pusher.device && state.str_field(field) != Some(pusher.name.as_str()) {
+        return Err(format!("'{field}' must be the name of the account this device belongs to"));
+    }
+    Ok(())
+}
+
+/// Decodes the typed record of the state's kind, validates it, checks its keys, and returns its
+/// micro-grid and what the authority check needs to know of it.
+fn typed(state: &RecordState) -> Result<(AreaCode, Facts), String> {
+    match state.kind {
+        RecordKind::Household => read::<Household>(state, |h| Facts::Household { archived: h.archived }),
+        RecordKind::Visit => read::<Visit>(state, |_| Facts::Visit),
+        RecordKind::Dispute => read::<Dispute>(state, |_| Facts::Dispute),
+        RecordKind::DisputeEvent => read::<DisputeEvent>(state, |e| Facts::Event {
+            dispute: e.dispute,
+            action: e.action.clone(),
+            visit: e.visit,
+        }),
+        RecordKind::ContactCard => read::<ContactCard>(state, |_| Facts::Card),
+    }
+}
+
+fn read<R: Record>(state: &RecordState, facts: impl FnOnce(&R) -> Facts) -> Result<(AreaCode, Facts), String> {
+    let record: R = state.decode().map_err(|e| e.to_string())?;
+    record.validate().map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
+    check_known_keys(state, &record)?;
+    Ok((record.micro_grid().clone(), facts(&record)))
+}
