@@ -48,8 +48,8 @@ const REFUSED: &str =
 /// `429 rate_limited` with `Retry-After`: the client is locked out for `wait`.
 fn locked_out(wait: Duration) -> Response {
     let secs = wait.as_secs().max(1);
-    let mut res = AppError::RateLimited(format!("too many failed enrollment attempts; try again in {secs} s"))
-        .into_response();
+    let mut res =
+        AppError::RateLimited(format!("too many failed enrollment attempts; try again in {secs} s")).into_response();
     res.headers_mut().insert(RETRY_AFTER, HeaderValue::from(secs));
     res
 }
