@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
-use gridwork_domain::DeviceId;
+use gridwork_domain::{DeviceId, RecordId};
 use rusqlite::{Connection, OptionalExtension, params};
-use uuid::Uuid;
 
 use super::StoreError;
+use crate::push_logic::Decision;
 
 /// The actions the log records.
 pub mod action {
@@ -38,7 +38,7 @@ pub struct AuditRow<'a> {
     pub actor: Option<&'a str>,
     /// One of [`action`].
     pub action: &'a str,
-    pub record_id: Option<Uuid>,
+    pub record_id: Option<RecordId>,
     /// The record's kind (`household`, …) when a record is concerned.
     pub record_kind: Option<&'a str>,
     /// `ok`, a push status, or the code of the refusal.
@@ -79,6 +79,30 @@ pub fn append_audit(c: &Connection, rows: &[AuditRow<'_>]) -> Result<(), StoreEr
         ])?;
     }
     Ok(())
+}
+
+/// One row per record of an applied push batch: its id and kind (when it could be read), and
+/// `accepted`, `merged`, `already_known` or the reject code.
+pub fn push_rows(device: DeviceId, at_ms: u64, plan: &[(RecordId, Decision)]) -> Vec<AuditRow<'static>> {
+    plan.iter()
+        .map(|(id, decision)| {
+            let (kind, result) = match decision {
+                Decision::Accept { state, .. } => (Some(state.kind.as_str()), "accepted"),
+                Decision::Merge { state, .. } => (Some(state.kind.as_str()), "merged"),
+                Decision::AlreadyKnown => (None, "already_known"),
+                Decision::Reject { code, .. } => (None, code.as_str()),
+            };
+            AuditRow {
+                at_ms,
+                device: Some(device),
+                action: action::PUSH,
+                record_id: (!id.0.is_nil()).then_some(*id),
+                record_kind: kind,
+                result,
+                ..Default::default()
+            }
+        })
+        .collect()
 }
 
 /// The handle of the account a device belongs to.

@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
+use super::audit::{append_audit, push_rows};
 use super::sqlite::{SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_role, role_str, to_json};
 use super::{Account, DeviceAuth, Enrollment, NewDevice, Seed, StoreError};
 use crate::push_logic::{self, Case, Cases, Checked, Decision, Wanted};
@@ -244,6 +245,8 @@ fn push(
         }
     }
     set_next_seq(c, seq)?;
+    // What became of every record, in the same transaction as the records themselves.
+    append_audit(c, &push_rows(device.device_id, now_ms, &plan))?;
     let response = push_logic::respond(batch_id, &plan);
     c.prepare_cached("INSERT INTO batches (batch_id, device_id, response, applied_at_ms) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![batch_id.to_string(), device.device_id.to_string(), to_json(&response)?, ms(now_ms)])?;
