@@ -183,6 +183,17 @@ mod tests {
     }
 
     #[test]
+    fn many_rows_keep_their_order() {
+        let c = db();
+        let rows: Vec<AuditRow<'_>> = (0..150)
+            .map(|i| AuditRow { at_ms: i, action: action::PUSH, result: "accepted", ..Default::default() })
+            .collect();
+        append_audit(&c, &rows).unwrap();
+        let back = read_audit(&c, 0, 1000).unwrap();
+        assert_eq!(back.iter().map(|e| e.at_ms).collect::<Vec<_>>(), (0..150).collect::<Vec<_>>());
+    }
+
+    #[test]
     fn the_log_refuses_updates_and_deletes() {
         let c = db();
         append_audit(&c, &[AuditRow { at_ms: 1, action: action::ENROLL, result: "ok", ..Default::default() }]).unwrap();
