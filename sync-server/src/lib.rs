@@ -14,7 +14,6 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 pub mod admin;
-pub mod admin_rights;
 pub mod audit_csv;
 pub mod auth;
 pub mod cli;

@@ -192,6 +192,17 @@ pub fn authorize(actor: &Actor<'_>, action: Action, subject: &Subject<'_>) -> Re
     )))
 }
 
+/// Whether `actor` may administer an account of `role` whose area is `scope`: make its enrollment
+/// codes, disable it, revoke its devices. The banner centre may for every account; a township
+/// supervisor for the grid workers and grid leaders inside the supervisor's own area; nobody else.
+pub fn may_administer(actor: &Actor<'_>, role: Role, scope: &AreaCode) -> bool {
+    match actor.role {
+        Role::Admin => true,
+        Role::Supervisor => matches!(role, Role::GridWorker | Role::GridLeader) && scope.is_within(actor.scope),
+        Role::GridWorker | Role::GridLeader => false,
+    }
+}
+
 /// The table itself, inside the actor's area.
 fn permitted(role: Role, action: Action, s: &Subject<'_>) -> bool {
     use Action as A;

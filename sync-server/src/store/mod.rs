@@ -34,7 +34,7 @@ pub enum StoreError {
     Backend(String),
     #[error("stored data cannot be read: {0}")]
     Corrupt(String),
-    /// An office action the acting account may not take (see `admin_rights`).
+    /// An office action the acting account may not take (see `gridwork_domain::authority::may_administer`).
     #[error("not allowed: {0}")]
     Forbidden(String),
 }

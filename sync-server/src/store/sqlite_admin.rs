@@ -1,5 +1,5 @@
 //! Office actions in the SQLite store: one-time codes made, devices revoked, accounts disabled —
-//! each checked against `admin_rights` and audited (also when refused) — and the revocation check
+//! each checked against the domain's `authority::may_administer` and audited (also when refused) — and the revocation check
 //! behind `revoked` answers.
 
 use gridwork_domain::wire::Role;
@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use super::audit::{AuditRow, action, append_audit};
 use super::sqlite::{parse_area, parse_role};
 use super::{NewCodes, StoreError};
-use crate::admin_rights::{Party, may_administer};
+use gridwork_domain::authority::{Actor, may_administer};
 
 fn ms(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
@@ -52,11 +52,8 @@ fn check<'c>(
     target: &AccountRow,
     audit: AuditRow<'_>,
 ) -> Result<Transaction<'c>, StoreError> {
-    let allowed = !actor.disabled
-        && may_administer(
-            &Party { role: actor.role, scope: &actor.scope },
-            &Party { role: target.role, scope: &target.scope },
-        );
+    let allowed =
+        !actor.disabled && may_administer(&Actor { role: actor.role, scope: &actor.scope }, target.role, &target.scope);
     if allowed {
         return Ok(tx);
     }

@@ -105,6 +105,30 @@ fn the_default_table() {
 }
 
 #[test]
+fn who_administers_whom() {
+    use Role::{Admin, GridLeader, GridWorker, Supervisor};
+    let banner = code("150621");
+    let township = code("150621001");
+    let grid = code(GRID);
+    let other_grid = code("150621002001001");
+    let cases = [
+        (Admin, &banner, GridWorker, &other_grid, true),
+        (Admin, &banner, Supervisor, &township, true),
+        (Admin, &banner, Admin, &banner, true),
+        (Supervisor, &township, GridWorker, &grid, true),
+        (Supervisor, &township, GridLeader, &grid, true),
+        (Supervisor, &township, GridWorker, &other_grid, false),
+        (Supervisor, &township, Supervisor, &township, false),
+        (Supervisor, &township, Admin, &banner, false),
+        (GridLeader, &grid, GridWorker, &grid, false),
+        (GridWorker, &grid, GridWorker, &grid, false),
+    ];
+    for (role, scope, target, target_scope, want) in cases {
+        assert_eq!(may_administer(&Actor { role, scope }, target, target_scope), want, "{role:?} over {target:?}");
+    }
+}
+
+#[test]
 fn a_grid_worker_rates_a_case_at_a_visit() {
     let scope = scope(Role::GridWorker);
     let micro = code(MICRO);
