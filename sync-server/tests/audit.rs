@@ -31,7 +31,8 @@ async fn pushes_enrollments_and_refusals_are_audited() {
     let device = w.id().to_string();
     let id = h.id.to_string();
     let row = |needle: &[&str]| rows.iter().any(|r| needle.iter().all(|n| r.contains(n)));
-    assert!(row(&[&device, "DEMO-W-0001", ",push,", &id, "household", ",accepted"]), "{text}");
+    // A pushed record's row names the action the authority table judged it as.
+    assert!(row(&[&device, "DEMO-W-0001", ",household_create,", &id, "household", ",accepted"]), "{text}");
     assert!(row(&[&device, ",push,", &id, ",already_known"]), "{text}");
     assert!(row(&[&device, ",push,", ",out_of_scope"]), "{text}");
     assert!(row(&[&device, "DEMO-W-0001", ",enroll,", ",ok"]), "{text}");

@@ -5,11 +5,35 @@
 
 use serde_json::{Map, Value};
 
-use crate::record::{Record, RecordState};
+use crate::error::DomainError;
+use crate::record::{Record, RecordKind, RecordState};
 
 /// Largest JSON text of one record. The largest valid record (a dispute with twenty parties and
 /// a 4,000-character description) is well under it.
 pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+
+/// Decodes the typed record of `state`, refusing any key (at any depth) its kind does not know and
+/// any stamp for a field it does not hold. Unknown keys are noticed while decoding, at no cost;
+/// the kinds with an internally tagged part (an event's `action`, a card's `status`), where the
+/// decoder buffers and cannot tell, are also compared with their typed form written back.
+pub fn decode_known<R: Record>(state: &RecordState) -> Result<R, String> {
+    let mut unknown: Option<String> = None;
+    let record: R = serde_ignored::deserialize(&state.fields, |path| {
+        unknown.get_or_insert_with(|| path.to_string());
+    })
+    .map_err(|e| {
+        DomainError::Decode { kind: state.kind.to_string(), field: String::new(), message: e.to_string() }.to_string()
+    })?;
+    if let Some(path) = unknown {
+        return Err(format!("'{path}' is not a field of a {}", state.kind));
+    }
+    if matches!(state.kind, RecordKind::DisputeEvent | RecordKind::ContactCard) {
+        check_known_keys(state, &record)?;
+    } else if let Some(field) = state.stamps.keys().find(|k| !state.fields.contains_key(*k)) {
+        return Err(format!("a stamp is given for '{field}', which the record does not hold"));
+    }
+    Ok(record)
+}
 
 /// Checks that `state` holds no key that its typed form `record` (decoded from it) does not
 /// have, and no stamp for a field it does not hold.
@@ -68,6 +92,47 @@ mod tests {
         )
         .unwrap();
         (s, h)
+    }
+
+    #[test]
+    fn decoding_refuses_unknown_keys_at_any_depth() {
+        let (s, h) = state();
+        assert_eq!(decode_known::<Household>(&s), Ok(h));
+        let (mut s, _) = state();
+        s.fields["members"][0].as_object_mut().unwrap().insert("secret".into(), 1.into());
+        let err = decode_known::<Household>(&s).unwrap_err();
+        assert!(err.contains("members") && err.contains("secret"), "{err}");
+        let (mut s, _) = state();
+        s.fields.insert("blob".into(), Value::String("x".into()));
+        assert_eq!(decode_known::<Household>(&s).unwrap_err(), "'blob' is not a field of a household");
+        let (mut s, _) = state();
+        let stamp = s.origin;
+        s.stamps.insert("ghost".into(), stamp);
+        assert!(decode_known::<Household>(&s).unwrap_err().contains("ghost"));
+    }
+
+    #[test]
+    fn an_events_action_is_checked_to_its_last_key() {
+        use crate::dispute::{DisputeAction, DisputeEvent};
+        let e = DisputeEvent {
+            dispute: RecordId::new(),
+            micro_grid: AreaCode::parse("150621001001001001").unwrap(),
+            actor: "王芳".into(),
+            at: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            action: DisputeAction::Rated { score: 5 },
+            note: String::new(),
+            visit: None,
+        };
+        let mut clock = HlcClock::default();
+        let mut s = RecordState::create(
+            RecordId::new(),
+            &e,
+            &mut Writer { device: DeviceId::new(), clock: &mut clock, now_ms: 1_000 },
+        )
+        .unwrap();
+        assert_eq!(decode_known::<DisputeEvent>(&s), Ok(e));
+        s.fields["action"].as_object_mut().unwrap().insert("blob".into(), "x".into());
+        assert_eq!(decode_known::<DisputeEvent>(&s).unwrap_err(), "'action.blob' is not a field of a dispute_event");
     }
 
     #[test]

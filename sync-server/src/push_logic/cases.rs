@@ -2,7 +2,7 @@
 //! micro-grid and the events already stored — so that the authority check knows the level a case
 //! is at and whom it was dispatched to when a step is taken.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use gridwork_domain::workflow::{CaseState, fold_lenient};
 use gridwork_domain::{AreaCode, DisputeEvent, RecordId, RecordState, Stamp};
@@ -38,6 +38,8 @@ impl Case {
 pub struct Cases {
     cases: HashMap<RecordId, Case>,
     visits: HashMap<RecordId, RecordState>,
+    /// The visits the batch's events name: only those are kept when the batch stores them.
+    named: HashSet<RecordId>,
 }
 
 /// What the store must load for a batch: the cases of its events, and the visits they name.
@@ -67,6 +69,11 @@ impl Cases {
         self.cases.insert(dispute, case);
     }
 
+    /// Notes the visits the batch's events name, held or not.
+    pub fn name_visits(&mut self, ids: &[RecordId]) {
+        self.named.extend(ids.iter().copied());
+    }
+
     pub fn insert_visit(&mut self, visit: RecordState) {
         self.visits.insert(visit.id, visit);
     }
@@ -89,7 +96,7 @@ impl Cases {
                 }
             }
             Facts::Event { dispute, .. } => self.cases.entry(*dispute).or_default().events.push(state.clone()),
-            Facts::Visit => {
+            Facts::Visit if self.named.contains(&state.id) => {
                 self.visits.insert(state.id, state.clone());
             }
             _ => {}

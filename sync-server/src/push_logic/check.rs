@@ -4,7 +4,7 @@
 
 use gridwork_domain::attribution::check_bounds;
 use gridwork_domain::clock::check_not_future;
-use gridwork_domain::strict::{MAX_RECORD_BYTES, check_known_keys};
+use gridwork_domain::strict::{MAX_RECORD_BYTES, decode_known};
 use gridwork_domain::{
     AreaCode, ContactCard, Dispute, DisputeAction, DisputeEvent, Household, Record, RecordId, RecordKind, RecordState,
     Visit,
@@ -138,7 +138,7 @@ fn check_author_name(pusher: &Pusher, state: &RecordState) -> Result<(), String>
     Ok(())
 }
 
-/// Decodes the typed record of the state's kind, validates it, checks its keys, and returns its
+/// Decodes the typed record of the state's kind (refusing keys it does not know), validates it, and returns its
 /// micro-grid and what the authority check needs to know of it.
 fn typed(state: &RecordState) -> Result<(AreaCode, Facts), String> {
     match state.kind {
@@ -155,8 +155,7 @@ fn typed(state: &RecordState) -> Result<(AreaCode, Facts), String> {
 }
 
 fn read<R: Record>(state: &RecordState, facts: impl FnOnce(&R) -> Facts) -> Result<(AreaCode, Facts), String> {
-    let record: R = state.decode().map_err(|e| e.to_string())?;
+    let record: R = decode_known(state)?;
     record.validate().map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
-    check_known_keys(state, &record)?;
     Ok((record.micro_grid().clone(), facts(&record)))
 }

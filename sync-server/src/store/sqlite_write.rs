@@ -4,13 +4,14 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use gridwork_domain::authority::Action;
 use gridwork_domain::wire::PushResponse;
-use gridwork_domain::{DeviceId, Hlc, RecordId, RecordState, SerialBlock};
+use gridwork_domain::{DeviceId, Hlc, RecordId, RecordKind, RecordState, SerialBlock};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
-use super::audit::{append_audit, push_rows};
+use super::audit::{AuditRow, action, append_audit, push_detail};
 use super::sqlite::{SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_role, role_str, to_json};
 use super::{Account, DeviceAuth, Enrollment, NewDevice, Seed, StoreError};
 use crate::push_logic::{self, Case, Cases, Checked, Decision, Wanted};
@@ -211,6 +212,11 @@ fn push(
             }
         }
     }
+    // Each record's kind and action, for the audit, as the server held it before the batch.
+    let read: Vec<Option<(RecordKind, Action)>> = records
+        .iter()
+        .map(|r| r.as_ref().ok().map(|c| (c.state.kind, push_logic::action_of(&c.facts, server.get(&c.state.id)))))
+        .collect();
     let mut cases = load_cases(c, &Cases::wanted(&records))?;
     let plan = push_logic::plan(&device.pusher(), records, &mut server, &mut cases);
     let mut seq = next_seq(c)?;
@@ -246,7 +252,17 @@ fn push(
     }
     set_next_seq(c, seq)?;
     // What became of every record, in the same transaction as the records themselves.
-    append_audit(c, &push_rows(device.device_id, now_ms, &plan))?;
+    let detail = push_detail(&plan, &read);
+    let batch = AuditRow {
+        at_ms: now_ms,
+        device: Some(device.device_id),
+        action: action::PUSH,
+        record_id: Some(RecordId(batch_id)),
+        result: "applied",
+        detail: Some(&detail),
+        ..Default::default()
+    };
+    append_audit(c, &[batch])?;
     let response = push_logic::respond(batch_id, &plan);
     c.prepare_cached("INSERT INTO batches (batch_id, device_id, response, applied_at_ms) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![batch_id.to_string(), device.device_id.to_string(), to_json(&response)?, ms(now_ms)])?;
@@ -260,6 +276,7 @@ fn load_cases(c: &Connection, wanted: &Wanted) -> Result<Cases, StoreError> {
     if wanted.disputes.is_empty() {
         return Ok(cases);
     }
+    cases.name_visits(&wanted.visits);
     let mut visit = c.prepare_cached("SELECT state FROM records WHERE id = ?1 AND kind = 'visit'")?;
     for id in &wanted.visits {
         if let Some(s) = visit.query_row([id.to_string()], |r| r.get::<_, String>(0)).optional()? {
