@@ -9,11 +9,11 @@ use std::collections::HashMap;
 use axum::http::{Method, StatusCode};
 use chrono::Utc;
 use common::{Handset, TestServer};
-use gridwork_domain::authority::{Action, Actor, Refusal, Subject, authorize};
+use gridwork_domain::authority::{Action, Actor, Refusal, Subject, authorize, sample_step};
 use gridwork_domain::wire::Role;
 use gridwork_domain::{
     AreaCode, AttemptOutcome, CardStatus, ContactCard, Dispute, DisputeAction, DisputeCategory, DisputeEvent,
-    Household, MediationLevel, Record, RecordId, RecordState, Referral, Urgency, Visit,
+    Household, MediationLevel, Record, RecordId, RecordState, Urgency, Visit,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -160,25 +160,6 @@ async fn case_at(fleet: &mut Fleet<'_>, micro_grid: &str, level: MediationLevel,
     all
 }
 
-/// The step of `action` at a case at `level`, with data that fits the level.
-fn step(action: Action, level: MediationLevel) -> DisputeAction {
-    match action {
-        Action::Verify => DisputeAction::Verified,
-        Action::Reject => DisputeAction::Rejected { reason: "重复上报".into() },
-        Action::Dispatch => DisputeAction::Dispatched { to: "调解员".into() },
-        Action::MediationAttempt => {
-            DisputeAction::MediationAttempt { level, number: 1, outcome: AttemptOutcome::Succeeded }
-        }
-        Action::Feedback => DisputeAction::Feedback,
-        Action::Escalate => DisputeAction::Escalated { to: level.next().unwrap_or(MediationLevel::Banner) },
-        Action::Refer => DisputeAction::Referred { to: Referral::Court },
-        Action::Close => DisputeAction::Closed,
-        Action::Reopen => DisputeAction::Reopened { reason: "当事人反映未解决".into() },
-        Action::Rate => DisputeAction::Rated { score: 5 },
-        _ => unreachable!("not a case step: {action:?}"),
-    }
-}
-
 const ROLES: [Role; 4] = [Role::GridWorker, Role::GridLeader, Role::Supervisor, Role::Admin];
 
 fn outside_for(role: Role) -> Option<&'static str> {
@@ -239,7 +220,7 @@ async fn case_steps_by_role_level_and_area() {
                     let case = case_at(&mut fleet, place, level, to_worker).await;
                     let me = fleet.of(role, INSIDE).await;
                     observe(me, &case);
-                    let e = event(me, &case[0], place, step(action, level));
+                    let e = event(me, &case[0], place, sample_step(action, level).expect("a case step"));
                     let got = push_one(&s, me, &e).await;
                     let dispatched_to_me = to_worker && me.enrolled.user_name == "王芳";
                     let subject = Subject { level, dispatched_to_actor: dispatched_to_me, ..Subject::plain(&inside) };

@@ -7,10 +7,10 @@ mod common;
 
 use common::{MG, dispute, engine_as, household, visit};
 use gridwork_core::{CoreError, Engine};
-use gridwork_domain::authority::{Action, Actor, Subject, authorize};
+use gridwork_domain::authority::{Action, Actor, Subject, authorize, sample_step};
 use gridwork_domain::wire::Role;
 use gridwork_domain::{
-    AreaCode, AttemptOutcome, CardStatus, DisputeAction, Household, MediationLevel, RecordId, RecordState, Referral,
+    AreaCode, AttemptOutcome, CardStatus, DisputeAction, Household, MediationLevel, RecordId, RecordState,
 };
 
 /// Another grid of the same village (outside a worker's or leader's area) and another township
@@ -83,24 +83,6 @@ fn fixture(dir: &tempfile::TempDir, mg: &str, level: MediationLevel, to_worker: 
     Fixture { records, home, card, dispute: d }
 }
 
-fn step(action: Action, level: MediationLevel) -> DisputeAction {
-    match action {
-        Action::Verify => DisputeAction::Verified,
-        Action::Reject => DisputeAction::Rejected { reason: "重复上报".into() },
-        Action::Dispatch => DisputeAction::Dispatched { to: "调解员".into() },
-        Action::MediationAttempt => {
-            DisputeAction::MediationAttempt { level, number: 1, outcome: AttemptOutcome::Succeeded }
-        }
-        Action::Feedback => DisputeAction::Feedback,
-        Action::Escalate => DisputeAction::Escalated { to: level.next().unwrap_or(MediationLevel::Banner) },
-        Action::Refer => DisputeAction::Referred { to: Referral::Court },
-        Action::Close => DisputeAction::Closed,
-        Action::Reopen => DisputeAction::Reopened { reason: "未解决".into() },
-        Action::Rate => DisputeAction::Rated { score: 4 },
-        other => unreachable!("{other:?} is not a case step"),
-    }
-}
-
 /// The tag of a refusal.
 fn tag<T>(r: Result<T, CoreError>) -> Result<(), String> {
     r.map(|_| ()).map_err(|err| err.tag().to_owned())
@@ -124,7 +106,7 @@ fn attempt(e: &mut Engine, f: &Fixture, mg: &str, action: Action, level: Mediati
         Action::Report => tag(e.file_dispute(&gridwork_domain::Dispute { micro_grid: area(mg), ..dispute() })),
         Action::CardIssue => tag(e.issue_card(f.home, "户主")),
         Action::CardRevoke => tag(e.set_card_status(f.card, CardStatus::Revoked { reason: "遗失".into() })),
-        _ => tag(e.append_event(f.dispute, step(action, level), "已处理")),
+        _ => tag(e.append_event(f.dispute, sample_step(action, level).expect("a case step"), "已处理")),
     }
 }
 

@@ -122,6 +122,29 @@ impl Action {
     }
 }
 
+/// The case step `action` stands for, with plain data that fits a case at `level` (a handler, a
+/// reason, the next level, a score of 4), for tools and tests that walk the table; `None` for an
+/// action that is not a step of a case.
+pub fn sample_step(action: Action, level: MediationLevel) -> Option<DisputeAction> {
+    use crate::dispute::{AttemptOutcome, Referral};
+    let step = match action {
+        Action::Verify => DisputeAction::Verified,
+        Action::Reject => DisputeAction::Rejected { reason: "重复上报".into() },
+        Action::Dispatch => DisputeAction::Dispatched { to: "调解员".into() },
+        Action::MediationAttempt => {
+            DisputeAction::MediationAttempt { level, number: 1, outcome: AttemptOutcome::Succeeded }
+        }
+        Action::Feedback => DisputeAction::Feedback,
+        Action::Escalate => DisputeAction::Escalated { to: level.next().unwrap_or(MediationLevel::Banner) },
+        Action::Refer => DisputeAction::Referred { to: Referral::Court },
+        Action::Close => DisputeAction::Closed,
+        Action::Reopen => DisputeAction::Reopened { reason: "当事人反映未解决".into() },
+        Action::Rate => DisputeAction::Rated { score: 4 },
+        _ => return None,
+    };
+    Some(step)
+}
+
 /// Who acts: the account's role and area.
 #[derive(Clone, Copy, Debug)]
 pub struct Actor<'a> {

@@ -8,6 +8,7 @@ use gridwork_domain::{DeviceId, RecordId, RecordKind};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
+use super::sqlite::sql_int;
 use crate::push_logic::Decision;
 
 /// The actions the log records.
@@ -71,7 +72,7 @@ pub fn append_audit(c: &Connection, rows: &[AuditRow<'_>]) -> Result<(), StoreEr
             (None, None) => None,
         };
         insert.execute(params![
-            i64::try_from(row.at_ms).unwrap_or(i64::MAX),
+            sql_int(row.at_ms),
             row.device.map(|d| d.to_string()),
             account,
             row.actor,
@@ -134,7 +135,7 @@ pub fn read_audit(c: &Connection, after: u64, limit: u32) -> Result<Vec<AuditEnt
         "SELECT id, at_ms, device_id, account, actor, action, record_id, record_kind, result, detail FROM audit_log
          WHERE id > ?1 ORDER BY id LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![i64::try_from(after).unwrap_or(i64::MAX), limit], |r| {
+    let rows = stmt.query_map(params![sql_int(after), limit], |r| {
         let entry = AuditEntry {
             id: r.get::<_, i64>(0)? as u64,
             at_ms: r.get::<_, i64>(1)? as u64,

@@ -261,6 +261,11 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// A count or time as SQLite stores it (an i64; values past it are held at the largest).
+pub(super) fn sql_int(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
 pub(super) fn to_json<T: Serialize>(v: &T) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
 }

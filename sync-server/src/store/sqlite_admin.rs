@@ -7,13 +7,9 @@ use gridwork_domain::{AreaCode, DeviceId};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::audit::{AuditRow, action, append_audit};
-use super::sqlite::{parse_area, parse_role};
+use super::sqlite::{parse_area, parse_role, sql_int};
 use super::{NewCodes, StoreError};
 use gridwork_domain::authority::{Actor, may_administer};
-
-fn ms(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
 
 /// An account as the rights check sees it.
 struct AccountRow {
@@ -81,7 +77,7 @@ pub fn create_codes(c: &mut Connection, codes: &NewCodes, now_ms: u64) -> Result
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         for hash in &codes.code_hashes {
-            insert.execute(params![hash, target.id, actor.id, ms(now_ms), ms(codes.expires_at_ms)])?;
+            insert.execute(params![hash, target.id, actor.id, sql_int(now_ms), sql_int(codes.expires_at_ms)])?;
         }
     }
     append_audit(&tx, &vec![audit; codes.code_hashes.len()])?;
@@ -113,7 +109,7 @@ pub fn revoke_device(c: &mut Connection, device: DeviceId, by: &str, now_ms: u64
     let tx = check(tx, &actor, &target, audit.clone())?;
     tx.execute(
         "UPDATE devices SET revoked_at_ms = ?1 WHERE id = ?2 AND revoked_at_ms IS NULL",
-        params![ms(now_ms), device.to_string()],
+        params![sql_int(now_ms), device.to_string()],
     )?;
     append_audit(&tx, &[audit])?;
     tx.commit()?;
@@ -135,7 +131,7 @@ pub fn disable_account(c: &mut Connection, handle: &str, by: &str, now_ms: u64) 
     let tx = check(tx, &actor, &target, audit.clone())?;
     tx.execute(
         "UPDATE accounts SET disabled_at_ms = ?1 WHERE id = ?2 AND disabled_at_ms IS NULL",
-        params![ms(now_ms), target.id],
+        params![sql_int(now_ms), target.id],
     )?;
     append_audit(&tx, &[audit])?;
     tx.commit()?;

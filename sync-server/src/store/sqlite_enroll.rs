@@ -6,13 +6,9 @@ use gridwork_domain::{DeviceId, SerialBlock};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::audit::{AuditRow, action, append_audit};
-use super::sqlite::{parse_area, parse_device, parse_role};
+use super::sqlite::{parse_area, parse_device, parse_role, sql_int};
 use super::sqlite_write::assign_block;
 use super::{Account, CodeEnrollment, EnrollOutcome, Enrollment, StoreError};
-
-fn ms(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
 
 /// A stored code and the account it is for.
 struct CodeRow {
@@ -72,7 +68,7 @@ pub fn enroll(c: &mut Connection, e: &CodeEnrollment, now_ms: u64) -> Result<Enr
     let outcome = match &row {
         None => Err("unknown_code"),
         Some(k) if k.disabled => Err("account_disabled"),
-        Some(k) if ms(now_ms) >= k.expires_at_ms => Err("expired_code"),
+        Some(k) if sql_int(now_ms) >= k.expires_at_ms => Err("expired_code"),
         Some(k) if k.used => {
             if k.request_id.as_deref() == Some(e.request_id.to_string().as_str()) {
                 again(&tx, k, e)?
@@ -106,12 +102,12 @@ pub fn enroll(c: &mut Connection, e: &CodeEnrollment, now_ms: u64) -> Result<Enr
 fn first(tx: &Transaction<'_>, k: &CodeRow, e: &CodeEnrollment, now_ms: u64) -> Result<Enrollment, StoreError> {
     tx.execute(
         "INSERT INTO devices (id, account_id, token_hash, name, enrolled_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![e.device_id.to_string(), k.account_id, e.token_hash, e.device_name, ms(now_ms)],
+        params![e.device_id.to_string(), k.account_id, e.token_hash, e.device_name, sql_int(now_ms)],
     )?;
     let serial_block = assign_block(tx, e.device_id, now_ms)?;
     tx.execute(
         "UPDATE enroll_codes SET used_at_ms = ?1, device_id = ?2, request_id = ?3 WHERE id = ?4",
-        params![ms(now_ms), e.device_id.to_string(), e.request_id.to_string(), k.code_id],
+        params![sql_int(now_ms), e.device_id.to_string(), e.request_id.to_string(), k.code_id],
     )?;
     Ok(Enrollment { device_id: e.device_id, account: k.account.clone(), serial_block })
 }

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::flush::Marks;
 use super::sqlite::{
-    SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_device, parse_role, scope_range,
+    SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_device, parse_role, scope_range, sql_int,
 };
 use super::{DeviceAuth, PullPage, ServerWriter, StoreError};
 
@@ -47,8 +47,8 @@ pub fn pull(
     limit: u32,
     upto: u64,
 ) -> Result<PullPage, StoreError> {
-    let after_i = i64::try_from(after).unwrap_or(i64::MAX);
-    let upto = i64::try_from(upto).unwrap_or(i64::MAX);
+    let after_i = sql_int(after);
+    let upto = sql_int(upto);
     let want = i64::from(limit) + 1;
     let mut rows: Vec<(i64, Option<String>, i64)> = Vec::with_capacity(want as usize);
     let read = |r: &rusqlite::Row<'_>| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?));
@@ -140,8 +140,8 @@ pub fn conflicts(
     upto: u64,
 ) -> Result<Vec<StoredConflict>, StoreError> {
     let (lo, hi) = scope_range(scope);
-    let after_i = i64::try_from(after).unwrap_or(i64::MAX);
-    let upto = i64::try_from(upto).unwrap_or(i64::MAX);
+    let after_i = sql_int(after);
+    let upto = sql_int(upto);
     let mut stmt = c.prepare_cached(
         "SELECT id, conflict, detected_at_ms FROM conflicts
          WHERE micro_grid >= ?1 AND micro_grid < ?2 AND id > ?3 AND id <= ?5 ORDER BY id LIMIT ?4",

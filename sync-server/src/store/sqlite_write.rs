@@ -12,13 +12,11 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use super::audit::{AuditRow, action, append_audit, push_detail};
-use super::sqlite::{SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_role, role_str, to_json};
+use super::sqlite::{
+    SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_role, role_str, sql_int, to_json,
+};
 use super::{Account, DeviceAuth, Enrollment, NewDevice, Seed, StoreError};
 use crate::push_logic::{self, Case, Cases, Checked, Decision, Wanted};
-
-fn ms(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
 
 /// Gives the server a device id and a clock on first open.
 pub fn init_server_identity(c: &Connection) -> Result<(), StoreError> {
@@ -48,7 +46,7 @@ pub fn enroll(c: &mut Connection, device: &NewDevice, now_ms: u64) -> Result<Enr
     };
     tx.execute(
         "INSERT INTO devices (id, account_id, token_hash, name, enrolled_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![device.id.to_string(), account_id, device.token_hash, device.name, ms(now_ms)],
+        params![device.id.to_string(), account_id, device.token_hash, device.name, sql_int(now_ms)],
     )?;
     let serial_block = assign_block(&tx, device.id, now_ms)?;
     tx.commit()?;
@@ -65,7 +63,7 @@ pub fn assign_block(tx: &Transaction<'_>, device: DeviceId, now_ms: u64) -> Resu
     })?;
     tx.execute(
         "INSERT INTO serial_blocks (block, device_id, assigned_at_ms) VALUES (?1, ?2, ?3)",
-        params![next, device.to_string(), ms(now_ms)],
+        params![next, device.to_string(), sql_int(now_ms)],
     )?;
     Ok(block)
 }
@@ -242,7 +240,7 @@ fn push(
                     fc.field,
                     micro_grid.as_str(),
                     to_json(fc)?,
-                    ms(now_ms)
+                    sql_int(now_ms)
                 ])?;
                 // Pulls of the record from now on tell that a conflict came with it.
                 c.prepare_cached("UPDATE records SET last_conflict = ?1 WHERE id = ?2")?
@@ -265,7 +263,7 @@ fn push(
     append_audit(c, &[batch])?;
     let response = push_logic::respond(batch_id, &plan);
     c.prepare_cached("INSERT INTO batches (batch_id, device_id, response, applied_at_ms) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![batch_id.to_string(), device.device_id.to_string(), to_json(&response)?, ms(now_ms)])?;
+        .execute(params![batch_id.to_string(), device.device_id.to_string(), to_json(&response)?, sql_int(now_ms)])?;
     Ok((response, plan))
 }
 
