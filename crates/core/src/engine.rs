@@ -5,7 +5,7 @@ use gridwork_domain::{DeviceId, HlcClock, Record, RecordId, RecordState, Writer,
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use std::path::Path;
 
-use crate::db::open_db;
+use crate::db::{open_db, open_existing};
 use crate::error::{CoreError, Result};
 use crate::profile::Profile;
 use crate::projection::{Projected, Typed};
@@ -21,7 +21,15 @@ pub struct Engine {
 impl Engine {
     /// Opens the store at `path` (creating it), set up or not.
     pub fn open(path: &Path) -> Result<Self> {
-        let conn = open_db(path)?;
+        Self::from_connection(open_db(path)?)
+    }
+
+    /// Opens the store at `path`, which must exist already (`no_store` otherwise).
+    pub fn open_existing(path: &Path) -> Result<Self> {
+        Self::from_connection(open_existing(path)?)
+    }
+
+    fn from_connection(conn: Connection) -> Result<Self> {
         let profile = get_meta(&conn, "profile")?.map(|s| serde_json::from_str(&s)).transpose()?;
         let clock = HlcClock::resume(
             get_meta(&conn, "hlc")?.map(|s| serde_json::from_str(&s)).transpose()?.unwrap_or_default(),

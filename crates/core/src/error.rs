@@ -30,6 +30,12 @@ pub enum CoreError {
     Revoked(String),
     #[error("the server answered {code}: {message}")]
     Server { code: String, message: String },
+    #[error("no store at {0}: run `gridwork init` or `gridwork enroll` first (or check the --db path)")]
+    NoStore(String),
+    #[error(
+        "{0} is not a Gridwork store (it is another program's file, or not a database at all); it was left as it is"
+    )]
+    NotAStore(String),
     #[error("the local store failed: {0}")]
     Storage(#[from] rusqlite::Error),
     #[error("stored data could not be read: {0}")]
@@ -50,6 +56,8 @@ impl CoreError {
             Self::Unauthorized(_) => "unauthorized",
             Self::Revoked(_) => "revoked",
             Self::Server { .. } => "server",
+            Self::NoStore(_) => "no_store",
+            Self::NotAStore(_) => "not_a_store",
             Self::Storage(_) | Self::Corrupt(_) => "storage",
         }
     }

@@ -17,7 +17,10 @@ use output::Out;
 
 pub fn run(cli: Cli) -> Result<()> {
     let out = Out { json: cli.json };
-    let mut engine = Engine::open(&cli.db).with_context(|| format!("opening {}", cli.db.display()))?;
+    // Only setting a device up makes a store; every other command needs one.
+    let creates = matches!(cli.command, Command::Init { .. } | Command::Enroll { .. });
+    let opened = if creates { Engine::open(&cli.db) } else { Engine::open_existing(&cli.db) };
+    let mut engine = opened.with_context(|| format!("opening {}", cli.db.display()))?;
     match cli.command {
         Command::Init { user, phone, scope, device_no, role, device_name } => {
             let mut profile = Profile::offline(&user, &phone, parse_role(&role)?, AreaCode::parse(&scope)?, device_no)?;

@@ -239,6 +239,8 @@ export const en: Catalog = {
     workflow: 'This step is not possible now: {message}',
     forbidden: 'Your account may not do this (it is for another role, level or area)',
     storage: 'Storage error on this device: {message}',
+    no_store: 'This device has no store yet: enroll it first',
+    not_a_store: 'The data file is not a Gridwork store; it was left untouched',
     internal: 'Something went wrong: {message}',
   },
 };

@@ -235,6 +235,8 @@ export const zhCN = {
     workflow: '这一步现在不能做：{message}',
     forbidden: '您的账号无权进行此操作（属于其他角色、层级或区域）',
     storage: '本机存储出错：{message}',
+    no_store: '本机还没有数据库，请先注册',
+    not_a_store: '数据文件不是网格通的数据库，已原样保留',
     internal: '出错了：{message}',
   },
 };
