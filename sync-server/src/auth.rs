@@ -38,6 +38,10 @@ impl FromRequestParts<AppState> for AuthDevice {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        // Already authenticated on the way in (the rate limiter does it for every request).
+        if let Some(device) = parts.extensions.get::<AuthDevice>() {
+            return Ok(device.clone());
+        }
         let token = bearer(parts)
             .ok_or_else(|| AppError::Unauthorized("an 'Authorization: Bearer <token>' header is required".into()))?;
         let hash = hash_token(token);

@@ -89,8 +89,9 @@ pub fn retry_after_secs(wait: Duration) -> u64 {
     wait.as_secs().saturating_add(u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 
-/// Middleware: a request that carries a token of a known device is charged to its bucket; other
-/// requests pass on (their handler answers them, `401` included).
+/// Middleware: a request that carries a token of a known device is charged to its bucket and
+/// carries the device on to its handler; other requests pass on (their handler answers them,
+/// `401` included).
 pub async fn limit_rate(
     State((state, limiter)): State<(AppState, Arc<RateLimiter>)>,
     req: Request,
@@ -100,12 +101,15 @@ pub async fn limit_rate(
         return next.run(req).await;
     }
     let (mut parts, body) = req.into_parts();
-    if let Ok(AuthDevice(device)) = AuthDevice::from_request_parts(&mut parts, &state).await {
-        let Err(wait) = limiter.check(device.device_id, Instant::now()) else {
+    if let Ok(auth) = AuthDevice::from_request_parts(&mut parts, &state).await {
+        let device = auth.0.device_id;
+        let Err(wait) = limiter.check(device, Instant::now()) else {
+            // The handler takes the device from here instead of authenticating it again.
+            parts.extensions.insert(auth);
             return next.run(Request::from_parts(parts, body)).await;
         };
         let secs = retry_after_secs(wait);
-        tracing::warn!(device = %device.device_id, secs, "request rate exceeded");
+        tracing::warn!(device = %device, secs, "request rate exceeded");
         let mut res = AppError::RateLimited(format!("this device sends too many requests; try again in {secs} s"))
             .into_response();
         res.headers_mut().insert(RETRY_AFTER, HeaderValue::from(secs));

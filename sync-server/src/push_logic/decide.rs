@@ -61,6 +61,7 @@ impl From<Rejection> for Decision {
 pub fn decide(pusher: &Pusher, server: Option<&RecordState>, candidate: Candidate, cases: &Cases) -> Decision {
     let Candidate { state: pushed, micro_grid, facts, text } = candidate;
     let id = pushed.id;
+    let causality = server.map(|s| s.vv.compare(&pushed.vv));
     if let Some(server) = server {
         // First, before anything that would tell what the record is: whether it is the pusher's.
         if !server.micro_grid().is_some_and(|m| m.is_within(&pusher.scope)) {
@@ -73,7 +74,7 @@ pub fn decide(pusher: &Pusher, server: Option<&RecordState>, candidate: Candidat
             );
         }
         let (mine_on_server, mine_pushed) = (server.vv.get(pusher.device), pushed.vv.get(pusher.device));
-        if mine_pushed < mine_on_server && server.vv.compare(&pushed.vv) != Causality::Newer {
+        if mine_pushed < mine_on_server && causality != Some(Causality::Newer) {
             return Decision::reject(
                 RejectCode::BadVersion,
                 format!(
@@ -89,7 +90,6 @@ pub fn decide(pusher: &Pusher, server: Option<&RecordState>, candidate: Candidat
         };
         return Decision::reject(code, e.to_string());
     }
-    let causality = server.map(|s| s.vv.compare(&pushed.vv));
     if matches!(causality, Some(Causality::Equal | Causality::Newer)) {
         return Decision::AlreadyKnown;
     }
