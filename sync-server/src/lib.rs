@@ -26,6 +26,7 @@ pub mod fd_limit;
 pub mod json_errors;
 pub mod listen;
 pub mod push_logic;
+pub mod receipts;
 pub mod rate_limit;
 pub mod request_limits;
 pub mod routes;

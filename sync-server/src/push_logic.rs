@@ -26,6 +26,11 @@ pub enum RejectCode {
     BadVersion,
     ClockSkew,
     Immutable,
+    /// A write number of the pusher's the server holds with other content: the handset's store
+    /// is a restored or cloned copy; the handset takes a new identity and sends its change again.
+    DotReused,
+    /// A version handed back to a server that lost it, whose receipt is not the server's.
+    BadReceipt,
 }
 
 impl RejectCode {
@@ -39,6 +44,8 @@ impl RejectCode {
             Self::BadVersion => "bad_version",
             Self::ClockSkew => "clock_skew",
             Self::Immutable => "immutable",
+            Self::DotReused => "dot_reused",
+            Self::BadReceipt => "bad_receipt",
         }
     }
 }

@@ -26,6 +26,20 @@ impl Device {
         Self { engine, client }
     }
 
+    /// A consistent copy of this device's store at `path`: what a phone backup or a phone-clone
+    /// tool takes.
+    pub fn copy_store(&self, path: &Path) {
+        self.engine.connection().execute("VACUUM INTO ?1", [path.to_str().expect("a UTF-8 path")]).unwrap();
+    }
+
+    /// A handset running on a store copied with `copy_store` (restored, or on a second phone).
+    pub fn open_copy(path: &Path) -> Self {
+        let engine = Engine::open_existing(path).unwrap();
+        let mut client = SyncClient::for_profile(engine.profile().unwrap()).unwrap();
+        client.retry = RetryPolicy { attempts: 3, base: Duration::from_millis(20), max: Duration::from_millis(200) };
+        Self { engine, client }
+    }
+
     /// Points the device at another address (a proxy in front of the same server).
     pub fn via(&mut self, url: &str) {
         let retry = self.client.retry;

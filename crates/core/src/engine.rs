@@ -16,6 +16,11 @@ pub struct Engine {
     pub(crate) conn: Connection,
     pub(crate) profile: Option<Profile>,
     pub(crate) clock: HlcClock,
+    /// The server's clock minus the phone's, as last measured (meta `clock_offset_ms`).
+    pub(crate) clock_offset_ms: i64,
+    /// How far this phone's clock is set off the true time: 0 on a real phone; tests and demos
+    /// set it to act out a phone whose clock runs wrong (`skew_phone_clock`).
+    phone_skew_ms: i64,
 }
 
 impl Engine {
@@ -34,7 +39,24 @@ impl Engine {
         let clock = HlcClock::resume(
             get_meta(&conn, "hlc")?.map(|s| serde_json::from_str(&s)).transpose()?.unwrap_or_default(),
         );
-        Ok(Self { conn, profile, clock })
+        let clock_offset_ms = get_meta_number(&conn, CLOCK_OFFSET)?.unwrap_or(0);
+        Ok(Self { conn, profile, clock, clock_offset_ms, phone_skew_ms: 0 })
+    }
+
+    /// The phone's wall clock, ms since the epoch.
+    pub(crate) fn phone_ms(&self) -> u64 {
+        wall_ms().saturating_add_signed(self.phone_skew_ms)
+    }
+
+    /// The time by the server's clock, as far as this handset knows it: what it stamps writes with.
+    pub(crate) fn now_ms(&self) -> u64 {
+        self.phone_ms().saturating_add_signed(self.clock_offset_ms)
+    }
+
+    /// Acts out a phone whose clock runs `ms` off the true time (ahead when positive), for tests
+    /// and demonstrations of what the engine does about it.
+    pub fn skew_phone_clock(&mut self, ms: i64) {
+        self.phone_skew_ms = ms;
     }
 
     /// Sets this device up (or replaces its profile, e.g. after enrolling with a server).
@@ -61,8 +83,9 @@ impl Engine {
     /// so a failure anywhere leaves no partial record and no orphaned outbox entry.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>, &mut Writer<'_>) -> Result<T>) -> Result<T> {
         let device = self.device_id()?;
+        let now_ms = self.now_ms();
         let tx = self.conn.transaction()?;
-        let mut w = Writer { device, clock: &mut self.clock, now_ms: wall_ms() };
+        let mut w = Writer { device, clock: &mut self.clock, now_ms };
         let out = f(&tx, &mut w)?;
         save_clock(&tx, w.clock)?;
         tx.commit()?;
@@ -78,8 +101,21 @@ pub(crate) fn put_local<R: Projected>(
     record: &R,
     now_ms: u64,
 ) -> Result<()> {
-    write_row(tx, state, &serde_json::to_string(state)?, now_ms, Held::Replace)?;
+    write_row(tx, state, (&serde_json::to_string(state)?, None), now_ms, Held::Replace)?;
     record.project_into(tx, state)?;
+    queue(tx, state, now_ms)
+}
+
+/// Stores a new local version made by the engine itself (stamped again, written again under a
+/// new identity) like `put_local`, its typed record decoded from the state.
+pub(crate) fn put_local_state(tx: &Transaction<'_>, state: &RecordState, now_ms: u64) -> Result<()> {
+    write_row(tx, state, (&serde_json::to_string(state)?, None), now_ms, Held::Replace)?;
+    Typed::decode(state)?.project_into(tx, state)?;
+    queue(tx, state, now_ms)
+}
+
+/// Queues a new local version in the outbox (a newer one replaces the entry and bumps its revision).
+fn queue(tx: &Transaction<'_>, state: &RecordState, now_ms: u64) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO outbox (record_id, kind, queued_ms) VALUES (?1, ?2, ?3)
          ON CONFLICT (record_id) DO UPDATE SET rev = rev + 1, queued_ms = excluded.queued_ms,
@@ -89,9 +125,19 @@ pub(crate) fn put_local<R: Projected>(
     Ok(())
 }
 
-/// Stores a version (local or from the server) and its projection, without queueing it.
-pub(crate) fn put_state(tx: &Transaction<'_>, state: &RecordState, now_ms: u64) -> Result<()> {
-    write_row(tx, state, &serde_json::to_string(state)?, now_ms, Held::Replace)?;
+/// Stores a version (local or from the server) and its projection, without queueing it; with the
+/// server's receipt when `text` (the version's JSON text, written when `None`) is one the server
+/// gave or took as it is.
+pub(crate) fn put_state(
+    tx: &Transaction<'_>,
+    state: &RecordState,
+    text: Option<(&str, Option<&str>)>,
+    now_ms: u64,
+) -> Result<()> {
+    match text {
+        Some(t) => write_row(tx, state, t, now_ms, Held::Replace)?,
+        None => write_row(tx, state, (&serde_json::to_string(state)?, None), now_ms, Held::Replace)?,
+    };
     Typed::decode(state)?.project_into(tx, state)
 }
 
@@ -101,7 +147,7 @@ pub(crate) fn put_state(tx: &Transaction<'_>, state: &RecordState, now_ms: u64) 
 pub(crate) fn insert_received(
     tx: &Transaction<'_>,
     state: &RecordState,
-    text: &str,
+    text: (&str, Option<&str>),
     typed: &Typed,
     now_ms: u64,
 ) -> Result<bool> {
@@ -119,16 +165,23 @@ enum Held {
     Keep,
 }
 
-/// Writes the `records` row of a version; `false` when a held record was kept.
-fn write_row(tx: &Transaction<'_>, state: &RecordState, text: &str, now_ms: u64, held: Held) -> Result<bool> {
+/// Writes the `records` row of a version (its text, and the server's receipt of that text when
+/// there is one); `false` when a held record was kept.
+fn write_row(
+    tx: &Transaction<'_>,
+    state: &RecordState,
+    (text, receipt): (&str, Option<&str>),
+    now_ms: u64,
+    held: Held,
+) -> Result<bool> {
     let sql = match held {
         Held::Replace => {
-            "INSERT INTO records (id, kind, micro_grid, state, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+            "INSERT INTO records (id, kind, micro_grid, state, updated_ms, receipt) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (id) DO UPDATE SET micro_grid = excluded.micro_grid, state = excluded.state,
-                 updated_ms = excluded.updated_ms"
+                 updated_ms = excluded.updated_ms, receipt = excluded.receipt"
         }
         Held::Keep => {
-            "INSERT INTO records (id, kind, micro_grid, state, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+            "INSERT INTO records (id, kind, micro_grid, state, updated_ms, receipt) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (id) DO NOTHING"
         }
     };
@@ -140,6 +193,7 @@ fn write_row(tx: &Transaction<'_>, state: &RecordState, text: &str, now_ms: u64,
         micro_grid,
         text,
         now_ms as i64,
+        receipt,
     ))?;
     Ok(written > 0)
 }
@@ -186,6 +240,9 @@ pub(crate) fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
 pub(crate) fn get_meta_number<T: std::str::FromStr>(conn: &Connection, key: &str) -> Result<Option<T>> {
     Ok(get_meta(conn, key)?.and_then(|v| v.parse().ok()))
 }
+
+/// The meta key of the measured clock offset (server minus phone, ms).
+pub(crate) const CLOCK_OFFSET: &str = "clock_offset_ms";
 
 /// Keeps the clock's last reading, so that a restart resumes after it.
 pub(crate) fn save_clock(conn: &Connection, clock: &HlcClock) -> Result<()> {

@@ -4,6 +4,7 @@
 
 pub mod areas;
 pub mod authority;
+mod clock_offset;
 pub mod cards;
 pub mod cases;
 pub mod conflicts;

@@ -79,10 +79,18 @@ pub(crate) fn take_pending(conn: &Connection, after: Option<&OutboxKey>, limit: 
     .collect()
 }
 
-/// Clears an entry the server acknowledged, unless it was edited again since `rev`.
-pub(crate) fn acknowledge(conn: &Connection, id: RecordId, rev: i64) -> Result<()> {
-    conn.prepare_cached("DELETE FROM outbox WHERE record_id = ?1 AND rev = ?2")?
+/// Clears an entry the server acknowledged, unless it was edited again since `rev`; `true` when
+/// it was cleared (so the record still holds the version the server answered for).
+pub(crate) fn acknowledge(conn: &Connection, id: RecordId, rev: i64) -> Result<bool> {
+    let cleared = conn
+        .prepare_cached("DELETE FROM outbox WHERE record_id = ?1 AND rev = ?2")?
         .execute(params![id.to_string(), rev])?;
+    Ok(cleared > 0)
+}
+
+/// Keeps the server's receipt of the version a record holds.
+pub(crate) fn keep_receipt(conn: &Connection, id: RecordId, receipt: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE records SET receipt = ?2 WHERE id = ?1")?.execute(params![id.to_string(), receipt])?;
     Ok(())
 }
 

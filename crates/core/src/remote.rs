@@ -1,7 +1,7 @@
 //! Applying versions that came from the server: merge with the local version, keep conflicts,
 //! and keep local changes queued when the server has not seen them yet.
 
-use gridwork_domain::{Causality, RecordState, clock::wall_ms, merge};
+use gridwork_domain::{Causality, RecordState, merge};
 use rusqlite::Transaction;
 use serde::Serialize;
 
@@ -23,8 +23,9 @@ pub struct ApplyReport {
 impl Engine {
     /// Applies remote versions in one transaction.
     pub fn apply_remote(&mut self, states: &[RecordState]) -> Result<ApplyReport> {
+        let now = self.now_ms();
         let tx = self.conn.transaction()?;
-        let report = apply_in(&tx, &mut self.clock, states)?;
+        let report = apply_in(&tx, &mut self.clock, states, now)?;
         save_clock(&tx, &self.clock)?;
         tx.commit()?;
         Ok(report)
@@ -36,35 +37,44 @@ pub(crate) fn apply_in(
     tx: &Transaction<'_>,
     clock: &mut gridwork_domain::HlcClock,
     states: &[RecordState],
+    now: u64,
 ) -> Result<ApplyReport> {
     let mut report = ApplyReport::default();
     for incoming in states {
-        apply_one(tx, clock, incoming, None, &mut report)?;
+        apply_one(tx, clock, incoming, None, now, &mut report)?;
     }
     Ok(report)
 }
 
-/// Applies one remote version; `received` is its JSON text as received and its typed record,
-/// stored as they are when the version is taken unchanged.
+/// A version as it came over the wire: its JSON text, its typed record, and the server's receipt.
+pub(crate) struct Received<'a> {
+    pub text: &'a str,
+    pub typed: &'a Typed,
+    pub receipt: Option<&'a str>,
+}
+
+/// Applies one remote version at `now` (the corrected time); `received` is its JSON text as
+/// received, its typed record and receipt, stored as they are when the version is taken unchanged.
 pub(crate) fn apply_one(
     tx: &Transaction<'_>,
     clock: &mut gridwork_domain::HlcClock,
     incoming: &RecordState,
-    received: Option<(&str, &Typed)>,
+    received: Option<Received<'_>>,
+    now: u64,
     report: &mut ApplyReport,
 ) -> Result<()> {
-    let now = wall_ms();
     // Later local writes must order after everything we have seen. A stamp too far in the
     // future is not observed (the server refuses those anyway).
     let _ = clock.observe(incoming.latest_stamp().hlc, now);
-    if let Some((text, typed)) = received
-        && insert_received(tx, incoming, text, typed, now)?
+    let as_received = received.as_ref().map(|r| (r.text, r.receipt));
+    if let Some(r) = &received
+        && insert_received(tx, incoming, (r.text, r.receipt), r.typed, now)?
     {
         report.inserted += 1;
         return Ok(());
     }
     let Some(local) = get_state(tx, incoming.id)? else {
-        put_state(tx, incoming, now)?;
+        put_state(tx, incoming, as_received, now)?;
         report.inserted += 1;
         return Ok(());
     };
@@ -72,11 +82,12 @@ pub(crate) fn apply_one(
     match m.causality {
         Causality::Equal | Causality::Newer => report.unchanged += 1,
         Causality::Older => {
-            put_state(tx, &m.state, now)?;
+            // Taken as it came: its text and receipt with it.
+            put_state(tx, incoming, as_received, now)?;
             report.updated += 1;
         }
         Causality::Concurrent => {
-            put_state(tx, &m.state, now)?;
+            put_state(tx, &m.state, None, now)?;
             save_conflicts(tx, &m.conflicts, now)?;
             report.merged += 1;
             report.conflicts += m.conflicts.len() as u64;

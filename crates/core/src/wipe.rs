@@ -30,6 +30,7 @@ impl Engine {
         old.close().map_err(|(_, e)| CoreError::Storage(e))?;
         self.profile = None;
         self.clock = HlcClock::default();
+        self.clock_offset_ms = 0;
         if let Some(path) = path {
             for file in store_files(&path) {
                 match std::fs::remove_file(&file) {

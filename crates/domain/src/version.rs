@@ -35,6 +35,11 @@ impl VersionVector {
         self.0.get(&device).copied().unwrap_or(0)
     }
 
+    /// The version holding only `n` writes of `device`.
+    pub fn single(device: DeviceId, n: u64) -> Self {
+        Self(BTreeMap::from([(device, n)]))
+    }
+
     /// Counts one more write by `device` and returns its new counter.
     pub fn increment(&mut self, device: DeviceId) -> u64 {
         // Saturates rather than wraps; pushes refuse counters past `attribution::MAX_COUNTER` long before.

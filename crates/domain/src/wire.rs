@@ -47,6 +47,55 @@ pub struct EnrollResponse {
     /// The area the device may read and write (records whose micro-grid lies inside it).
     pub scope: AreaCode,
     pub serial_block: SerialBlock,
+    /// The server's clock when it answered, ms since the epoch (0 from servers older than this
+    /// field): the handset stamps its writes by the server's time from the start.
+    #[serde(default)]
+    pub server_ms: u64,
+}
+
+/// `POST /api/v1/reenroll`: an enrolled handset whose store turned out to be a restored or cloned
+/// copy takes a new device identity for the same account, authenticated by its current token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReenrollRequest {
+    pub device_name: String,
+    /// The same on every try of one re-enrollment: a retry gets the same new device.
+    pub request_id: Uuid,
+}
+
+/// `GET /api/v1/me?cursor=N`: what the server holds of the asking device, read at the start of
+/// every sync to tell a store restored from a copy, or a server restored from one, in time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeQuery {
+    /// The device's pull cursor.
+    #[serde(default)]
+    pub cursor: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceState {
+    pub device_id: DeviceId,
+    /// Push batches of this device the server has applied.
+    pub pushes: u64,
+    /// The server's history token for change number `cursor` (see `PullResponse::history`):
+    /// `None` when the server holds no change numbered `cursor` or later, 0 for cursor 0.
+    pub history: Option<u64>,
+    /// The server's clock, ms since the epoch.
+    pub server_ms: u64,
+}
+
+/// `POST /api/v1/restore`: versions a device holds with the receipts the server gave for them,
+/// sent back to a server that lost them (restored from an older copy). Each is taken as if the
+/// server had never lost it; one whose receipt does not match is refused `bad_receipt`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestoreRequest {
+    pub batch_id: Uuid,
+    pub records: Vec<Returned>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Returned {
+    pub receipt: String,
+    pub state: RecordState,
 }
 
 /// `POST /api/v1/push`: a batch of record versions from one device.
@@ -76,12 +125,19 @@ pub struct PushOutcome {
     pub id: RecordId,
     #[serde(flatten)]
     pub status: PushStatus,
+    /// The server's receipt for the version it now holds, when it holds the one sent or the merge:
+    /// kept beside the record, it lets the device hand the version back should the server lose it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushResponse {
     pub batch_id: Uuid,
     pub results: Vec<PushOutcome>,
+    /// Push batches of this device the server has applied, this one included.
+    #[serde(default)]
+    pub pushes: u64,
 }
 
 /// `GET /api/v1/pull?after=N&limit=M`: changes in the device's scope after cursor N.
@@ -95,6 +151,9 @@ pub struct PullQuery {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub seq: u64,
+    /// The server's receipt for this version (see `PushOutcome::receipt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
     pub state: RecordState,
 }
 
@@ -109,6 +168,11 @@ pub struct PullResponse {
     /// whose conflict cursor is below it has conflicts to fetch.
     #[serde(default)]
     pub last_conflict: u64,
+    /// The server's history token for change number `next`: a random number given to each run of
+    /// change numbers one write took. A device keeps it with its cursor; a server restored from an
+    /// older copy no longer has the same token there (see `DeviceState::history`).
+    #[serde(default)]
+    pub history: u64,
 }
 
 /// `GET /api/v1/reference`: areas in the device's scope (and its ancestors), for pickers and maps.

@@ -31,6 +31,11 @@ pub struct Candidate {
     pub facts: Facts,
     /// The JSON text the record came as: stored and served as is when the server takes it whole.
     pub text: String,
+    /// Handed back with a receipt the server verified: a version the server itself stored once
+    /// (and lost), so who wrote it was judged then and is not judged again.
+    pub vouched: bool,
+    /// The receipt a handed-back version came with (`/api/v1/restore`), for the store to verify.
+    pub receipt: Option<String>,
 }
 
 /// The result of the stateless checks of one pushed record.
@@ -93,7 +98,7 @@ fn check_state(pusher: &Pusher, state: RecordState, text: String, now_ms: u64) -
     check_not_future(state.latest_stamp().hlc, now_ms)
         .map_err(|e| Rejection::new(id, RejectCode::ClockSkew, e.to_string()))?;
     check_author_name(pusher, &state).map_err(|m| Rejection::new(id, RejectCode::Forbidden, m))?;
-    Ok(Candidate { state, micro_grid, facts, text })
+    Ok(Candidate { state, micro_grid, facts, text, vouched: false, receipt: None })
 }
 
 /// A version must name at least one write and include every write its stamps name.

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use gridwork_domain::attribution::{AttributionError, check_attribution};
 use gridwork_domain::authority::{Action, Actor, Refusal, Subject, authorize};
+use gridwork_domain::dots::check_dots;
 use gridwork_domain::wire::{PushOutcome, PushResponse, PushStatus};
 use gridwork_domain::{AreaCode, Causality, FieldConflict, RecordId, RecordState, merge};
 use serde_json::Value;
@@ -59,7 +60,7 @@ impl From<Rejection> for Decision {
 
 /// Classifies a checked record against the server's version of it and the cases it holds.
 pub fn decide(pusher: &Pusher, server: Option<&RecordState>, candidate: Candidate, cases: &Cases) -> Decision {
-    let Candidate { state: pushed, micro_grid, facts, text } = candidate;
+    let Candidate { state: pushed, micro_grid, facts, text, vouched, .. } = candidate;
     let id = pushed.id;
     let causality = server.map(|s| s.vv.compare(&pushed.vv));
     if let Some(server) = server {
@@ -73,8 +74,14 @@ pub fn decide(pusher: &Pusher, server: Option<&RecordState>, candidate: Candidat
                 format!("record {id} is a {} on the server, not a {}", server.kind, pushed.kind),
             );
         }
+        // A visit or event is written once: any other content under its id is `immutable`, below.
+        if vouched || pushed.kind.append_only() {
+            // Handed back, the server's own version was judged when it was first taken.
+        } else if let Err(e) = check_dots(pusher.device, server, &pushed) {
+            return Decision::reject(RejectCode::DotReused, e.to_string());
+        }
         let (mine_on_server, mine_pushed) = (server.vv.get(pusher.device), pushed.vv.get(pusher.device));
-        if mine_pushed < mine_on_server && causality != Some(Causality::Newer) {
+        if !vouched && mine_pushed < mine_on_server && causality != Some(Causality::Newer) {
             return Decision::reject(
                 RejectCode::BadVersion,
                 format!(
@@ -83,7 +90,9 @@ pub fn decide(pusher: &Pusher, server: Option<&RecordState>, candidate: Candidat
             );
         }
     }
-    if let Err(e) = check_attribution(pusher.device, server, &pushed) {
+    if let Err(e) = check_attribution(pusher.device, server, &pushed)
+        && !vouched
+    {
         let code = match e {
             AttributionError::AppendOnlyChanged(_) => RejectCode::Immutable,
             _ => RejectCode::Forbidden,
@@ -93,7 +102,7 @@ pub fn decide(pusher: &Pusher, server: Option<&RecordState>, candidate: Candidat
     if matches!(causality, Some(Causality::Equal | Causality::Newer)) {
         return Decision::AlreadyKnown;
     }
-    if let Err(r) = authorize_record(pusher, server, &pushed, &micro_grid, &facts, cases) {
+    if !vouched && let Err(r) = authorize_record(pusher, server, &pushed, &micro_grid, &facts, cases) {
         return r.into();
     }
     match (server, causality) {
@@ -207,12 +216,16 @@ pub fn plan(
         .collect()
 }
 
-/// The answer to a batch, one outcome per pushed record in the order they were sent.
-pub fn respond(batch_id: Uuid, plan: &[(RecordId, Decision)]) -> PushResponse {
+/// The answer to a batch, one outcome per pushed record in the order they were sent, with the
+/// receipt of each stored version (`receipts`, in the order of the stored ones) and the count
+/// of the device's batches applied.
+pub fn respond(batch_id: Uuid, plan: &[(RecordId, Decision)], receipts: Vec<String>, pushes: u64) -> PushResponse {
+    let mut receipts = receipts.into_iter();
     let results = plan
         .iter()
         .map(|(id, d)| PushOutcome {
             id: *id,
+            receipt: d.stored().and_then(|_| receipts.next()),
             status: match d {
                 Decision::Accept { .. } => PushStatus::Accepted,
                 Decision::Merge { state, conflicts, .. } => {
@@ -225,5 +238,5 @@ pub fn respond(batch_id: Uuid, plan: &[(RecordId, Decision)]) -> PushResponse {
             },
         })
         .collect();
-    PushResponse { batch_id, results }
+    PushResponse { batch_id, results, pushes }
 }

@@ -101,6 +101,7 @@ async fn enroll_with(
                 role: enrolled.account.role,
                 scope: enrolled.account.scope,
                 serial_block: enrolled.serial_block,
+                server_ms: wall_ms(),
             }))
         }
         EnrollOutcome::Refused(why) => {

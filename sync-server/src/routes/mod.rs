@@ -11,10 +11,14 @@ use crate::error::AppError;
 
 pub mod conflicts;
 pub mod enroll;
+pub mod me;
 pub mod meta;
 pub mod pull;
 pub mod push;
+pub mod records;
+pub mod reenroll;
 pub mod reference;
+pub mod restore;
 pub mod serial;
 
 /// One served route.
@@ -45,6 +49,10 @@ pub fn table() -> Vec<Route> {
         route(Method::GET, "/api/v1/reference", reference::reference),
         route(Method::GET, "/api/v1/conflicts", conflicts::conflicts),
         route(Method::POST, "/api/v1/serial-blocks", serial::serial_block),
+        route(Method::GET, "/api/v1/me", me::me),
+        route(Method::POST, "/api/v1/reenroll", reenroll::reenroll),
+        route(Method::POST, "/api/v1/restore", restore::restore),
+        route(Method::POST, "/api/v1/records", records::records),
     ]
 }
 

@@ -25,6 +25,11 @@ pub mod action {
     pub const SERIAL_BLOCK: &str = "serial_block";
     /// A pushed record version (result: its push status or reject code).
     pub const PUSH: &str = "push";
+    /// A device taking a new identity after its store was found to be a restored or cloned copy
+    /// (`device` is the new one; `record_id` holds the id of the one it follows).
+    pub const REENROLL: &str = "reenroll";
+    /// Versions handed back, with receipts, to a server that lost them.
+    pub const RESTORE: &str = "restore";
 }
 
 /// One row to append.

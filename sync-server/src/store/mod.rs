@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use gridwork_domain::wire::{PushResponse, Role, StoredConflict};
-use gridwork_domain::{Area, AreaCode, DeviceId, Hlc, RecordState, SerialBlock};
+use gridwork_domain::{Area, AreaCode, DeviceId, Hlc, RecordId, RecordState, SerialBlock};
 use thiserror::Error;
 use uuid::Uuid;
 
@@ -94,6 +94,25 @@ pub struct NewCodes {
     pub expires_at_ms: u64,
 }
 
+/// A device taking a new identity (re-enrollment): the new id, name and token hash, and the
+/// client's request id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reenrollment {
+    pub device_id: DeviceId,
+    pub device_name: String,
+    pub token_hash: String,
+    pub request_id: Uuid,
+}
+
+/// What a batch is: a device's own changes, or versions handed back to a server that lost them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BatchMode {
+    /// Counted among the device's push batches.
+    Push,
+    /// Each record carries a receipt, which the store verifies; not counted.
+    Restore,
+}
+
 /// An enrolled device: who it belongs to and its first serial block.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Enrollment {
@@ -140,31 +159,37 @@ pub struct Seed {
 /// goes out without being parsed and written again. Its JSON is a `PullResponse`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PullPage {
-    /// `(seq, state as JSON text)`, in seq order.
-    pub changes: Vec<(u64, String)>,
+    /// `(seq, state as JSON text, receipt)`, in seq order.
+    pub changes: Vec<(u64, String, Option<String>)>,
     pub next: u64,
     pub more: bool,
     /// The newest conflict id among the records looked at (0 when none).
     pub last_conflict: u64,
+    /// The history token of change number `next` (0 for 0).
+    pub history: u64,
 }
 
 impl PullPage {
     /// The page as the JSON text of a `PullResponse`.
     pub fn to_json(&self) -> String {
-        let size: usize = self.changes.iter().map(|(_, s)| s.len() + 32).sum();
-        let mut out = String::with_capacity(size + 64);
+        let size: usize = self.changes.iter().map(|(_, s, _)| s.len() + 80).sum();
+        let mut out = String::with_capacity(size + 96);
         out.push_str("{\"changes\":[");
-        for (i, (seq, state)) in self.changes.iter().enumerate() {
+        for (i, (seq, state, receipt)) in self.changes.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            out.push_str(&format!("{{\"seq\":{seq},\"state\":"));
+            match receipt {
+                // A receipt is hex: nothing in it needs escaping.
+                Some(r) => out.push_str(&format!("{{\"seq\":{seq},\"receipt\":\"{r}\",\"state\":")),
+                None => out.push_str(&format!("{{\"seq\":{seq},\"state\":")),
+            }
             out.push_str(state);
             out.push('}');
         }
         out.push_str(&format!(
-            "],\"next\":{},\"more\":{},\"last_conflict\":{}}}",
-            self.next, self.more, self.last_conflict
+            "],\"next\":{},\"more\":{},\"last_conflict\":{},\"history\":{}}}",
+            self.next, self.more, self.last_conflict, self.history
         ));
         out
     }
@@ -210,10 +235,35 @@ pub trait SyncStore: Send + Sync + std::fmt::Debug + 'static {
         now_ms: u64,
     ) -> Result<PushResponse, StoreError>;
 
+    /// Applies versions handed back with receipts (`/api/v1/restore`) as [`SyncStore::push`] applies
+    /// a batch, except that each one whose receipt is this server's is taken without judging its
+    /// writer again (that was done when it was first taken), one whose receipt is not is refused
+    /// `bad_receipt`, and the batch is not counted among the device's push batches.
+    async fn restore(
+        &self,
+        device: &DeviceAuth,
+        batch_id: Uuid,
+        records: Vec<Checked>,
+        now_ms: u64,
+    ) -> Result<PushResponse, StoreError>;
+
+    /// What the server holds of a device: how many of its push batches it applied, and the
+    /// history token of change number `cursor` (`None` when it holds no change numbered that or
+    /// later; 0 for 0).
+    async fn device_state(&self, device: DeviceId, cursor: u64) -> Result<(u64, Option<u64>), StoreError>;
+
+    /// Makes a new device for the account of device `follows` (which stays as it is), with its
+    /// first serial block, in one transaction with its audit row; the same request again gets
+    /// the same device, with the new token. `Forbidden` when `follows` is revoked.
+    async fn reenroll(&self, follows: DeviceId, device: Reenrollment, now_ms: u64) -> Result<Enrollment, StoreError>;
+
     /// The changes inside `scope` numbered after `after`, in order, looking at up to `limit` of
     /// them; changes that `device` itself pushed and that were stored as sent are left out (the
     /// cursor still moves past them).
     async fn pull(&self, scope: &AreaCode, device: DeviceId, after: u64, limit: u32) -> Result<PullPage, StoreError>;
+
+    /// The stored JSON texts of the records named that lie inside `scope`, in the order named.
+    async fn records(&self, scope: &AreaCode, ids: Vec<RecordId>) -> Result<Vec<String>, StoreError>;
 
     /// The areas inside `scope` and the ones enclosing it, ordered by code.
     async fn areas(&self, scope: &AreaCode) -> Result<Vec<Area>, StoreError>;

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use gridwork_domain::wire::{PushResponse, Role, StoredConflict};
-use gridwork_domain::{Area, AreaCode, DeviceId, SerialBlock};
+use gridwork_domain::{Area, AreaCode, DeviceId, RecordId, SerialBlock};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -20,7 +20,8 @@ use uuid::Uuid;
 use super::flush::Flusher;
 use super::sqlite_write::PushJob;
 use super::{
-    Account, AuditEntry, CodeEnrollment, DeviceAuth, EnrollOutcome, NewCodes, PullPage, Seed, ServerWriter, StoreError,
+    Account, AuditEntry, BatchMode, CodeEnrollment, DeviceAuth, EnrollOutcome, Enrollment, NewCodes, PullPage,
+    Reenrollment, Seed, ServerWriter, StoreError,
     SyncStore, audit, migrations, sqlite_admin, sqlite_enroll, sqlite_read, sqlite_serial, sqlite_write,
 };
 use crate::push_logic::Checked;
@@ -206,6 +207,25 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
+    /// Queues a batch for the writer (group commit) and waits for its answer.
+    async fn queue_batch(
+        &self,
+        mode: BatchMode,
+        device: &DeviceAuth,
+        batch_id: Uuid,
+        records: Vec<Checked>,
+        now_ms: u64,
+    ) -> Result<PushResponse, StoreError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = PushJob { mode, device: device.clone(), batch_id, records, now_ms, reply };
+        self.inner.pushes.lock().unwrap_or_else(|p| p.into_inner()).push(job);
+        // Applied and answered by a task of its own: a client that hangs up meanwhile does not
+        // take the answers of the batches grouped with its own along.
+        let store = self.clone();
+        tokio::spawn(async move { store.apply_queued_pushes().await });
+        answer.await.map_err(|_| StoreError::Backend("the push was dropped unanswered".into()))?
+    }
+
     /// Takes the writer's turn and applies the push batches queued by then (unless an earlier
     /// holder of the turn took them); answers them once their commit is on disk.
     async fn apply_queued_pushes(&self) {
@@ -351,14 +371,30 @@ impl SyncStore for SqliteStore {
         records: Vec<Checked>,
         now_ms: u64,
     ) -> Result<PushResponse, StoreError> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        let job = PushJob { device: device.clone(), batch_id, records, now_ms, reply };
-        self.inner.pushes.lock().unwrap_or_else(|p| p.into_inner()).push(job);
-        // Applied and answered by a task of its own: a client that hangs up meanwhile does not
-        // take the answers of the batches grouped with its own along.
-        let store = self.clone();
-        tokio::spawn(async move { store.apply_queued_pushes().await });
-        answer.await.map_err(|_| StoreError::Backend("the push was dropped unanswered".into()))?
+        self.queue_batch(BatchMode::Push, device, batch_id, records, now_ms).await
+    }
+
+    async fn restore(
+        &self,
+        device: &DeviceAuth,
+        batch_id: Uuid,
+        records: Vec<Checked>,
+        now_ms: u64,
+    ) -> Result<PushResponse, StoreError> {
+        self.queue_batch(BatchMode::Restore, device, batch_id, records, now_ms).await
+    }
+
+    async fn records(&self, scope: &AreaCode, ids: Vec<RecordId>) -> Result<Vec<String>, StoreError> {
+        let scope = scope.clone();
+        self.read(move |c| sqlite_read::records(c, &scope, &ids)).await
+    }
+
+    async fn device_state(&self, device: DeviceId, cursor: u64) -> Result<(u64, Option<u64>), StoreError> {
+        self.read(move |c| sqlite_write::device_state(c, device, cursor)).await
+    }
+
+    async fn reenroll(&self, follows: DeviceId, device: Reenrollment, now_ms: u64) -> Result<Enrollment, StoreError> {
+        self.write(move |c| sqlite_write::reenroll(c, follows, &device, now_ms)).await
     }
 
     async fn pull(&self, scope: &AreaCode, device: DeviceId, after: u64, limit: u32) -> Result<PullPage, StoreError> {

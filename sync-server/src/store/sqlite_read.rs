@@ -1,9 +1,10 @@
 //! Reads of the SQLite store: token lookup, the change feed, areas, conflicts, the server's identity.
 
 use gridwork_domain::wire::StoredConflict;
-use gridwork_domain::{Area, AreaCode, DeviceId, Hlc};
+use gridwork_domain::{Area, AreaCode, DeviceId, Hlc, RecordId};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::sqlite_write::history_token;
 use super::flush::Marks;
 use super::sqlite::{
     SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_device, parse_role, scope_range, sql_int,
@@ -50,11 +51,13 @@ pub fn pull(
     let after_i = sql_int(after);
     let upto = sql_int(upto);
     let want = i64::from(limit) + 1;
-    let mut rows: Vec<(i64, Option<String>, i64)> = Vec::with_capacity(want as usize);
-    let read = |r: &rusqlite::Row<'_>| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?));
+    type Row = (i64, Option<String>, i64, Option<String>);
+    let mut rows: Vec<Row> = Vec::with_capacity(want as usize);
+    let read = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Row> { Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)) };
     if scope.as_str().len() >= 12 {
         let mut stmt = c.prepare_cached(
-            "SELECT seq, CASE WHEN pushed_by = ?2 THEN NULL ELSE state END, last_conflict FROM records WHERE seq = ?1",
+            "SELECT seq, CASE WHEN pushed_by = ?2 THEN NULL ELSE state END, last_conflict, receipt FROM records
+             WHERE seq = ?1",
         )?;
         for seq in narrow_seqs(c, scope, after_i, upto, want)? {
             rows.push(stmt.query_row(params![seq, device.to_string()], read)?);
@@ -62,7 +65,7 @@ pub fn pull(
     } else {
         let (lo, hi) = scope_range(scope);
         let mut stmt = c.prepare_cached(
-            "SELECT seq, CASE WHEN pushed_by = ?5 THEN NULL ELSE state END, last_conflict FROM records NOT INDEXED
+            "SELECT seq, CASE WHEN pushed_by = ?5 THEN NULL ELSE state END, last_conflict, receipt FROM records NOT INDEXED
              WHERE seq > ?1 AND seq <= ?6 AND micro_grid >= ?2 AND micro_grid < ?3 ORDER BY seq LIMIT ?4",
         )?;
         for row in stmt.query_map(params![after_i, lo, hi, want, device.to_string(), upto], read)? {
@@ -71,7 +74,7 @@ pub fn pull(
     }
     let mut changes = Vec::with_capacity(limit as usize);
     let (mut seen, mut next, mut more, mut last_conflict) = (0u32, after, false, 0u64);
-    for (seq, state, conflict) in rows {
+    for (seq, state, conflict, receipt) in rows {
         if seen == limit {
             more = true;
             break;
@@ -80,10 +83,24 @@ pub fn pull(
         next = seq as u64;
         last_conflict = last_conflict.max(conflict as u64);
         if let Some(state) = state {
-            changes.push((seq as u64, state));
+            changes.push((seq as u64, state, receipt));
         }
     }
-    Ok(PullPage { changes, next, more, last_conflict })
+    let history = history_token(c, next)?.unwrap_or(0);
+    Ok(PullPage { changes, next, more, last_conflict, history })
+}
+
+/// The stored texts of the records named that lie inside `scope`; see `SyncStore::records`.
+pub fn records(c: &Connection, scope: &AreaCode, ids: &[RecordId]) -> Result<Vec<String>, StoreError> {
+    let (lo, hi) = scope_range(scope);
+    let mut stmt = c.prepare_cached("SELECT state FROM records WHERE id = ?1 AND micro_grid >= ?2 AND micro_grid < ?3")?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(text) = stmt.query_row(params![id.to_string(), lo, hi], |r| r.get::<_, String>(0)).optional()? {
+            out.push(text);
+        }
+    }
+    Ok(out)
 }
 
 /// The first `want` change numbers after `after` inside a narrow scope, in order: up to `want` from

@@ -15,8 +15,9 @@ use super::audit::{AuditRow, action, append_audit, push_detail};
 use super::sqlite::{
     SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_role, role_str, sql_int, to_json,
 };
-use super::{Account, DeviceAuth, Enrollment, NewDevice, Seed, StoreError};
-use crate::push_logic::{self, Case, Cases, Checked, Decision, Wanted};
+use super::{Account, BatchMode, DeviceAuth, Enrollment, NewDevice, Reenrollment, Seed, StoreError};
+use crate::push_logic::{self, Case, Cases, Checked, Decision, RejectCode, Rejection, Wanted};
+use crate::receipts;
 
 /// Gives the server a device id and a clock on first open.
 pub fn init_server_identity(c: &Connection) -> Result<(), StoreError> {
@@ -85,24 +86,41 @@ fn next_seq(c: &Connection) -> Result<i64, StoreError> {
     v.parse().map_err(|_| StoreError::Corrupt(format!("next_seq is '{v}'")))
 }
 
-fn set_next_seq(c: &Connection, seq: i64) -> Result<(), StoreError> {
-    c.prepare_cached("UPDATE meta SET value = ?1 WHERE key = 'next_seq'")?.execute([seq.to_string()])?;
+/// Moves the next change number from `from` to `to`, and gives the run of numbers between them
+/// its history token (see migration 0012).
+fn set_next_seq(c: &Connection, from: i64, to: i64) -> Result<(), StoreError> {
+    if to == from {
+        return Ok(());
+    }
+    c.prepare_cached("UPDATE meta SET value = ?1 WHERE key = 'next_seq'")?.execute([to.to_string()])?;
+    // JSON-safe and never 0 (0 stands for "before the first change").
+    let token = 1 + (rand::random::<u64>() & ((1 << 53) - 2));
+    c.prepare_cached("INSERT INTO history (last_seq, token) VALUES (?1, ?2)")?.execute(params![to - 1, sql_int(token)])?;
     Ok(())
 }
 
-/// Writes one record version, as the JSON `text`, with change number `seq`.
+/// The key the server makes its receipts with.
+pub(super) fn receipt_key(c: &Connection) -> Result<Vec<u8>, StoreError> {
+    let hex_key: String =
+        c.prepare_cached("SELECT value FROM meta WHERE key = ?1")?.query_row([receipts::RECEIPT_KEY], |r| r.get(0))?;
+    hex::decode(hex_key).map_err(|_| StoreError::Corrupt("the receipt key is not hex".into()))
+}
+
+/// Writes one record version, as the JSON `text`, with change number `seq` and the receipt made
+/// with `key`; returns the receipt.
 fn put_record(
     c: &Connection,
-    state: &RecordState,
-    text: &str,
+    key: &[u8],
+    (state, text): (&RecordState, &str),
     micro_grid: &str,
     seq: i64,
     pushed_by: Option<DeviceId>,
-) -> Result<(), StoreError> {
+) -> Result<String, StoreError> {
+    let receipt = receipts::receipt(key, text);
     c.prepare_cached(
-        "INSERT INTO records (id, kind, micro_grid, state, seq, pushed_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO records (id, kind, micro_grid, state, seq, pushed_by, receipt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, micro_grid = excluded.micro_grid,
-             state = excluded.state, seq = excluded.seq, pushed_by = excluded.pushed_by",
+             state = excluded.state, seq = excluded.seq, pushed_by = excluded.pushed_by, receipt = excluded.receipt",
     )?
     .execute(params![
         state.id.to_string(),
@@ -110,13 +128,34 @@ fn put_record(
         micro_grid,
         text,
         seq,
-        pushed_by.map(|d| d.to_string())
+        pushed_by.map(|d| d.to_string()),
+        receipt
     ])?;
-    Ok(())
+    Ok(receipt)
+}
+
+/// Marks each handed-back record whose receipt is this server's as vouched for; refuses the rest.
+fn vouch(key: &[u8], records: Vec<Checked>) -> Vec<Checked> {
+    records
+        .into_iter()
+        .map(|r| {
+            let mut c = r?;
+            if !c.receipt.as_deref().is_some_and(|rc| receipts::verify(key, &c.text, rc)) {
+                return Err(Rejection::new(
+                    c.state.id,
+                    RejectCode::BadReceipt,
+                    "the receipt of this version is not this server's",
+                ));
+            }
+            c.vouched = true;
+            Ok(c)
+        })
+        .collect()
 }
 
 /// One push batch waiting for the writer, and where its answer goes.
 pub struct PushJob {
+    pub mode: BatchMode,
     pub device: DeviceAuth,
     pub batch_id: Uuid,
     pub records: Vec<Checked>,
@@ -141,14 +180,14 @@ pub struct Group {
 /// error, the others stand. Every job gets an answer.
 pub fn push_group(c: &mut Connection, jobs: Vec<PushJob>) -> Group {
     let (replies, batches): (Vec<_>, Vec<_>) =
-        jobs.into_iter().map(|j| (j.reply, (j.device, j.batch_id, j.records, j.now_ms))).unzip();
+        jobs.into_iter().map(|j| (j.reply, (j.mode, j.device, j.batch_id, j.records, j.now_ms))).unzip();
     let mut results = Vec::with_capacity(batches.len());
     let mut spent = Vec::with_capacity(batches.len());
     let outcome = (|| -> Result<(), StoreError> {
         let mut tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for (device, batch_id, records, now_ms) in batches {
+        for (mode, device, batch_id, records, now_ms) in batches {
             let sp = tx.savepoint()?;
-            let result = push(&sp, &device, batch_id, records, now_ms).map(|(response, plan)| {
+            let result = push(&sp, mode, &device, batch_id, records, now_ms).map(|(response, plan)| {
                 spent.push(plan);
                 response
             });
@@ -180,6 +219,7 @@ pub fn push_group(c: &mut Connection, jobs: Vec<PushJob>) -> Group {
 /// for the caller to free.
 fn push(
     c: &Connection,
+    mode: BatchMode,
     device: &DeviceAuth,
     batch_id: Uuid,
     records: Vec<Checked>,
@@ -215,9 +255,16 @@ fn push(
         .iter()
         .map(|r| r.as_ref().ok().map(|c| (c.state.kind, push_logic::action_of(&c.facts, server.get(&c.state.id)))))
         .collect();
+    let key = receipt_key(c)?;
+    let records = match mode {
+        BatchMode::Push => records,
+        BatchMode::Restore => vouch(&key, records),
+    };
     let mut cases = load_cases(c, &Cases::wanted(&records))?;
     let plan = push_logic::plan(&device.pusher(), records, &mut server, &mut cases);
-    let mut seq = next_seq(c)?;
+    let first = next_seq(c)?;
+    let mut seq = first;
+    let mut receipts = Vec::new();
     for (_, decision) in &plan {
         if let Some((state, micro_grid)) = decision.stored() {
             // Taken whole: stored as the very text sent, and the pushing device, which holds this
@@ -226,7 +273,7 @@ fn push(
                 Decision::Accept { text, .. } => (Cow::Borrowed(text.as_str()), Some(device.device_id)),
                 _ => (Cow::Owned(to_json(state)?), None),
             };
-            put_record(c, state, &text, micro_grid.as_str(), seq, pushed_by)?;
+            receipts.push(put_record(c, &key, (state, &text), micro_grid.as_str(), seq, pushed_by)?);
             seq += 1;
         }
         if let Decision::Merge { conflicts, micro_grid, .. } = decision {
@@ -248,20 +295,28 @@ fn push(
             }
         }
     }
-    set_next_seq(c, seq)?;
+    set_next_seq(c, first, seq)?;
     // What became of every record, in the same transaction as the records themselves.
     let detail = push_detail(&plan, &read);
     let batch = AuditRow {
         at_ms: now_ms,
         device: Some(device.device_id),
-        action: action::PUSH,
+        action: if mode == BatchMode::Push { action::PUSH } else { action::RESTORE },
         record_id: Some(RecordId(batch_id)),
         result: "applied",
         detail: Some(&detail),
         ..Default::default()
     };
     append_audit(c, &[batch])?;
-    let response = push_logic::respond(batch_id, &plan);
+    let pushes = match mode {
+        BatchMode::Push => c
+            .prepare_cached("UPDATE devices SET pushes = pushes + 1 WHERE id = ?1 RETURNING pushes")?
+            .query_row([device.device_id.to_string()], |r| r.get::<_, i64>(0))?,
+        BatchMode::Restore => c
+            .prepare_cached("SELECT pushes FROM devices WHERE id = ?1")?
+            .query_row([device.device_id.to_string()], |r| r.get::<_, i64>(0))?,
+    };
+    let response = push_logic::respond(batch_id, &plan, receipts, u64::try_from(pushes).unwrap_or(0));
     c.prepare_cached("INSERT INTO batches (batch_id, device_id, response, applied_at_ms) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![batch_id.to_string(), device.device_id.to_string(), to_json(&response)?, sql_int(now_ms)])?;
     Ok((response, plan))
@@ -299,6 +354,104 @@ fn load_cases(c: &Connection, wanted: &Wanted) -> Result<Cases, StoreError> {
     Ok(cases)
 }
 
+/// What the server holds of a device; see `SyncStore::device_state`.
+pub fn device_state(c: &Connection, device: DeviceId, cursor: u64) -> Result<(u64, Option<u64>), StoreError> {
+    let pushes: i64 = c
+        .prepare_cached("SELECT pushes FROM devices WHERE id = ?1")?
+        .query_row([device.to_string()], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("device {device}")))?;
+    Ok((u64::try_from(pushes).unwrap_or(0), history_token(c, cursor)?))
+}
+
+/// The history token of change number `seq`: that of the run of numbers holding it (`None` past
+/// the last one; 0 for 0).
+pub fn history_token(c: &Connection, seq: u64) -> Result<Option<u64>, StoreError> {
+    if seq == 0 {
+        return Ok(Some(0));
+    }
+    let token: Option<i64> = c
+        .prepare_cached("SELECT token FROM history WHERE last_seq >= ?1 ORDER BY last_seq LIMIT 1")?
+        .query_row([sql_int(seq)], |r| r.get(0))
+        .optional()?;
+    Ok(token.map(|t| u64::try_from(t).unwrap_or(0)))
+}
+
+/// Re-enrollment; see `SyncStore::reenroll`.
+pub fn reenroll(c: &mut Connection, follows: DeviceId, d: &Reenrollment, now_ms: u64) -> Result<Enrollment, StoreError> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let row = tx
+        .query_row(
+            "SELECT d.account_id, d.revoked_at_ms IS NOT NULL, a.code, a.name, a.phone, a.role, a.scope
+             FROM devices d JOIN accounts a ON a.id = d.account_id WHERE d.id = ?1",
+            [follows.to_string()],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, bool>(1)?,
+                    (r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?),
+                    (r.get::<_, String>(5)?, r.get::<_, String>(6)?),
+                ))
+            },
+        )
+        .optional()?;
+    let Some((account_id, revoked, (code, name, phone), (role, scope))) = row else {
+        return Err(StoreError::NotFound(format!("device {follows}")));
+    };
+    if revoked {
+        return Err(StoreError::Forbidden("a withdrawn device cannot take a new identity".into()));
+    }
+    let account = Account { code, name, phone, role: parse_role(&role)?, scope: parse_area(&scope)? };
+    let earlier: Option<String> = tx
+        .query_row(
+            "SELECT id FROM devices WHERE follows = ?1 AND reenroll_request = ?2",
+            params![follows.to_string(), d.request_id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let (device_id, serial_block, result) = match earlier {
+        // A retry whose first answer was lost: the same device, with the token never received replaced.
+        Some(id) => {
+            tx.execute("UPDATE devices SET token_hash = ?1 WHERE id = ?2", params![d.token_hash, id])?;
+            let block: i64 =
+                tx.query_row("SELECT MIN(block) FROM serial_blocks WHERE device_id = ?1", [&id], |r| r.get(0))?;
+            let block = u32::try_from(block)
+                .ok()
+                .and_then(|b| SerialBlock::assigned(b).ok())
+                .ok_or_else(|| StoreError::Corrupt(format!("serial block {block}")))?;
+            (super::sqlite::parse_device(&id)?, block, "again")
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO devices (id, account_id, token_hash, name, enrolled_at_ms, follows, reenroll_request)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    d.device_id.to_string(),
+                    account_id,
+                    d.token_hash,
+                    d.device_name,
+                    sql_int(now_ms),
+                    follows.to_string(),
+                    d.request_id.to_string()
+                ],
+            )?;
+            (d.device_id, assign_block(&tx, d.device_id, now_ms)?, "ok")
+        }
+    };
+    let audit = AuditRow {
+        at_ms: now_ms,
+        device: Some(device_id),
+        account: Some(account.code.as_str()),
+        action: action::REENROLL,
+        record_id: Some(RecordId(follows.0)),
+        result,
+        ..Default::default()
+    };
+    append_audit(&tx, &[audit])?;
+    tx.commit()?;
+    Ok(Enrollment { device_id, account, serial_block })
+}
+
 /// Seeds an empty database; `false` when it already holds areas or accounts.
 pub fn seed(c: &mut Connection, seed: &Seed) -> Result<bool, StoreError> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -321,15 +474,17 @@ pub fn seed(c: &mut Connection, seed: &Seed) -> Result<bool, StoreError> {
         }
     }
     put_accounts(&tx, &seed.accounts)?;
-    let mut seq = next_seq(&tx)?;
+    let first = next_seq(&tx)?;
+    let key = receipt_key(&tx)?;
+    let mut seq = first;
     for state in &seed.records {
         let micro_grid = state
             .micro_grid()
             .ok_or_else(|| StoreError::Corrupt(format!("seed record {} has no micro-grid", state.id)))?;
-        put_record(&tx, state, &to_json(state)?, micro_grid.as_str(), seq, None)?;
+        put_record(&tx, &key, (state, &to_json(state)?), micro_grid.as_str(), seq, None)?;
         seq += 1;
     }
-    set_next_seq(&tx, seq)?;
+    set_next_seq(&tx, first, seq)?;
     tx.execute("UPDATE meta SET value = ?1 WHERE key = ?2", params![to_json(&seed.clock)?, SERVER_CLOCK_KEY])?;
     tx.commit()?;
     Ok(true)

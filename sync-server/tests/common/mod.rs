@@ -121,7 +121,7 @@ impl TestServer {
 
     /// Every change the handset can see, following the cursor to the end.
     pub async fn pull_all(&self, h: &Handset) -> PullResponse {
-        let mut all = PullResponse { changes: vec![], next: 0, more: true, last_conflict: 0 };
+        let mut all = PullResponse { changes: vec![], next: 0, more: true, last_conflict: 0, history: 0 };
         while all.more {
             let page = self.pull(h, all.next, 5000).await;
             all.changes.extend(page.changes);

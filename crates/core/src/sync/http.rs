@@ -1,10 +1,13 @@
 //! The HTTP side of sync: a blocking reqwest client (rustls) that speaks the protocol in
 //! `gridwork_domain::wire`, retries with backoff, and turns failures into tagged errors.
 
-use gridwork_domain::wire::{ApiError, EnrollRequest, EnrollResponse, PushRequest, PushResponse, ReferenceData};
+use gridwork_domain::wire::{
+    ApiError, DeviceState, EnrollRequest, EnrollResponse, PushRequest, PushResponse, ReenrollRequest, ReferenceData,
+};
 use reqwest::blocking::{Client, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use super::decide::{backoff, retryable};
@@ -18,12 +21,22 @@ pub struct PullTexts {
     pub more: bool,
     #[serde(default)]
     pub last_conflict: u64,
+    #[serde(default)]
+    pub history: u64,
 }
 
 #[derive(Debug, serde::Deserialize)]
 pub struct ChangeText {
     pub seq: u64,
+    #[serde(default)]
+    pub receipt: Option<String>,
     pub state: Box<RawValue>,
+}
+
+/// The answer of `POST /api/v1/records`, each state as the text the server holds.
+#[derive(Debug, serde::Deserialize)]
+pub struct RecordTexts {
+    pub records: Vec<Box<RawValue>>,
 }
 
 /// How hard to try before telling the user the server cannot be reached.
@@ -44,7 +57,8 @@ impl Default for RetryPolicy {
 pub struct SyncClient {
     http: Client,
     base: String,
-    token: Option<String>,
+    /// Shared by the clones of a client: when the device takes a new identity, every one follows.
+    token: Arc<RwLock<Option<String>>>,
     pub retry: RetryPolicy,
 }
 
@@ -56,7 +70,17 @@ impl SyncClient {
             .timeout(Duration::from_secs(120))
             .build()
             .map_err(|e| CoreError::Offline(e.to_string()))?;
-        Ok(Self { http, base: base_url.trim_end_matches('/').to_owned(), token, retry: RetryPolicy::default() })
+        Ok(Self {
+            http,
+            base: base_url.trim_end_matches('/').to_owned(),
+            token: Arc::new(RwLock::new(token)),
+            retry: RetryPolicy::default(),
+        })
+    }
+
+    /// Sends `token` from now on (this client and its clones).
+    pub fn set_token(&self, token: Option<String>) {
+        *self.token.write().unwrap_or_else(|p| p.into_inner()) = token;
     }
 
     /// A client for the server this device enrolled with; `not_initialized` when it has none.
@@ -110,12 +134,46 @@ impl SyncClient {
         self.send(|| self.authed(self.http.post(self.url("serial-blocks"))))
     }
 
+    /// What the server holds of this device (`GET /api/v1/me`).
+    pub fn me(&self, cursor: u64) -> Result<DeviceState> {
+        self.send(|| self.authed(self.http.get(format!("{}?cursor={cursor}", self.url("me")))))
+    }
+
+    /// A new identity for this device's account (`POST /api/v1/reenroll`).
+    pub fn reenroll(&self, req: &ReenrollRequest) -> Result<EnrollResponse> {
+        self.send(|| self.authed(self.http.post(self.url("reenroll")).json(req)))
+    }
+
+    /// The server's versions of the records named, those in this device's area.
+    pub fn records(&self, ids: &[gridwork_domain::RecordId]) -> Result<RecordTexts> {
+        let body = serde_json::json!({ "ids": ids });
+        self.send(|| self.authed(self.http.post(self.url("records")).json(&body)))
+    }
+
+    /// Hands back versions with their receipts (`POST /api/v1/restore`): `(receipt, state text)`.
+    pub fn restore_texts(&self, batch_id: uuid::Uuid, records: &[(String, String)]) -> Result<PushResponse> {
+        let mut body = format!("{{\"batch_id\":\"{batch_id}\",\"records\":[");
+        for (i, (receipt, text)) in records.iter().enumerate() {
+            if i > 0 {
+                body.push(',');
+            }
+            // A receipt is the server's hex; anything else is sent quoted as JSON.
+            body.push_str(&format!("{{\"receipt\":{},\"state\":{text}}}", serde_json::Value::from(receipt.as_str())));
+        }
+        body.push_str("]}");
+        self.send(|| {
+            self.authed(self.http.post(self.url("restore")))
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.clone())
+        })
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}/api/v1/{path}", self.base)
     }
 
     fn authed(&self, rb: RequestBuilder) -> RequestBuilder {
-        match &self.token {
+        match &*self.token.read().unwrap_or_else(|p| p.into_inner()) {
             Some(t) => rb.bearer_auth(t),
             None => rb,
         }

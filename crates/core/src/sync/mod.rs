@@ -3,7 +3,10 @@
 //! `http` only carry it out.
 
 pub mod decide;
+mod hand_back;
 pub mod http;
+mod in_flight;
+mod new_identity;
 mod pull;
 mod push;
 mod run;

@@ -13,20 +13,21 @@ use gridwork_domain::RecordState;
 use gridwork_domain::clock::wall_ms;
 
 use super::http::SyncClient;
-use super::run::{CONFLICTS_DUE, PAGE, SyncProgress, SyncReport, add, conflict_cursor};
+use super::run::{CONFLICTS_DUE, CURSOR_HISTORY, PAGE, SyncProgress, SyncReport, add, conflict_cursor};
 use crate::db::relaxed;
 use crate::engine::{Engine, get_meta_number, save_clock, set_meta};
 use crate::error::{CoreError, Result};
 use crate::projection::Typed;
-use crate::remote::{ApplyReport, apply_one};
+use crate::remote::{ApplyReport, Received, apply_one};
 
 /// A page read off the wire: each state parsed and its typed record decoded, next to the JSON
-/// text it came as.
+/// text it came as and the server's receipt.
 struct Page {
-    changes: Vec<(RecordState, String, Typed)>,
+    changes: Vec<(RecordState, String, Typed, Option<String>)>,
     next: u64,
     more: bool,
     last_conflict: u64,
+    history: u64,
 }
 
 /// Pulls every change after the stored cursor; returns the new cursor.
@@ -143,10 +144,10 @@ fn fetch(client: &SyncClient, after: u64) -> Result<Page> {
                 message: format!("change {} cannot be read: {e}", c.seq),
             })?;
             let typed = Typed::decode(&state)?;
-            Ok((state, text, typed))
+            Ok((state, text, typed, c.receipt))
         })
         .collect::<Result<_>>()?;
-    Ok(Page { changes, next: texts.next, more: texts.more, last_conflict: texts.last_conflict })
+    Ok(Page { changes, next: texts.next, more: texts.more, last_conflict: texts.last_conflict, history: texts.history })
 }
 
 /// Stores consecutive pages and the cursor after the last in one transaction; returns that cursor
@@ -163,10 +164,12 @@ fn store_pages(
     // cut, both go back, and the next sync pulls the pages again from the server, which keeps
     // them. Local edits merged into them stay queued in the outbox either way.
     let mut applied = ApplyReport::default();
+    let now = engine.now_ms();
     let clock = &mut engine.clock;
     relaxed(&mut engine.conn, |tx| {
-        for (state, text, typed) in pages.iter().flat_map(|p| &p.changes) {
-            apply_one(tx, clock, state, Some((text, typed)), &mut applied)?;
+        for (state, text, typed, receipt) in pages.iter().flat_map(|p| &p.changes) {
+            let received = Received { text, typed, receipt: receipt.as_deref() };
+            apply_one(tx, clock, state, Some(received), now, &mut applied)?;
         }
         let last_conflict = pages.iter().map(|p| p.last_conflict).max().unwrap_or(0);
         if last_conflict > conflict_cursor(tx)? {
@@ -174,6 +177,7 @@ fn store_pages(
             set_meta(tx, CONFLICTS_DUE, "1")?;
         }
         set_meta(tx, "cursor", &last.next.to_string())?;
+        set_meta(tx, CURSOR_HISTORY, &last.history.to_string())?;
         save_clock(tx, clock)?;
         set_meta(tx, "last_sync_ms", &wall_ms().to_string())
     })?;

@@ -8,16 +8,17 @@ use std::collections::HashMap;
 use std::sync::{Mutex, mpsc};
 
 use gridwork_domain::RecordId;
-use gridwork_domain::wire::PushResponse;
+use gridwork_domain::wire::{PushResponse, PushStatus};
 use uuid::Uuid;
 
-use super::decide::{AckAction, decide_ack};
+use super::decide::{AckAction, Mend, decide_ack};
+use super::in_flight;
 use super::http::SyncClient;
 use super::run::{BATCH, CONFLICTS_DUE, SyncProgress, SyncReport, add};
 use crate::db::relaxed;
 use crate::engine::{Engine, save_clock, set_meta};
 use crate::error::{CoreError, Result};
-use crate::outbox::{OutboxKey, acknowledge, count_attempt, reject, take_pending};
+use crate::outbox::{OutboxKey, acknowledge, count_attempt, keep_receipt, reject, take_pending};
 use crate::remote::apply_in;
 
 /// Requests on the wire at once: while the server writes one batch, it reads and checks the next,
@@ -37,13 +38,15 @@ struct Batch {
 }
 
 /// Takes the next batch after `after` and moves `after` past it; `None` when nothing is left.
-fn take_batch(engine: &Engine, after: &mut Option<OutboxKey>) -> Result<Option<Batch>> {
+fn take_batch(engine: &mut Engine, after: &mut Option<OutboxKey>) -> Result<Option<Batch>> {
     let pending = take_pending(&engine.conn, after.as_ref(), BATCH)?;
     let Some(last) = pending.last() else { return Ok(None) };
     *after = Some((last.queued_ms, last.id.to_string()));
     let entries = pending.iter().map(|p| (p.id, p.rev)).collect();
     let records = pending.into_iter().map(|p| p.text).collect();
-    Ok(Some(Batch { id: Uuid::now_v7(), records, entries }))
+    let batch = Batch { id: Uuid::now_v7(), records, entries };
+    in_flight::note(engine, batch.id, &batch.entries)?;
+    Ok(Some(batch))
 }
 
 /// Pushes every pending outbox entry. Stops at the first batch that fails; the batches answered
@@ -57,6 +60,14 @@ pub(super) fn push_all(
 ) -> Result<()> {
     let total = engine.pending_count()?;
     progress(SyncProgress { phase: "push", done: 0, total });
+    // Batches whose answers were lost last time go again first, under their own ids: the server
+    // answers each as it did, so this store learns of every batch the server applied.
+    for (batch_id, entries) in in_flight::all(&engine.conn)? {
+        let ids: Vec<RecordId> = entries.keys().copied().collect();
+        let records = in_flight::texts(&engine.conn, &ids)?;
+        let answer = client.push_texts(batch_id, &records);
+        settle(engine, batch_id, entries, answer, report)?;
+    }
     let mut after = None;
     let Some(first) = take_batch(engine, &mut after)? else { return Ok(()) };
     if first.records.len() < BATCH as usize {
@@ -119,13 +130,16 @@ fn settle(
     report: &mut SyncReport,
 ) -> Result<()> {
     match answer {
-        Ok(response) if response.batch_id == batch_id => acknowledge_batch(engine, &entries, &response, report),
+        Ok(response) if response.batch_id == batch_id => {
+            acknowledge_batch(engine, batch_id, &entries, &response, report)
+        }
         Ok(response) => {
             Err(CoreError::Offline(format!("the server answered batch {} for batch {batch_id}", response.batch_id)))
         }
         Err(e) => {
             let ids: Vec<RecordId> = entries.keys().copied().collect();
             count_attempt(&engine.conn, &ids, &e.to_string())?;
+            in_flight::failed(&mut engine.conn, batch_id, &e)?;
             Err(e)
         }
     }
@@ -138,27 +152,45 @@ fn gone() -> CoreError {
 /// Records the server's answer for each record of a batch, in one transaction.
 fn acknowledge_batch(
     engine: &mut Engine,
+    batch_id: Uuid,
     entries: &HashMap<RecordId, i64>,
     response: &PushResponse,
     report: &mut SyncReport,
 ) -> Result<()> {
     // Lost in a power cut, an acknowledgement costs a repeat push that the server answers
     // `already_known`: it need not wait for the disk.
+    let now = engine.now_ms();
     let clock = &mut engine.clock;
     relaxed(&mut engine.conn, |tx| {
+        in_flight::answered(tx, batch_id)?;
         for outcome in &response.results {
             let Some(rev) = entries.get(&outcome.id) else { continue };
             match decide_ack(&outcome.status) {
                 AckAction::Clear => {
-                    acknowledge(tx, outcome.id, *rev)?;
+                    if acknowledge(tx, outcome.id, *rev)?
+                        && matches!(outcome.status, PushStatus::Accepted)
+                        && let Some(receipt) = &outcome.receipt
+                    {
+                        // The server stored the very text sent, which the record still holds.
+                        keep_receipt(tx, outcome.id, receipt)?;
+                    }
                     report.pushed += 1;
                 }
                 AckAction::MergeThenClear(state) => {
-                    add(&mut report.applied, &apply_in(tx, clock, std::slice::from_ref(&state))?);
-                    acknowledge(tx, outcome.id, *rev)?;
+                    add(&mut report.applied, &apply_in(tx, clock, std::slice::from_ref(&state), now)?);
+                    if acknowledge(tx, outcome.id, *rev)?
+                        && let Some(receipt) = &outcome.receipt
+                    {
+                        // Stored as the server wrote it, whose receipt holds for the same text.
+                        keep_receipt(tx, outcome.id, receipt)?;
+                    }
                     // The conflicts of this merge come down with the next conflicts fetch.
                     set_meta(tx, CONFLICTS_DUE, "1")?;
                     report.pushed += 1;
+                }
+                AckAction::Mend(mend) => {
+                    set_meta(tx, mend_key(mend), "1")?;
+                    report.to_mend += 1;
                 }
                 AckAction::Reject(reason) => {
                     reject(tx, outcome.id, *rev, &reason)?;
@@ -168,4 +200,12 @@ fn acknowledge_batch(
         }
         save_clock(tx, clock)
     })
+}
+
+/// The meta key that says a mend is due before the next push.
+pub(super) fn mend_key(mend: Mend) -> &'static str {
+    match mend {
+        Mend::Clock => "mend_clock",
+        Mend::Identity => "mend_identity",
+    }
 }

@@ -5,9 +5,13 @@ use gridwork_domain::clock::wall_ms;
 use gridwork_domain::wire::EnrollRequest;
 use serde::Serialize;
 
+use super::decide::{Held, Mend, Standing, clock_offset, standing};
+use super::hand_back::hand_back;
 use super::http::SyncClient;
+use super::in_flight;
+use super::new_identity::take_new_identity;
 use super::pull::pull_all;
-use super::push::push_all;
+use super::push::{mend_key, push_all};
 use crate::conflicts::save_conflicts;
 use crate::db::relaxed;
 use crate::engine::{Engine, get_meta, get_meta_number, set_meta};
@@ -39,6 +43,17 @@ pub struct SyncReport {
     pub cursor: u64,
     /// Conflicts in this device's area that the server found and this device had not seen yet.
     pub conflicts: u64,
+    /// The server's clock minus the phone's, ms, as measured at the start of this sync.
+    pub clock_offset_ms: i64,
+    /// Changes stamped ahead of the server's time and stamped again.
+    pub restamped: u64,
+    /// Changes refused for a reason this handset mends itself (clock, identity), then sent again.
+    pub to_mend: u64,
+    /// This store was a restored or cloned copy: it took a new device identity, and this many
+    /// unsent changes were written again under it.
+    pub new_identity: Option<u64>,
+    /// The server had lost history (restored from an older copy): this many versions were handed back.
+    pub handed_back: Option<u64>,
 }
 
 /// The meta key of the pending enrollment: the code it was for and its request id, kept until an
@@ -67,6 +82,7 @@ fn enroll_request_id(engine: &Engine, code: &str) -> Result<uuid::Uuid> {
 pub fn enroll(engine: &mut Engine, server_url: &str, code: &str, device_name: &str) -> Result<Profile> {
     let client = SyncClient::new(server_url, None)?;
     let request_id = enroll_request_id(engine, code)?;
+    let sent = engine.phone_ms();
     let r = client.enroll(&EnrollRequest {
         code: code.trim().to_owned(),
         device_name: device_name.to_owned(),
@@ -85,6 +101,9 @@ pub fn enroll(engine: &mut Engine, server_url: &str, code: &str, device_name: &s
     };
     engine.set_profile(profile.clone())?;
     engine.conn.execute("DELETE FROM meta WHERE key = ?1", [PENDING_ENROLL])?;
+    if r.server_ms > 0 {
+        engine.correct_clock(clock_offset(r.server_ms, sent, engine.phone_ms()))?;
+    }
     let reference = SyncClient::new(server_url, Some(r.token))?.reference()?;
     engine.import_areas(&reference.areas)?;
     set_meta(&engine.conn, "reference_ms", &wall_ms().to_string())?;
@@ -107,13 +126,54 @@ pub fn sync(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(S
 
 fn sync_run(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(SyncProgress)) -> Result<SyncReport> {
     let mut report = SyncReport::default();
+    preflight(engine, client, &mut report)?;
     push_all(engine, client, &mut report, progress)?;
+    if report.to_mend > 0 {
+        // Refusals this handset mends itself: mend, then send those changes again.
+        preflight(engine, client, &mut report)?;
+        push_all(engine, client, &mut report, progress)?;
+    }
     report.cursor = pull_all(engine, client, &mut report, progress)?;
     report.conflicts = fetch_conflicts(engine, client)?;
     refresh_reference(engine, client)?;
     refill_serials(engine, client)?;
     Ok(report)
 }
+
+/// Before anything is written: reads what the server holds of this device, takes up its clock,
+/// and mends a store found to be a restored or cloned copy, or hands back what a server restored
+/// from an older copy lost (`decide::standing`).
+fn preflight(engine: &mut Engine, client: &SyncClient, report: &mut SyncReport) -> Result<()> {
+    let cursor: u64 = get_meta_number(&engine.conn, "cursor")?.unwrap_or(0);
+    let sent = engine.phone_ms();
+    let me = match client.me(cursor) {
+        Ok(me) => me,
+        // A server older than `/me`: none of this can be told; sync as before.
+        Err(CoreError::Server { code, .. }) if code == "not_found" => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let offset = clock_offset(me.server_ms, sent, engine.phone_ms());
+    report.clock_offset_ms = offset;
+    report.restamped += engine.correct_clock(offset)?;
+    let held = Held {
+        pushes: in_flight::pushes(&engine.conn)?,
+        in_flight: in_flight::count(&engine.conn)?,
+        cursor,
+        history: get_meta_number(&engine.conn, CURSOR_HISTORY)?,
+    };
+    let reused = get_meta(&engine.conn, mend_key(Mend::Identity))?.is_some();
+    match standing(&held, &me) {
+        Standing::ServerLostHistory => report.handed_back = Some(hand_back(engine, client, me.pushes)?),
+        Standing::StoreBehind => report.new_identity = Some(take_new_identity(engine, client)?),
+        Standing::InStep if reused => report.new_identity = Some(take_new_identity(engine, client)?),
+        Standing::InStep => {}
+    }
+    engine.conn.execute("DELETE FROM meta WHERE key = ?1", [mend_key(Mend::Clock)])?;
+    Ok(())
+}
+
+/// The meta key of the server's history token for the pull cursor.
+pub(super) const CURSOR_HISTORY: &str = "cursor_history";
 
 /// The meta key that says whether conflicts may wait on the server: set with a stored page that
 /// names a conflict newer than the last one fetched (and with a merged push), cleared once the

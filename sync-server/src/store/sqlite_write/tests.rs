@@ -56,6 +56,8 @@ fn record(d: &DeviceAuth, head: &str) -> Checked {
         facts: Facts::Household { archived: false },
         text: serde_json::to_string(&state).unwrap(),
         state,
+        vouched: false,
+        receipt: None,
     })
 }
 
@@ -65,7 +67,7 @@ fn job(
     records: Vec<Checked>,
 ) -> (PushJob, oneshot::Receiver<Result<PushResponse, StoreError>>) {
     let (reply, answer) = oneshot::channel();
-    (PushJob { device: d.clone(), batch_id, records, now_ms: 2_000, reply }, answer)
+    (PushJob { mode: BatchMode::Push, device: d.clone(), batch_id, records, now_ms: 2_000, reply }, answer)
 }
 
 /// Sends a group's answers, as the store does once the commit is on disk.
@@ -149,7 +151,7 @@ fn readers_see_changes_only_up_to_the_durable_change_number() {
         let all = sqlite_read::pull(&c, &scope, reader, 0, 10, u64::MAX).unwrap();
         assert_eq!(all.changes.len(), 3);
         let durable = sqlite_read::pull(&c, &scope, reader, 0, 10, 2).unwrap();
-        let seqs: Vec<u64> = durable.changes.iter().map(|(s, _)| *s).collect();
+        let seqs: Vec<u64> = durable.changes.iter().map(|(s, _, _)| *s).collect();
         assert_eq!(seqs, [1, 2], "scope {scope}");
         assert_eq!((durable.next, durable.more), (2, false));
         let rest = sqlite_read::pull(&c, &scope, reader, 2, 10, 2).unwrap();
