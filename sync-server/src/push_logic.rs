@@ -29,6 +29,18 @@ pub enum RejectCode {
 }
 
 impl RejectCode {
+    /// Every code, for the lists kept in step with it (the handset's and the app's texts).
+    pub const ALL: [RejectCode; 8] = [
+        Self::UnknownKind,
+        Self::BadUuid,
+        Self::Validation,
+        Self::OutOfScope,
+        Self::Forbidden,
+        Self::BadVersion,
+        Self::ClockSkew,
+        Self::Immutable,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::UnknownKind => "unknown_kind",

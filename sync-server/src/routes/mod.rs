@@ -9,6 +9,7 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use crate::AppState;
 use crate::error::AppError;
 
+pub mod attention;
 pub mod conflicts;
 pub mod enroll;
 pub mod meta;
@@ -44,6 +45,7 @@ pub fn table() -> Vec<Route> {
         route(Method::GET, "/api/v1/pull", pull::pull),
         route(Method::GET, "/api/v1/reference", reference::reference),
         route(Method::GET, "/api/v1/conflicts", conflicts::conflicts),
+        route(Method::GET, "/api/v1/attention", attention::attention),
         route(Method::POST, "/api/v1/serial-blocks", serial::serial_block),
     ]
 }

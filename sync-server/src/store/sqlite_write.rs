@@ -15,6 +15,7 @@ use super::audit::{AuditRow, action, append_audit, push_detail};
 use super::sqlite::{
     SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_role, role_str, sql_int, to_json,
 };
+use super::sqlite_attention::Seen;
 use super::{Account, DeviceAuth, Enrollment, NewDevice, Seed, StoreError};
 use crate::push_logic::{self, Case, Cases, Checked, Decision, Wanted};
 
@@ -216,6 +217,7 @@ fn push(
         .map(|r| r.as_ref().ok().map(|c| (c.state.kind, push_logic::action_of(&c.facts, server.get(&c.state.id)))))
         .collect();
     let mut cases = load_cases(c, &Cases::wanted(&records))?;
+    let seen = Seen::of(device, &records);
     let plan = push_logic::plan(&device.pusher(), records, &mut server, &mut cases);
     let mut seq = next_seq(c)?;
     for (_, decision) in &plan {
@@ -249,6 +251,7 @@ fn push(
         }
     }
     set_next_seq(c, seq)?;
+    seen.note(c, device, &plan, now_ms)?;
     // What became of every record, in the same transaction as the records themselves.
     let detail = push_detail(&plan, &read);
     let batch = AuditRow {

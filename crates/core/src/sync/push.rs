@@ -161,7 +161,8 @@ fn acknowledge_batch(
                     report.pushed += 1;
                 }
                 AckAction::Reject(reason) => {
-                    reject(tx, outcome.id, *rev, &reason)?;
+                    let (code, message) = crate::outbox::split_reason(&reason);
+                    reject(tx, outcome.id, *rev, code, message)?;
                     report.rejected += 1;
                 }
             }

@@ -39,6 +39,8 @@ pub struct SyncReport {
     pub cursor: u64,
     /// Conflicts in this device's area that the server found and this device had not seen yet.
     pub conflicts: u64,
+    /// Refused changes open in this device's area ("needs attention"; leaders and above only).
+    pub attention: u64,
 }
 
 /// The meta key of the pending enrollment: the code it was for and its request id, kept until an
@@ -112,6 +114,7 @@ fn sync_run(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(S
     report.conflicts = fetch_conflicts(engine, client)?;
     refresh_reference(engine, client)?;
     refill_serials(engine, client)?;
+    report.attention = super::attention::fetch_attention(engine, client)?;
     Ok(report)
 }
 
