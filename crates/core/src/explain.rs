@@ -140,7 +140,7 @@ pub fn clock_warning(offset_ms: i64, lang: Lang) -> String {
     let fast = offset_ms < 0;
     match lang {
         Lang::ZhCn => format!(
-            "手机时间比北京时间{}{n} {}。请在手机设置中打开自动时间；网格通已按服务器时间记录，工作不会丢失。",
+            "手机时间比北京时间{} {n} {}。请在手机设置中打开自动时间；网格通已按服务器时间记录，工作不会丢失。",
             if fast { "快" } else { "慢" },
             match unit {
                 ClockUnit::Days => "天",
