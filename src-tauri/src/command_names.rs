@@ -13,6 +13,7 @@ pub const NAMES: &[&str] = &[
     "issue_card",
     "areas",
     "outbox",
+    "attention",
     "conflicts",
     "resolve_conflict",
     "save_draft",

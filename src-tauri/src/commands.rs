@@ -11,6 +11,7 @@ use gridwork_core::status::HandsetStatus;
 use gridwork_core::sync::{RetryPolicy, SyncClient, SyncProgress};
 use gridwork_core::visits::VisitReceipt;
 use gridwork_core::{CoreError, Engine, TaggedError};
+use gridwork_domain::attention::AttentionItem;
 use gridwork_domain::{Area, AreaCode, ContactCard, Dispute, RecordId, Visit};
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State, ipc::Invoke};
@@ -35,6 +36,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         issue_card,
         areas,
         outbox,
+        attention,
         conflicts,
         resolve_conflict,
         save_draft,
@@ -100,6 +102,11 @@ pub fn areas(state: State<'_, AppState>, prefix: String) -> Answer<Vec<Area>> {
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn outbox(state: State<'_, AppState>) -> Answer<Vec<OutboxRow>> {
     state.with(|e| e.outbox())
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn attention(state: State<'_, AppState>) -> Answer<Vec<AttentionItem>> {
+    state.with(|e| e.attention())
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

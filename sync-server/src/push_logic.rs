@@ -34,6 +34,20 @@ pub enum RejectCode {
 }
 
 impl RejectCode {
+    /// Every code, for the lists kept in step with it (the handset's and the app's texts).
+    pub const ALL: [RejectCode; 10] = [
+        Self::UnknownKind,
+        Self::BadUuid,
+        Self::Validation,
+        Self::OutOfScope,
+        Self::Forbidden,
+        Self::BadVersion,
+        Self::ClockSkew,
+        Self::Immutable,
+        Self::DotReused,
+        Self::BadReceipt,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::UnknownKind => "unknown_kind",

@@ -8,12 +8,12 @@ use std::time::Duration;
 use crate::error::CoreError;
 
 /// Numbered migrations, applied in order, each in one transaction with its bookkeeping row.
-const MIGRATIONS: &[(i64, &str)] =
-    &[
-        (1, include_str!("../migrations/0001_init.sql")),
-        (2, include_str!("../migrations/0002_outbox_order.sql")),
-        (4, include_str!("../migrations/0004_receipts.sql")),
-    ];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_outbox_order.sql")),
+    (3, include_str!("../migrations/0003_outbox_reject_code.sql")),
+    (4, include_str!("../migrations/0004_receipts.sql")),
+];
 
 /// The `synchronous` setting of every commit but the few that may be lost (see `relaxed`).
 const DURABLE: &str = "FULL";

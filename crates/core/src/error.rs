@@ -43,6 +43,25 @@ pub enum CoreError {
 }
 
 impl CoreError {
+    /// Every tag `tag` gives: the app's catalogs carry words for each (a workspace test exports
+    /// this list for the UI's catalog test). A new variant's tag joins it, or
+    /// `every_tag_is_listed` fails.
+    pub const TAGS: &[&str] = &[
+        "validation",
+        "workflow",
+        "forbidden",
+        "not_found",
+        "not_initialized",
+        "serials_used_up",
+        "offline",
+        "unauthorized",
+        "revoked",
+        "server",
+        "no_store",
+        "not_a_store",
+        "storage",
+    ];
+
     /// The stable tag the UI and scripts switch on.
     pub fn tag(&self) -> &'static str {
         match self {
@@ -107,3 +126,58 @@ impl From<serde_json::Error> for CoreError {
 }
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tag_tests {
+    use super::CoreError;
+
+    /// One error of each variant: the match makes a new variant fail to compile until it is added.
+    fn samples() -> Vec<CoreError> {
+        let all = vec![
+            CoreError::Validation(Vec::new()),
+            CoreError::Workflow(String::new()),
+            CoreError::Forbidden(String::new()),
+            CoreError::NotFound { what: "record", id: String::new() },
+            CoreError::NotInitialized,
+            CoreError::SerialsUsedUp,
+            CoreError::Offline(String::new()),
+            CoreError::Unauthorized(String::new()),
+            CoreError::Revoked(String::new()),
+            CoreError::Server { code: String::new(), message: String::new() },
+            CoreError::NoStore(String::new()),
+            CoreError::NotAStore(String::new()),
+            CoreError::Storage(rusqlite::Error::InvalidQuery),
+            CoreError::Corrupt(String::new()),
+        ];
+        for e in &all {
+            match e {
+                CoreError::Validation(_)
+                | CoreError::Workflow(_)
+                | CoreError::Forbidden(_)
+                | CoreError::NotFound { .. }
+                | CoreError::NotInitialized
+                | CoreError::SerialsUsedUp
+                | CoreError::Offline(_)
+                | CoreError::Unauthorized(_)
+                | CoreError::Revoked(_)
+                | CoreError::Server { .. }
+                | CoreError::NoStore(_)
+                | CoreError::NotAStore(_)
+                | CoreError::Storage(_)
+                | CoreError::Corrupt(_) => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_tag_is_listed() {
+        let tags: Vec<&str> = samples().iter().map(CoreError::tag).collect();
+        for t in &tags {
+            assert!(CoreError::TAGS.contains(t), "{t} is missing from CoreError::TAGS");
+        }
+        for t in CoreError::TAGS {
+            assert!(tags.contains(t), "{t} is listed but no variant gives it");
+        }
+    }
+}

@@ -3,6 +3,7 @@
 //! the sync client. No Tauri and no HTTP server live here.
 
 pub mod areas;
+pub mod attention;
 pub mod authority;
 mod clock_offset;
 pub mod cards;
@@ -13,6 +14,7 @@ pub mod demo;
 pub mod drafts;
 pub mod engine;
 pub mod error;
+pub mod explain;
 pub mod export;
 pub mod households;
 pub mod outbox;

@@ -17,9 +17,20 @@ pub struct OutboxRow {
     pub rev: i64,
     pub queued_ms: i64,
     pub attempts: i64,
-    /// `pending`, or `rejected` (the server refused it; `last_error` says why).
+    /// `pending`, or `rejected` (the server refused it; `reject_code` and `last_error` say why).
     pub status: String,
+    /// The server's message when rejected, otherwise why the last push attempt failed.
     pub last_error: Option<String>,
+    /// The server's reject code (`validation`, `forbidden`, …), only while rejected: the app and
+    /// the CLI turn it into words and what to do.
+    pub reject_code: Option<String>,
+    /// Which household or report the change is about, in the record's own words (a household's
+    /// head and address, a report's description).
+    pub subject: Option<String>,
+    /// The household to open to edit it (a household, or the household of a visit or a card).
+    pub household_id: Option<RecordId>,
+    /// The case to open to edit it (a report, or the case of a step).
+    pub dispute_id: Option<RecordId>,
 }
 
 /// One entry taken for a push: the record, the revision its entry had, where it stands in the
@@ -39,15 +50,39 @@ impl Engine {
     /// Everything waiting, oldest first.
     pub fn outbox(&self) -> Result<Vec<OutboxRow>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT record_id, kind, rev, queued_ms, attempts, status, last_error FROM outbox ORDER BY queued_ms, record_id",
+            "SELECT o.record_id, o.kind, o.rev, o.queued_ms, o.attempts, o.status, o.last_error,
+                    CASE WHEN o.status = 'rejected' THEN o.reject_code END,
+                    coalesce(hh.head_name || ' · ' || hh.address || hh.door_number, substr(dd.description, 1, 40)),
+                    hh.id, dd.id
+             FROM outbox o
+             LEFT JOIN households h ON h.id = o.record_id
+             LEFT JOIN visits v ON v.id = o.record_id
+             LEFT JOIN cards c ON c.id = o.record_id
+             LEFT JOIN dispute_events e ON e.id = o.record_id
+             LEFT JOIN households hh ON hh.id = coalesce(h.id, v.household, c.household)
+             LEFT JOIN disputes dd ON dd.id = coalesce(e.dispute, o.record_id)
+             ORDER BY o.queued_ms, o.record_id",
         )?;
         let rows = stmt.query_map([], |r| {
-            let id: String = r.get(0)?;
-            Ok((id, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            let head = (r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
+            Ok((head, r.get(7)?, r.get(8)?, r.get::<_, Option<String>>(9)?, r.get::<_, Option<String>>(10)?))
         })?;
         rows.map(|row| {
-            let (id, kind, rev, queued_ms, attempts, status, last_error) = row?;
-            Ok(OutboxRow { record_id: id.parse()?, kind, rev, queued_ms, attempts, status, last_error })
+            let ((id, kind, rev, queued_ms, attempts, status, last_error), reject_code, subject, household, dispute) =
+                row?;
+            Ok(OutboxRow {
+                record_id: id.parse()?,
+                kind,
+                rev,
+                queued_ms,
+                attempts,
+                status,
+                last_error,
+                reject_code,
+                subject,
+                household_id: household.map(|h| h.parse()).transpose()?,
+                dispute_id: dispute.map(|d| d.parse()).transpose()?,
+            })
         })
         .collect()
     }
@@ -94,11 +129,19 @@ pub(crate) fn keep_receipt(conn: &Connection, id: RecordId, receipt: &str) -> Re
     Ok(())
 }
 
-/// Marks an entry the server refused; it stays visible and is not pushed again until edited.
-pub(crate) fn reject(conn: &Connection, id: RecordId, rev: i64, reason: &str) -> Result<()> {
-    conn.prepare_cached("UPDATE outbox SET status = 'rejected', last_error = ?3 WHERE record_id = ?1 AND rev = ?2")?
-        .execute(params![id.to_string(), rev, reason])?;
+/// Marks an entry the server refused with `code` and `message`; it stays visible and is not
+/// pushed again until edited.
+pub(crate) fn reject(conn: &Connection, id: RecordId, rev: i64, code: &str, message: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE outbox SET status = 'rejected', reject_code = ?3, last_error = ?4 WHERE record_id = ?1 AND rev = ?2",
+    )?
+    .execute(params![id.to_string(), rev, code, message])?;
     Ok(())
+}
+
+/// A refusal as `decide_ack` words it ("code: message"), taken apart: `(code, message)`.
+pub(crate) fn split_reason(reason: &str) -> (&str, &str) {
+    reason.split_once(": ").unwrap_or(("", reason))
 }
 
 /// Counts a push attempt that got no answer.

@@ -32,6 +32,17 @@ pub struct HandsetStatus {
     /// What this account may do to records in its own area (the authority table), so the app
     /// shows only those buttons. Case steps depend on the case: see `CaseView::allowed`.
     pub may: Vec<Action>,
+    /// How far the server's clock is ahead of the phone's (negative: the phone is fast), in ms —
+    /// only when it is more than [`CLOCK_WARNING_MS`] either way, so the app warns the worker.
+    pub clock_offset_ms: Option<i64>,
+}
+
+/// How far the phone's clock may be off before the worker is told (five minutes).
+pub const CLOCK_WARNING_MS: i64 = 5 * 60 * 1000;
+
+/// The offset worth a warning, from the meta key `clock_offset_ms` (server clock minus phone clock).
+fn clock_warning(offset_ms: Option<i64>) -> Option<i64> {
+    offset_ms.filter(|o| o.unsigned_abs() > CLOCK_WARNING_MS as u64)
 }
 
 impl Engine {
@@ -59,12 +70,14 @@ impl Engine {
                     .collect(),
                 None => Vec::new(),
             },
+            clock_offset_ms: clock_warning(get_meta_number(&self.conn, "clock_offset_ms")?),
         })
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::clock_warning;
     use crate::{Engine, Profile};
     use gridwork_domain::AreaCode;
     use gridwork_domain::wire::Role;
@@ -88,5 +101,14 @@ mod tests {
         assert_eq!(s.scope.as_deref(), Some("150621001001001"));
         assert!(s.serials_left.unwrap() > 0);
         assert!(!serde_json::to_string(&s).unwrap().contains("secret-token"));
+    }
+
+    #[test]
+    fn the_clock_warns_only_beyond_five_minutes() {
+        assert_eq!(clock_warning(None), None);
+        assert_eq!(clock_warning(Some(5 * 60 * 1000)), None);
+        assert_eq!(clock_warning(Some(-5 * 60 * 1000)), None);
+        assert_eq!(clock_warning(Some(5 * 60 * 1000 + 1)), Some(300_001));
+        assert_eq!(clock_warning(Some(-3 * 86_400_000)), Some(-3 * 86_400_000));
     }
 }

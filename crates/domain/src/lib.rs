@@ -2,6 +2,7 @@
 //! the field-by-field merge, the dispute workflow and validation. No I/O lives here.
 
 pub mod area;
+pub mod attention;
 pub mod attribution;
 pub mod authority;
 pub mod card;

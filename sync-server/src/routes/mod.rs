@@ -9,6 +9,7 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use crate::AppState;
 use crate::error::AppError;
 
+pub mod attention;
 pub mod conflicts;
 pub mod enroll;
 pub mod me;
@@ -48,6 +49,7 @@ pub fn table() -> Vec<Route> {
         route(Method::GET, "/api/v1/pull", pull::pull),
         route(Method::GET, "/api/v1/reference", reference::reference),
         route(Method::GET, "/api/v1/conflicts", conflicts::conflicts),
+        route(Method::GET, "/api/v1/attention", attention::attention),
         route(Method::POST, "/api/v1/serial-blocks", serial::serial_block),
         route(Method::GET, "/api/v1/me", me::me),
         route(Method::POST, "/api/v1/reenroll", reenroll::reenroll),

@@ -15,6 +15,7 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
     (8, "audit_log", include_str!("../../migrations/0008_audit_log.sql")),
     (9, "card_serials", include_str!("../../migrations/0009_card_serials.sql")),
     (10, "audit_detail", include_str!("../../migrations/0010_audit_detail.sql")),
+    (11, "attention", include_str!("../../migrations/0011_attention.sql")),
     (12, "history", include_str!("../../migrations/0012_history.sql")),
 ];
 

@@ -2,6 +2,7 @@
 //! PostgreSQL (later) can stand behind the same routes. No database type appears in the trait.
 
 use async_trait::async_trait;
+use gridwork_domain::attention::{AttentionItem, AttentionReach};
 use gridwork_domain::wire::{PushResponse, Role, StoredConflict};
 use gridwork_domain::{Area, AreaCode, DeviceId, Hlc, RecordId, RecordState, SerialBlock};
 use thiserror::Error;
@@ -14,6 +15,7 @@ mod flush;
 mod migrations;
 mod sqlite;
 mod sqlite_admin;
+mod sqlite_attention;
 mod sqlite_enroll;
 mod sqlite_read;
 mod sqlite_serial;
@@ -270,6 +272,10 @@ pub trait SyncStore: Send + Sync + std::fmt::Debug + 'static {
 
     /// Up to `limit` stored conflicts inside `scope` with an id after `after`, in order.
     async fn conflicts(&self, scope: &AreaCode, after: u64, limit: u32) -> Result<Vec<StoredConflict>, StoreError>;
+
+    /// Up to `limit` open "needs attention" items (refused pushes) with an id after `after` that
+    /// `reach` covers, in order.
+    async fn attention(&self, reach: AttentionReach, after: u64, limit: u32) -> Result<Vec<AttentionItem>, StoreError>;
 
     /// Hands the device a fresh contact-card serial block, once its current block is mostly used
     /// (`Conflict` `serial_quota` otherwise). Audited either way.

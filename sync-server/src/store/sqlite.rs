@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, TryLockError};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use gridwork_domain::attention::{AttentionItem, AttentionReach};
 use gridwork_domain::wire::{PushResponse, Role, StoredConflict};
 use gridwork_domain::{Area, AreaCode, DeviceId, RecordId, SerialBlock};
 use rusqlite::{Connection, OpenFlags};
@@ -21,8 +22,8 @@ use super::flush::Flusher;
 use super::sqlite_write::PushJob;
 use super::{
     Account, AuditEntry, BatchMode, CodeEnrollment, DeviceAuth, EnrollOutcome, Enrollment, NewCodes, PullPage,
-    Reenrollment, Seed, ServerWriter, StoreError,
-    SyncStore, audit, migrations, sqlite_admin, sqlite_enroll, sqlite_read, sqlite_serial, sqlite_write,
+    Reenrollment, Seed, ServerWriter, StoreError, SyncStore, audit, migrations, sqlite_admin, sqlite_attention,
+    sqlite_enroll, sqlite_read, sqlite_serial, sqlite_write,
 };
 use crate::push_logic::Checked;
 
@@ -412,6 +413,10 @@ impl SyncStore for SqliteStore {
         let scope = scope.clone();
         let upto = self.inner.flusher.durable().conflict;
         self.read(move |c| sqlite_read::conflicts(c, &scope, after, limit, upto)).await
+    }
+
+    async fn attention(&self, reach: AttentionReach, after: u64, limit: u32) -> Result<Vec<AttentionItem>, StoreError> {
+        self.read(move |c| sqlite_attention::list(c, &reach, after, limit)).await
     }
 
     async fn assign_serial_block(&self, device: DeviceId, now_ms: u64) -> Result<SerialBlock, StoreError> {

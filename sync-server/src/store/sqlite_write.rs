@@ -15,6 +15,7 @@ use super::audit::{AuditRow, action, append_audit, push_detail};
 use super::sqlite::{
     SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_role, role_str, sql_int, to_json,
 };
+use super::sqlite_attention::Seen;
 use super::{Account, BatchMode, DeviceAuth, Enrollment, NewDevice, Reenrollment, Seed, StoreError};
 use crate::push_logic::{self, Case, Cases, Checked, Decision, RejectCode, Rejection, Wanted};
 use crate::receipts;
@@ -261,6 +262,7 @@ fn push(
         BatchMode::Restore => vouch(&key, records),
     };
     let mut cases = load_cases(c, &Cases::wanted(&records))?;
+    let seen = Seen::of(device, &records);
     let plan = push_logic::plan(&device.pusher(), records, &mut server, &mut cases);
     let first = next_seq(c)?;
     let mut seq = first;
@@ -296,6 +298,7 @@ fn push(
         }
     }
     set_next_seq(c, first, seq)?;
+    seen.note(c, device, &plan, now_ms)?;
     // What became of every record, in the same transaction as the records themselves.
     let detail = push_detail(&plan, &read);
     let batch = AuditRow {

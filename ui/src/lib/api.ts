@@ -3,6 +3,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { Area } from './bindings/Area';
+import type { AttentionItem } from './bindings/AttentionItem';
 import type { CaseView } from './bindings/CaseView';
 import type { ConflictRow } from './bindings/ConflictRow';
 import type { ContactCard } from './bindings/ContactCard';
@@ -51,6 +52,7 @@ export const api = {
     call<[string, ContactCard]>('issue_card', { household, recipient }),
   areas: (prefix: string) => call<Area[]>('areas', { prefix }),
   outbox: () => call<OutboxRow[]>('outbox'),
+  attention: () => call<AttentionItem[]>('attention'),
   conflicts: (include_resolved = false) => call<ConflictRow[]>('conflicts', { include_resolved }),
   resolveConflict: (id: number) => call<boolean>('resolve_conflict', { id }),
   saveDraft: (form: string, body: string) => call<null>('save_draft', { form, body }),

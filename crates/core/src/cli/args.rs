@@ -14,6 +14,9 @@ pub struct Cli {
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// The language of refusals, warnings and the attention list: zh-CN (default) or en.
+    #[arg(long, global = true, env = "GRIDWORK_LANG", default_value = "zh-CN")]
+    pub lang: String,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -76,8 +79,13 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         limit: u32,
     },
-    /// Changes waiting to be synced (待同步).
+    /// Changes waiting to be synced (待同步), each refused one with why and what to do.
     Outbox,
+    /// This device at a glance: who, which area, what waits, the last sync, a wrong phone clock.
+    Status,
+    /// Refused changes in this device's area waiting for a person (需关注), as of the last sync:
+    /// for grid leaders, supervisors and the banner centre.
+    Attention,
     /// Conflicts found while merging, with both values.
     Conflicts {
         /// Include conflicts already marked as seen.

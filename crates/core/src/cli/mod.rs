@@ -2,6 +2,7 @@
 
 mod args;
 mod output;
+mod problems;
 mod records;
 mod sync;
 
@@ -16,7 +17,7 @@ use gridwork_domain::wire::Role;
 use output::Out;
 
 pub fn run(cli: Cli) -> Result<()> {
-    let out = Out { json: cli.json };
+    let out = Out { json: cli.json, lang: gridwork_core::explain::Lang::parse(&cli.lang) };
     // Only setting a device up makes a store; every other command needs one.
     let creates = matches!(cli.command, Command::Init { .. } | Command::Enroll { .. });
     let opened = if creates { Engine::open(&cli.db) } else { Engine::open_existing(&cli.db) };
@@ -48,7 +49,15 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Outbox => {
             let rows = engine.outbox()?;
-            out.value(&rows, || output::outbox(&rows))
+            out.value(&rows, || problems::outbox(&rows, out.lang))
+        }
+        Command::Status => {
+            let status = engine.status()?;
+            out.value(&status, || problems::status(&status, out.lang))
+        }
+        Command::Attention => {
+            let items = engine.attention()?;
+            out.value(&items, || problems::attention(&items, out.lang))
         }
         Command::Conflicts { all } => {
             let rows = engine.conflicts(all)?;

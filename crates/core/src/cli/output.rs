@@ -4,7 +4,6 @@ use anyhow::Result;
 use chrono::{TimeZone, Utc};
 use gridwork_core::cases::CaseView;
 use gridwork_core::conflicts::ConflictRow;
-use gridwork_core::outbox::OutboxRow;
 use gridwork_core::queue::{DisputeRow, Today};
 use gridwork_core::{HouseholdHistory, HouseholdRow};
 use serde::Serialize;
@@ -12,6 +11,8 @@ use std::fmt::Write;
 
 pub struct Out {
     pub json: bool,
+    /// The language of refusals, warnings and the attention list.
+    pub lang: gridwork_core::explain::Lang,
 }
 
 impl Out {
@@ -128,15 +129,6 @@ pub fn today(t: &Today) -> String {
         let _ = writeln!(s, "  {} {}: {}", date(f.visited_ms), f.head_name, f.follow_up);
     }
     let _ = write!(s, "My reports:\n{}", disputes(&t.my_disputes));
-    s
-}
-
-pub fn outbox(rows: &[OutboxRow]) -> String {
-    let mut s = String::new();
-    for r in rows {
-        let _ = writeln!(s, "{} {} {} rev {} {}", date(r.queued_ms), r.kind, r.record_id, r.rev, r.status);
-    }
-    let _ = write!(s, "{} changes waiting", rows.len());
     s
 }
 

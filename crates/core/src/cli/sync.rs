@@ -30,8 +30,10 @@ pub fn run(engine: &mut Engine, out: &Out) -> Result<()> {
         ),
         e => e.into(),
     })?;
+    let rows = engine.outbox()?;
+    let status = engine.status()?;
     out.value(&report, || {
-        format!(
+        let summary = format!(
             "pushed {} ({} rejected), pulled {} ({} new, {} updated, {} merged, {} conflicts); cursor {}",
             report.pushed,
             report.rejected,
@@ -41,6 +43,7 @@ pub fn run(engine: &mut Engine, out: &Out) -> Result<()> {
             report.applied.merged,
             report.applied.conflicts,
             report.cursor
-        )
+        );
+        super::problems::after_sync(summary, &rows, &status, out.lang)
     })
 }

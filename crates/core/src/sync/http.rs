@@ -126,6 +126,11 @@ impl SyncClient {
         self.send(|| self.authed(self.http.get(format!("{}?after={after}&limit={limit}", self.url("conflicts")))))
     }
 
+    /// The open "needs attention" items this device may see, after the item `after`.
+    pub fn attention(&self, after: u64, limit: u32) -> Result<gridwork_domain::attention::AttentionList> {
+        self.send(|| self.authed(self.http.get(format!("{}?after={after}&limit={limit}", self.url("attention")))))
+    }
+
     pub fn reference(&self) -> Result<ReferenceData> {
         self.send(|| self.authed(self.http.get(self.url("reference"))))
     }

@@ -2,6 +2,7 @@
 //! page. What to do with each answer is decided by pure functions (`decide`); this module and
 //! `http` only carry it out.
 
+mod attention;
 pub mod decide;
 mod hand_back;
 pub mod http;

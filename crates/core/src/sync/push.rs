@@ -193,7 +193,8 @@ fn acknowledge_batch(
                     report.to_mend += 1;
                 }
                 AckAction::Reject(reason) => {
-                    reject(tx, outcome.id, *rev, &reason)?;
+                    let (code, message) = crate::outbox::split_reason(&reason);
+                    reject(tx, outcome.id, *rev, code, message)?;
                     report.rejected += 1;
                 }
             }

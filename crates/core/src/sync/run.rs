@@ -54,6 +54,8 @@ pub struct SyncReport {
     pub new_identity: Option<u64>,
     /// The server had lost history (restored from an older copy): this many versions were handed back.
     pub handed_back: Option<u64>,
+    /// Refused changes open in this device's area ("needs attention"; leaders and above only).
+    pub attention: u64,
 }
 
 /// The meta key of the pending enrollment: the code it was for and its request id, kept until an
@@ -137,6 +139,7 @@ fn sync_run(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(S
     report.conflicts = fetch_conflicts(engine, client)?;
     refresh_reference(engine, client)?;
     refill_serials(engine, client)?;
+    report.attention = super::attention::fetch_attention(engine, client)?;
     Ok(report)
 }
 

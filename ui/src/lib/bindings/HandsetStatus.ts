@@ -31,4 +31,9 @@ serials_left: number | null,
  * What this account may do to records in its own area (the authority table), so the app
  * shows only those buttons. Case steps depend on the case: see `CaseView::allowed`.
  */
-may: Array<Action>, };
+may: Array<Action>, 
+/**
+ * How far the server's clock is ahead of the phone's (negative: the phone is fast), in ms —
+ * only when it is more than [`CLOCK_WARNING_MS`] either way, so the app warns the worker.
+ */
+clock_offset_ms: number | null, };

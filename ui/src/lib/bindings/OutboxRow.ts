@@ -7,6 +7,28 @@ export type OutboxRow = { record_id: RecordId, kind: string,
  */
 rev: number, queued_ms: number, attempts: number, 
 /**
- * `pending`, or `rejected` (the server refused it; `last_error` says why).
+ * `pending`, or `rejected` (the server refused it; `reject_code` and `last_error` say why).
  */
-status: string, last_error: string | null, };
+status: string, 
+/**
+ * The server's message when rejected, otherwise why the last push attempt failed.
+ */
+last_error: string | null, 
+/**
+ * The server's reject code (`validation`, `forbidden`, …), only while rejected: the app and
+ * the CLI turn it into words and what to do.
+ */
+reject_code: string | null, 
+/**
+ * Which household or report the change is about, in the record's own words (a household's
+ * head and address, a report's description).
+ */
+subject: string | null, 
+/**
+ * The household to open to edit it (a household, or the household of a visit or a card).
+ */
+household_id: RecordId | null, 
+/**
+ * The case to open to edit it (a report, or the case of a step).
+ */
+dispute_id: RecordId | null, };
