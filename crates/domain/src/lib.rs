@@ -9,6 +9,7 @@ pub mod clock;
 pub mod demo;
 pub mod dispute;
 pub mod error;
+pub mod extra_fields;
 pub mod geo;
 pub mod household;
 pub mod ids;
