@@ -46,7 +46,8 @@ async fn every_answer_carries_the_servers_clock_and_protocol() {
     let s = server(1, &[]).await;
     let w = s.enroll(&s.code("DEMO-W", 1)).await;
     let bearer = format!("Bearer {}", w.token());
-    let cases: [(&str, Vec<(&str, &str)>, u16); 5] = [
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, u16);
+    let cases: [Case<'_>; 5] = [
         ("/api/v1/health", vec![], 200),
         ("/api/v1/pull?after=0&limit=1", vec![("authorization", &bearer)], 200),
         ("/api/v1/pull?after=0", vec![], 401),

@@ -46,7 +46,7 @@ impl NewerApp {
                 .unwrap()
                 .json()
                 .unwrap();
-            found = page.changes.into_iter().map(|c| c.state).filter(|s| s.id == id).last().or(found);
+            found = page.changes.into_iter().map(|c| c.state).rfind(|s| s.id == id).or(found);
             after = page.next;
             if !page.more {
                 break;
