@@ -6,9 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
+use gridwork_domain::extra_fields::ExtraField;
+use gridwork_domain::wire::{MIN_PROTOCOL, PROTOCOL_VERSION};
 use thiserror::Error;
 
 use crate::Limits;
+use crate::protocol_version::VersionRules;
 use crate::store::{SqliteStore, StoreError, SyncStore};
 
 /// Gridwork sync server: handsets push and pull their records here.
@@ -44,10 +47,25 @@ pub struct Config {
     /// Requests per second a device may make after its burst [default: 10].
     #[arg(long, env = "GRIDWORK_RATE_PER_SEC")]
     pub rate_per_sec: Option<u32>,
+    /// Oldest protocol answered; handsets speaking an older one are told to update the app
+    /// (`426 upgrade_required`). At most the protocol this server speaks.
+    #[arg(long, env = "GRIDWORK_MIN_PROTOCOL", default_value_t = MIN_PROTOCOL,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(PROTOCOL_VERSION)))]
+    pub min_protocol: u32,
+    /// A field a record kind gained with a newer app, before this server's code knows it:
+    /// KIND.NAME:TYPE with TYPE one of text, int, number, bool, json (e.g. household.dialect:text).
+    /// Repeat it, or separate with commas. Keep a field listed while any handset may hold it.
+    #[arg(long = "field", env = "GRIDWORK_FIELDS", value_delimiter = ',')]
+    pub fields: Vec<ExtraField>,
 }
 
 impl Config {
     /// The server's limits: the defaults, with what the command line sets.
+    /// The server's version settings.
+    pub fn versions(&self) -> VersionRules {
+        VersionRules { min_protocol: self.min_protocol, fields: Arc::new(self.fields.iter().cloned().collect()) }
+    }
+
     pub fn limits(&self) -> Limits {
         let d = Limits::default();
         let secs = |s: Option<u64>, default| s.map_or(default, Duration::from_secs);
@@ -109,6 +127,8 @@ pub fn open_store(url: &str) -> Result<Arc<dyn SyncStore>, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gridwork_domain::RecordKind;
+    use gridwork_domain::extra_fields::FieldType;
 
     #[test]
     fn database_urls() {
@@ -136,5 +156,25 @@ mod tests {
         let c = Config::parse_from(["s", "--max-connections", "7", "--header-timeout", "2", "--rate-per-sec", "1"]);
         let l = c.limits();
         assert_eq!((l.max_connections, l.header_timeout, l.rate_per_sec), (7, Duration::from_secs(2), 1));
+    }
+
+    #[test]
+    fn version_settings() {
+        let v = Config::parse_from(["s"]).versions();
+        assert_eq!((v.min_protocol, v.fields.is_empty()), (MIN_PROTOCOL, true));
+        let c = Config::parse_from([
+            "s",
+            "--field",
+            "household.dialect:text,visit.minutes:int",
+            "--field",
+            "dispute.x:json",
+        ]);
+        let v = c.versions();
+        assert_eq!(v.fields.iter().count(), 3);
+        assert_eq!(v.fields.get(RecordKind::Household, "dialect"), Some(FieldType::Text));
+        assert!(Config::try_parse_from(["s", "--field", "household.dialect"]).is_err());
+        assert!(Config::try_parse_from(["s", "--min-protocol", "0"]).is_err());
+        let too_new = (PROTOCOL_VERSION + 1).to_string();
+        assert!(Config::try_parse_from(["s", "--min-protocol", &too_new]).is_err());
     }
 }

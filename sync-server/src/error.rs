@@ -46,6 +46,9 @@ pub enum AppError {
     RateLimited(String),
     #[error("{0}")]
     Overloaded(String),
+    /// The handset speaks a protocol older than the server still answers: the app must be updated.
+    #[error("{0}")]
+    UpgradeRequired(String),
     /// Logged in full, answered as a bare `internal`.
     #[error("internal error: {0}")]
     Internal(String),
@@ -68,6 +71,7 @@ impl AppError {
             Self::HeaderTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::UpgradeRequired(_) => StatusCode::UPGRADE_REQUIRED,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -91,6 +95,7 @@ impl AppError {
             Self::HeaderTooLarge(_) => "header_too_large",
             Self::RateLimited(_) => "rate_limited",
             Self::Overloaded(_) => "overloaded",
+            Self::UpgradeRequired(_) => "upgrade_required",
             Self::Internal(_) => "internal",
         }
     }
@@ -155,6 +160,7 @@ mod tests {
             (AppError::HeaderTooLarge("x".into()), 431, "header_too_large"),
             (AppError::RateLimited("x".into()), 429, "rate_limited"),
             (AppError::Overloaded("x".into()), 503, "overloaded"),
+            (AppError::UpgradeRequired("x".into()), 426, "upgrade_required"),
         ];
         for (e, status, code) in cases {
             assert_eq!((e.status().as_u16(), e.code()), (status, code));

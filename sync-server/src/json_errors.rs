@@ -28,6 +28,9 @@ pub fn error_for(status: StatusCode) -> AppError {
             AppError::HeaderTooLarge("the request's headers are larger than the server accepts".into())
         }
         StatusCode::TOO_MANY_REQUESTS => AppError::RateLimited("too many requests; try again later".into()),
+        StatusCode::UPGRADE_REQUIRED => {
+            AppError::UpgradeRequired("this app is too old for the server; update it".into())
+        }
         StatusCode::SERVICE_UNAVAILABLE => AppError::Overloaded("the server is busy; try again later".into()),
         s if s.is_server_error() => AppError::Internal(format!("bare {s} response")),
         s => AppError::Validation(format!("the request was refused ({s})")),

@@ -25,6 +25,7 @@ pub mod extract;
 pub mod fd_limit;
 pub mod json_errors;
 pub mod listen;
+pub mod protocol_version;
 pub mod push_logic;
 pub mod receipts;
 pub mod rate_limit;
@@ -95,6 +96,8 @@ pub struct AppState {
     pub cpu: CpuTurns,
     /// Failed enrollments per client address and overall, and the lockouts they earn.
     pub enroll_guard: enroll_guard::EnrollGuard,
+    /// The oldest protocol answered, and the fields the kinds gained by the server's settings.
+    pub versions: protocol_version::VersionRules,
 }
 
 /// Turns for CPU-heavy work off the async threads (reading and checking pushed records), one per
@@ -117,6 +120,7 @@ impl AppState {
             tokens: Default::default(),
             cpu: Default::default(),
             enroll_guard: Default::default(),
+            versions: Default::default(),
         }
     }
 }
@@ -132,19 +136,25 @@ fn compression() -> CompressionLayer<impl Predicate> {
 /// Bytes of a body that go out in one TCP segment on a common link.
 const ONE_PACKET: u64 = 1400;
 
-/// The whole HTTP API: routes, the per-device request rate, JSON errors, header, body and time
-/// limits, request decompression and response compression (gzip, zstd), request tracing.
+/// The whole HTTP API: routes, each device's last-spoken version, the per-device request rate, the
+/// protocol check, JSON errors, header, body and time limits, request decompression and response
+/// compression (gzip, zstd), the server's clock on every answer, request tracing.
 pub fn app(state: AppState) -> Router {
     let limits = state.limits;
     let max = limits.max_body_bytes;
     let limiter = Arc::new(rate_limit::RateLimiter::new(limits.rate_burst, limits.rate_per_sec));
+    let seen = Arc::new(protocol_version::SeenVersions::default());
+    let min_protocol = state.versions.min_protocol;
     routes::router()
+        .layer(axum::middleware::from_fn_with_state((state.clone(), seen), protocol_version::note_version))
         .layer(axum::middleware::from_fn_with_state((state.clone(), limiter), rate_limit::limit_rate))
+        .layer(axum::middleware::from_fn_with_state(min_protocol, protocol_version::check_version))
         .layer(DefaultBodyLimit::max(max))
         .layer(RequestDecompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(max))
         .layer(axum::middleware::from_fn_with_state(limits, request_limits::guard_request))
         .layer(axum::middleware::map_response(json_errors::json_errors))
+        .layer(axum::middleware::map_response(protocol_version::stamp))
         .layer(compression())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -119,7 +119,10 @@ pub async fn serve(
     let open = Arc::new(AtomicUsize::new(0));
     let normal = Arc::new(builder(&limits, limits.header_timeout, true));
     let over = Arc::new(builder(&limits, limits.header_timeout.min(OVER_CAP_TIMEOUT), false));
-    let over_app = app.clone().layer(axum::middleware::from_fn(overloaded));
+    let over_app = app
+        .clone()
+        .layer(axum::middleware::from_fn(overloaded))
+        .layer(axum::middleware::map_response(crate::protocol_version::stamp));
     let (stop, stopped) = tokio::sync::watch::channel(());
     let mut queue = Queue::default();
     let mut shutdown = std::pin::pin!(shutdown);

@@ -7,7 +7,9 @@ mod check;
 mod decide;
 
 pub use cases::{Case, Cases, Wanted};
-pub use check::{Candidate, Checked, Facts, check_record, check_text, check_version};
+pub use check::{
+    Candidate, Checked, Facts, check_record, check_record_with, check_text, check_text_with, check_version,
+};
 pub use decide::{Decision, action_of, decide, plan, respond};
 
 use gridwork_domain::wire::Role;

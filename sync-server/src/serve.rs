@@ -50,7 +50,7 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     println!("listening on http://{addr}");
     std::io::stdout().flush()?;
     let limits = config.limits();
-    let state = AppState { limits, ..AppState::new(store) };
+    let state = AppState { limits, versions: config.versions(), ..AppState::new(store) };
     crate::listen::serve(listener, app(state), limits, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

@@ -58,7 +58,7 @@ fn every_schema_reference_resolves() {
         let (kind, name) = r
             .strip_prefix("#/components/")
             .and_then(|r| r.split_once('/'))
-            .filter(|(kind, _)| ["schemas", "responses"].contains(kind))
+            .filter(|(kind, _)| ["schemas", "responses", "parameters", "headers"].contains(kind))
             .unwrap_or_else(|| panic!("unexpected ref {r}"));
         assert!(components[kind].get(name).is_some(), "{r} is not defined");
     }
@@ -92,6 +92,7 @@ fn the_codes_of_the_limits_are_documented() {
         ("RateLimited", AppError::RateLimited(String::new())),
         ("HeaderTooLarge", AppError::HeaderTooLarge(String::new())),
         ("Overloaded", AppError::Overloaded(String::new())),
+        ("UpgradeRequired", AppError::UpgradeRequired(String::new())),
     ];
     for (name, e) in limits {
         let text = doc["components"]["responses"][name]["description"].as_str().unwrap_or_default();
@@ -99,5 +100,32 @@ fn the_codes_of_the_limits_are_documented() {
         let row = format!("| {} |", e.status().as_u16());
         let line = protocol.lines().find(|l| l.starts_with(&row)).unwrap_or_else(|| panic!("no {row} row"));
         assert!(line.contains(&format!("`{}`", e.code())), "{line}");
+    }
+}
+
+/// Every operation takes the version headers and every answer (errors too) names the server's
+/// clock; every operation but health and the document itself may answer `426 upgrade_required`.
+#[test]
+fn the_version_headers_and_the_426_answer_are_documented() {
+    let doc: Value = serde_json::from_str(OPENAPI).unwrap();
+    let resolve = |r: &Value| -> Value {
+        match r["$ref"].as_str().and_then(|x| x.strip_prefix("#/components/responses/")) {
+            Some(name) => doc["components"]["responses"][name].clone(),
+            None => r.clone(),
+        }
+    };
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let refs: Vec<&str> =
+                op["parameters"].as_array().unwrap().iter().filter_map(|p| p["$ref"].as_str()).collect();
+            for p in ["GridworkProtocol", "GridworkApp"] {
+                assert!(refs.contains(&format!("#/components/parameters/{p}").as_str()), "{method} {path}: {p}");
+            }
+            for (code, r) in op["responses"].as_object().unwrap() {
+                assert!(resolve(r)["headers"]["Gridwork-Time"].is_object(), "{method} {path} {code}: Gridwork-Time");
+            }
+            let exempt = ["/api/v1/health", "/api/v1/openapi.json"].contains(&path.as_str());
+            assert_eq!(op["responses"]["426"].is_object(), !exempt, "{method} {path}: 426");
+        }
     }
 }

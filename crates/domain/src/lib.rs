@@ -11,6 +11,7 @@ pub mod demo;
 pub mod dispute;
 pub mod dots;
 pub mod error;
+pub mod extra_fields;
 pub mod geo;
 pub mod household;
 pub mod ids;

@@ -1,34 +1,95 @@
 //! Strict reading of a received record: every key in its `fields` (at any depth) and in its
 //! `stamps` must be one its kind knows, and its text has a size cap. A server stores and serves a
 //! pushed version as the very text it came in, so anything it did not read would ride along onto
-//! every handset in the area.
+//! every handset in the area. Two kinds of top-level key are let through beyond a kind's own
+//! ([`KeyRules`]): a field the server was told the kind gained ([`ExtraFields`]), checked against
+//! its type, and a field *carried*: one this pusher did not write, which an older handset keeps
+//! and sends back without knowing it ([`judge_key`]).
 
 use serde_json::{Map, Value};
 
 use crate::error::DomainError;
+use crate::extra_fields::ExtraFields;
+use crate::ids::DeviceId;
 use crate::record::{Record, RecordKind, RecordState};
 
 /// Largest JSON text of one record. The largest valid record (a dispute with twenty parties and
 /// a 4,000-character description) is well under it.
 pub const MAX_RECORD_BYTES: usize = 64 * 1024;
 
+/// What a reader lets through beyond a kind's own keys.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyRules<'a> {
+    /// Fields the server was told the kinds gained.
+    pub extra: &'a ExtraFields,
+    /// The device that pushed the record, when unknown fields it did not write may be carried;
+    /// `None` refuses every unknown field that is not declared.
+    pub pusher: Option<DeviceId>,
+}
+
+static NO_EXTRA: std::sync::LazyLock<ExtraFields> = std::sync::LazyLock::new(ExtraFields::none);
+
+impl KeyRules<'static> {
+    /// Nothing beyond the kinds' own keys.
+    pub fn strict() -> Self {
+        Self { extra: &NO_EXTRA, pusher: None }
+    }
+}
+
+/// Judges one top-level key of `state` that its kind does not know. A declared extra field must
+/// hold a value of its type. Any other key must be *carried*: its stamp names another device than
+/// the pusher, so the pusher did not write it. That is half of the rule "an unknown key is kept
+/// only when it is exactly what the server holds for the record, same value and same stamp"; the
+/// other half is the attribution check against the server's version
+/// ([`crate::attribution::check_attribution`]), which holds every field stamped by another device
+/// to the server's own write (or lets it lose to the server's newer one in a merge). Together a
+/// handset can never introduce a key the server does not know; it can only hand back one the
+/// server already gave out.
+pub fn judge_key(state: &RecordState, key: &str, rules: &KeyRules<'_>) -> Result<(), String> {
+    if let Some(ty) = rules.extra.get(state.kind, key) {
+        let value = state.fields.get(key).unwrap_or(&Value::Null);
+        return if ty.admits(value) {
+            Ok(())
+        } else {
+            Err(format!("'{key}' of a {} must be {} or null", state.kind, ty.as_str()))
+        };
+    }
+    match rules.pusher {
+        Some(pusher) if state.stamp_of(key).device != pusher => Ok(()),
+        _ => Err(format!("'{key}' is not a field of a {}", state.kind)),
+    }
+}
+
 /// Decodes the typed record of `state`, refusing any key (at any depth) its kind does not know and
 /// any stamp for a field it does not hold. Unknown keys are noticed while decoding, at no cost;
 /// the kinds with an internally tagged part (an event's `action`, a card's `status`), where the
 /// decoder buffers and cannot tell, are also compared with their typed form written back.
 pub fn decode_known<R: Record>(state: &RecordState) -> Result<R, String> {
-    let mut unknown: Option<String> = None;
-    let record: R = serde_ignored::deserialize(&state.fields, |path| {
-        unknown.get_or_insert_with(|| path.to_string());
+    decode_with(state, &KeyRules::strict())
+}
+
+/// [`decode_known`], letting through the top-level keys `rules` allow ([`judge_key`]). A key
+/// below the top level that the kind does not know is always refused.
+pub fn decode_with<R: Record>(state: &RecordState, rules: &KeyRules<'_>) -> Result<R, String> {
+    let mut nested: Option<String> = None;
+    let mut top: Vec<String> = Vec::new();
+    let record: R = serde_ignored::deserialize(&state.fields, |path| match path {
+        serde_ignored::Path::Map { parent: serde_ignored::Path::Root, key } => top.push(key),
+        other => {
+            nested.get_or_insert_with(|| other.to_string());
+        }
     })
     .map_err(|e| {
         DomainError::Decode { kind: state.kind.to_string(), field: String::new(), message: e.to_string() }.to_string()
     })?;
-    if let Some(path) = unknown {
+    if let Some(path) = nested {
         return Err(format!("'{path}' is not a field of a {}", state.kind));
     }
+    for key in &top {
+        judge_key(state, key, rules)?;
+    }
     if matches!(state.kind, RecordKind::DisputeEvent | RecordKind::ContactCard) {
-        check_known_keys(state, &record)?;
+        check_keys_with(state, &record, rules)?;
     } else if let Some(field) = state.stamps.keys().find(|k| !state.fields.contains_key(*k)) {
         return Err(format!("a stamp is given for '{field}', which the record does not hold"));
     }
@@ -38,9 +99,24 @@ pub fn decode_known<R: Record>(state: &RecordState) -> Result<R, String> {
 /// Checks that `state` holds no key that its typed form `record` (decoded from it) does not
 /// have, and no stamp for a field it does not hold.
 pub fn check_known_keys<R: Record>(state: &RecordState, record: &R) -> Result<(), String> {
+    check_keys_with(state, record, &KeyRules::strict())
+}
+
+/// [`check_known_keys`], letting through the top-level keys `rules` allow ([`judge_key`]).
+pub fn check_keys_with<R: Record>(state: &RecordState, record: &R, rules: &KeyRules<'_>) -> Result<(), String> {
     let known = serde_json::to_value(record).map_err(|e| e.to_string())?;
-    if let Some(path) = unknown_key(&state.fields, &known, "") {
-        return Err(format!("'{path}' is not a field of a {}", state.kind));
+    let Value::Object(known) = known else {
+        return Err(format!("a {} must be written as an object", state.kind));
+    };
+    for (k, v) in &state.fields {
+        match known.get(k) {
+            None => judge_key(state, k, rules)?,
+            Some(kv) => {
+                if let Some(path) = unknown_in(v, kv, k) {
+                    return Err(format!("'{path}' is not a field of a {}", state.kind));
+                }
+            }
+        }
     }
     if let Some(field) = state.stamps.keys().find(|k| !state.fields.contains_key(*k)) {
         return Err(format!("a stamp is given for '{field}', which the record does not hold"));
@@ -162,3 +238,6 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod carry_tests;

@@ -10,6 +10,22 @@ use crate::merge::FieldConflict;
 use crate::record::RecordState;
 use crate::serial::SerialBlock;
 
+/// The version of this protocol that this code speaks. It rises only when a handset and a server
+/// would misread each other; a kind gaining an optional field does not raise it (docs/protocol.md).
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The oldest protocol a server built from this code answers by default (`--min-protocol`).
+pub const MIN_PROTOCOL: u32 = 1;
+
+/// Request header: the protocol the handset speaks (absent: 1, the handsets before the header).
+pub const PROTOCOL_HEADER: &str = "gridwork-protocol";
+
+/// Request header: the handset's app version, free text (kept per device for the office).
+pub const APP_HEADER: &str = "gridwork-app";
+
+/// Response header on every answer, errors included: the server's wall clock, ms since the epoch.
+pub const TIME_HEADER: &str = "gridwork-time";
+
 /// What a user may do; it decides which records a device sees and which actions it may take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

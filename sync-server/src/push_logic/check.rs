@@ -1,10 +1,12 @@
 //! The checks of one pushed record that need no server state: its id, kind and shape, size, known
-//! keys, typed validation, area, version vector, clock, and that the names it gives for its
-//! author are the pushing account's own.
+//! keys (those the server was told of, and those carried from another device's write), typed
+//! validation, area, version vector, clock, and that the names it gives for its author are the
+//! pushing account's own.
 
 use gridwork_domain::attribution::check_bounds;
 use gridwork_domain::clock::check_not_future;
-use gridwork_domain::strict::{MAX_RECORD_BYTES, decode_known};
+use gridwork_domain::extra_fields::ExtraFields;
+use gridwork_domain::strict::{KeyRules, MAX_RECORD_BYTES, decode_with};
 use gridwork_domain::{
     AreaCode, ContactCard, Dispute, DisputeAction, DisputeEvent, Household, Record, RecordId, RecordKind, RecordState,
     Visit,
@@ -43,6 +45,11 @@ pub type Checked = Result<Candidate, Rejection>;
 
 /// Reads and checks one pushed record as far as possible without the server's version.
 pub fn check_record(pusher: &Pusher, value: Value, now_ms: u64) -> Checked {
+    check_record_with(pusher, value, now_ms, &ExtraFields::none())
+}
+
+/// [`check_record`] by a server that was told of the fields in `fields`.
+pub fn check_record_with(pusher: &Pusher, value: Value, now_ms: u64, fields: &ExtraFields) -> Checked {
     let Value::Object(obj) = &value else {
         return Err(Rejection::new(UNREADABLE_ID, RejectCode::Validation, "a record must be a JSON object"));
     };
@@ -60,18 +67,23 @@ pub fn check_record(pusher: &Pusher, value: Value, now_ms: u64) -> Checked {
     check_size(id, &text)?;
     let state: RecordState = serde_json::from_value(value)
         .map_err(|e| Rejection::new(id, RejectCode::Validation, format!("the record cannot be read: {e}")))?;
-    check_state(pusher, state, text, now_ms)
+    check_state(pusher, state, text, now_ms, fields)
 }
 
 /// Checks one pushed record given as JSON text: read straight into a `RecordState` when it is
 /// well formed (the common case), through [`check_record`] for a precise reason when it is not.
 pub fn check_text(pusher: &Pusher, text: String, now_ms: u64) -> Checked {
+    check_text_with(pusher, text, now_ms, &ExtraFields::none())
+}
+
+/// [`check_text`] by a server that was told of the fields in `fields`.
+pub fn check_text_with(pusher: &Pusher, text: String, now_ms: u64, fields: &ExtraFields) -> Checked {
     match serde_json::from_str::<RecordState>(&text) {
         Ok(state) => {
             check_size(state.id, &text)?;
-            check_state(pusher, state, text, now_ms)
+            check_state(pusher, state, text, now_ms, fields)
         }
-        Err(_) => check_record(pusher, serde_json::from_str(&text).unwrap_or(Value::Null), now_ms),
+        Err(_) => check_record_with(pusher, serde_json::from_str(&text).unwrap_or(Value::Null), now_ms, fields),
     }
 }
 
@@ -87,10 +99,11 @@ fn check_size(id: RecordId, text: &str) -> Result<(), Rejection> {
 }
 
 /// The checks of a record that could be read.
-fn check_state(pusher: &Pusher, state: RecordState, text: String, now_ms: u64) -> Checked {
+fn check_state(pusher: &Pusher, state: RecordState, text: String, now_ms: u64, fields: &ExtraFields) -> Checked {
     let id = state.id;
     check_bounds(&state).map_err(|e| Rejection::new(id, RejectCode::BadVersion, e.to_string()))?;
-    let (micro_grid, facts) = typed(&state).map_err(|m| Rejection::new(id, RejectCode::Validation, m))?;
+    let rules = KeyRules { extra: fields, pusher: Some(pusher.device) };
+    let (micro_grid, facts) = typed(&state, &rules).map_err(|m| Rejection::new(id, RejectCode::Validation, m))?;
     if !micro_grid.is_within(&pusher.scope) {
         return Err(Rejection::outside(id));
     }
@@ -143,24 +156,30 @@ fn check_author_name(pusher: &Pusher, state: &RecordState) -> Result<(), String>
     Ok(())
 }
 
-/// Decodes the typed record of the state's kind (refusing keys it does not know), validates it, and returns its
-/// micro-grid and what the authority check needs to know of it.
-fn typed(state: &RecordState) -> Result<(AreaCode, Facts), String> {
+/// Decodes the typed record of the state's kind (refusing keys it does not know, beyond those
+/// `rules` let through), validates it, and returns its micro-grid and what the authority check
+/// needs to know of it. A key let through as carried is held to the server's own write later, by
+/// the attribution check against the server's version.
+fn typed(state: &RecordState, rules: &KeyRules<'_>) -> Result<(AreaCode, Facts), String> {
     match state.kind {
-        RecordKind::Household => read::<Household>(state, |h| Facts::Household { archived: h.archived }),
-        RecordKind::Visit => read::<Visit>(state, |_| Facts::Visit),
-        RecordKind::Dispute => read::<Dispute>(state, |_| Facts::Dispute),
-        RecordKind::DisputeEvent => read::<DisputeEvent>(state, |e| Facts::Event {
+        RecordKind::Household => read::<Household>(state, rules, |h| Facts::Household { archived: h.archived }),
+        RecordKind::Visit => read::<Visit>(state, rules, |_| Facts::Visit),
+        RecordKind::Dispute => read::<Dispute>(state, rules, |_| Facts::Dispute),
+        RecordKind::DisputeEvent => read::<DisputeEvent>(state, rules, |e| Facts::Event {
             dispute: e.dispute,
             action: e.action.clone(),
             visit: e.visit,
         }),
-        RecordKind::ContactCard => read::<ContactCard>(state, |_| Facts::Card),
+        RecordKind::ContactCard => read::<ContactCard>(state, rules, |_| Facts::Card),
     }
 }
 
-fn read<R: Record>(state: &RecordState, facts: impl FnOnce(&R) -> Facts) -> Result<(AreaCode, Facts), String> {
-    let record: R = decode_known(state)?;
+fn read<R: Record>(
+    state: &RecordState,
+    rules: &KeyRules<'_>,
+    facts: impl FnOnce(&R) -> Facts,
+) -> Result<(AreaCode, Facts), String> {
+    let record: R = decode_with(state, rules)?;
     record.validate().map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
     Ok((record.micro_grid().clone(), facts(&record)))
 }

@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::auth::AuthDevice;
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::push_logic::{Checked, check_text};
+use crate::push_logic::{Checked, check_text_with};
 
 /// The push envelope, before any record is read.
 #[derive(Debug, Deserialize)]
@@ -39,9 +39,13 @@ pub async fn push(
     }
     let now_ms = wall_ms();
     let pusher = device.pusher();
+    let fields = state.versions.fields.clone();
     let turn = state.cpu.0.acquire().await.map_err(|e| AppError::Internal(format!("no turn to check records: {e}")))?;
     let checked: Vec<Checked> = tokio::task::spawn_blocking(move || {
-        raw.records.into_iter().map(|r| check_text(&pusher, String::from(Box::<str>::from(r)), now_ms)).collect()
+        raw.records
+            .into_iter()
+            .map(|r| check_text_with(&pusher, String::from(Box::<str>::from(r)), now_ms, &fields))
+            .collect()
     })
     .await
     .map_err(|e| AppError::Internal(format!("record checks failed: {e}")))?;

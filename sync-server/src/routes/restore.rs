@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::auth::AuthDevice;
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::push_logic::{Checked, check_text};
+use crate::push_logic::{Checked, check_text_with};
 
 /// One handed-back version: its receipt, and the state as the very text it was stored as.
 #[derive(Debug, Deserialize)]
@@ -46,12 +46,13 @@ pub async fn restore(
     }
     let now_ms = wall_ms();
     let pusher = device.pusher();
+    let fields = state.versions.fields.clone();
     let turn = state.cpu.0.acquire().await.map_err(|e| AppError::Internal(format!("no turn to check records: {e}")))?;
     let checked: Vec<Checked> = tokio::task::spawn_blocking(move || {
         raw.records
             .into_iter()
             .map(|r| {
-                let mut c = check_text(&pusher, String::from(Box::<str>::from(r.state)), now_ms)?;
+                let mut c = check_text_with(&pusher, String::from(Box::<str>::from(r.state)), now_ms, &fields)?;
                 c.receipt = Some(r.receipt);
                 Ok(c)
             })

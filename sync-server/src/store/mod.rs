@@ -19,6 +19,7 @@ mod sqlite_attention;
 mod sqlite_enroll;
 mod sqlite_read;
 mod sqlite_serial;
+mod sqlite_versions;
 mod sqlite_write;
 
 pub use audit::{AuditEntry, AuditRow, append_audit};
@@ -136,6 +137,15 @@ impl DeviceAuth {
     pub fn pusher(&self) -> Pusher {
         Pusher { device: self.device_id, name: self.user_name.clone(), role: self.role, scope: self.scope.clone() }
     }
+}
+
+/// The protocol and app version a device last spoke, and when the server noted them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceVersion {
+    pub protocol: u32,
+    /// `None` when the app did not say.
+    pub app: Option<String>,
+    pub at_ms: u64,
 }
 
 /// The server's own identity as a writer of records.
@@ -280,6 +290,12 @@ pub trait SyncStore: Send + Sync + std::fmt::Debug + 'static {
     /// Hands the device a fresh contact-card serial block, once its current block is mostly used
     /// (`Conflict` `serial_quota` otherwise). Audited either way.
     async fn assign_serial_block(&self, device: DeviceId, now_ms: u64) -> Result<SerialBlock, StoreError>;
+
+    /// Notes the protocol and app version `device` last spoke.
+    async fn note_version(&self, device: DeviceId, version: DeviceVersion) -> Result<(), StoreError>;
+
+    /// What each device last spoke (devices not heard from since the versions were kept are left out).
+    async fn device_versions(&self) -> Result<Vec<(DeviceId, DeviceVersion)>, StoreError>;
 
     /// Adds or replaces accounts (by enrollment code).
     async fn put_accounts(&self, accounts: Vec<Account>) -> Result<(), StoreError>;

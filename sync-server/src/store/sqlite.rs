@@ -21,9 +21,9 @@ use uuid::Uuid;
 use super::flush::Flusher;
 use super::sqlite_write::PushJob;
 use super::{
-    Account, AuditEntry, BatchMode, CodeEnrollment, DeviceAuth, EnrollOutcome, Enrollment, NewCodes, PullPage,
-    Reenrollment, Seed, ServerWriter, StoreError, SyncStore, audit, migrations, sqlite_admin, sqlite_attention,
-    sqlite_enroll, sqlite_read, sqlite_serial, sqlite_write,
+    Account, AuditEntry, BatchMode, CodeEnrollment, DeviceAuth, DeviceVersion, EnrollOutcome, Enrollment, NewCodes,
+    PullPage, Reenrollment, Seed, ServerWriter, StoreError, SyncStore, audit, migrations, sqlite_admin,
+    sqlite_attention, sqlite_enroll, sqlite_read, sqlite_serial, sqlite_versions, sqlite_write,
 };
 use crate::push_logic::Checked;
 
@@ -421,6 +421,14 @@ impl SyncStore for SqliteStore {
 
     async fn assign_serial_block(&self, device: DeviceId, now_ms: u64) -> Result<SerialBlock, StoreError> {
         self.write(move |c| sqlite_serial::grant_block(c, device, now_ms)).await
+    }
+
+    async fn note_version(&self, device: DeviceId, version: DeviceVersion) -> Result<(), StoreError> {
+        self.write(move |c| sqlite_versions::note_version(c, device, &version)).await
+    }
+
+    async fn device_versions(&self) -> Result<Vec<(DeviceId, DeviceVersion)>, StoreError> {
+        self.read(sqlite_versions::device_versions).await
     }
 
     async fn put_accounts(&self, accounts: Vec<Account>) -> Result<(), StoreError> {

@@ -33,10 +33,15 @@ impl TestServer {
     }
 
     pub async fn with_limits(limits: Limits) -> Self {
+        Self::with_state(|s| AppState { limits, ..s }).await
+    }
+
+    /// A demo server whose state `f` sets (from the defaults over a fresh store).
+    pub async fn with_state(f: impl FnOnce(AppState) -> AppState) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn SyncStore> = Arc::new(SqliteStore::open(dir.path().join("sync.db")).unwrap());
         let accounts = gridwork_sync_server::seed::seed_demo(&*store, DEMO_SEED).await.unwrap().expect("fresh store");
-        let app = app(AppState { limits, ..AppState::new(store.clone()) });
+        let app = app(f(AppState::new(store.clone())));
         Self { app, store, accounts, _dir: dir }
     }
 
