@@ -10,6 +10,10 @@ use crate::merge::FieldConflict;
 use crate::record::RecordState;
 use crate::serial::SerialBlock;
 
+/// The sync protocol's version, sent by the handset on every request (`Gridwork-Protocol`); a server
+/// refuses versions below its minimum with 426 `upgrade_required`.
+pub const PROTOCOL_VERSION: u32 = 1;
+
 /// What a user may do; it decides which records a device sees and which actions it may take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -39,6 +39,9 @@ export const api = {
   status: () => call<HandsetStatus>('status'),
   enroll: (server_url: string, code: string, device_name: string) =>
     call<HandsetStatus>('enroll', { server_url, code, device_name }),
+  /** The way out of a damaged store: kept aside, enrolled again, everything pulled again. */
+  recover: (server_url: string, code: string, device_name: string) =>
+    call<HandsetStatus>('recover', { server_url, code, device_name }),
   syncNow: () => call<SyncSummary>('sync_now'),
   today: () => call<Today>('today'),
   listHouseholds: (area: string | null, text: string, limit = 200) =>

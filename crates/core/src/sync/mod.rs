@@ -7,6 +7,7 @@ pub mod http;
 mod pull;
 mod push;
 mod run;
+mod transport;
 
-pub use http::{RetryPolicy, SyncClient};
+pub use http::{RetryPolicy, ServerTime, SyncClient};
 pub use run::{SyncProgress, SyncReport, enroll, sync};

@@ -56,14 +56,14 @@ pub(super) fn push_all(
     progress: &mut dyn FnMut(SyncProgress),
 ) -> Result<()> {
     let total = engine.pending_count()?;
-    progress(SyncProgress { phase: "push", done: 0, total });
+    progress(SyncProgress { phase: "push", done: 0, total, retry: None });
     let mut after = None;
     let Some(first) = take_batch(engine, &mut after)? else { return Ok(()) };
     if first.records.len() < BATCH as usize {
         // Everything fits in one batch (the usual daily sync): no pipeline to set up.
         let answer = client.push_texts(first.id, &first.records);
         settle(engine, first.id, first.entries, answer, report)?;
-        progress(SyncProgress { phase: "push", done: report.pushed + report.rejected, total });
+        progress(SyncProgress { phase: "push", done: report.pushed + report.rejected, total, retry: None });
         return Ok(());
     }
     let (to_wire, outgoing) = mpsc::sync_channel::<(Uuid, Vec<String>)>(1);
@@ -105,7 +105,7 @@ pub(super) fn push_all(
             let entries = waiting.remove(&batch_id).ok_or_else(gone)?;
             settle(engine, batch_id, entries, answer, report)?;
             let done = report.pushed + report.rejected;
-            progress(SyncProgress { phase: "push", done, total: total.max(done) });
+            progress(SyncProgress { phase: "push", done, total: total.max(done), retry: None });
         }
     })
 }
@@ -120,9 +120,10 @@ fn settle(
 ) -> Result<()> {
     match answer {
         Ok(response) if response.batch_id == batch_id => acknowledge_batch(engine, &entries, &response, report),
-        Ok(response) => {
-            Err(CoreError::Offline(format!("the server answered batch {} for batch {batch_id}", response.batch_id)))
-        }
+        Ok(response) => Err(CoreError::Server {
+            code: "bad_answer".into(),
+            message: format!("the server answered batch {} for batch {batch_id}", response.batch_id),
+        }),
         Err(e) => {
             let ids: Vec<RecordId> = entries.keys().copied().collect();
             count_attempt(&engine.conn, &ids, &e.to_string())?;
@@ -132,7 +133,7 @@ fn settle(
 }
 
 fn gone() -> CoreError {
-    CoreError::Offline("the push thread stopped".into())
+    CoreError::Workflow("the push thread stopped".into())
 }
 
 /// Records the server's answer for each record of a batch, in one transaction.
