@@ -107,6 +107,12 @@ fn cause_in_chain(e: &(dyn StdError + 'static)) -> Option<NetCause> {
                 io::ErrorKind::TimedOut => return Some(NetCause::ConnectTimeout),
                 _ => {}
             }
+            // An io::Error's `source` skips the error it wraps (which may be another io::Error
+            // wrapping rustls's): walk into it.
+            if let Some(inner) = io.get_ref() {
+                next = Some(inner as &(dyn StdError + 'static));
+                continue;
+            }
         }
         next = err.source();
     }
