@@ -94,7 +94,7 @@ impl CoreError {
                 _ => Vec::new(),
             },
             net: match self {
-                Self::Offline(n) => Some(n.clone()),
+                Self::Offline(n) => Some(Box::new(n.clone())),
                 _ => None,
             },
             unsynced: match self {
@@ -141,7 +141,7 @@ pub struct TaggedError {
     pub message: String,
     pub fields: Vec<ValidationError>,
     /// For `offline`: the cause, the server and whether another try follows.
-    pub net: Option<NetError>,
+    pub net: Option<Box<NetError>>,
     /// For `damaged_store`: unsynced changes that could still be read out of the damaged file.
     pub unsynced: Option<u64>,
 }
