@@ -22,9 +22,9 @@ import type { VisitReceipt } from './bindings/VisitReceipt';
 function asTagged(e: unknown): TaggedError {
   if (e && typeof e === 'object' && 'kind' in e && 'message' in e) {
     const t = e as TaggedError;
-    return { kind: t.kind, message: t.message, fields: t.fields ?? [] };
+    return { kind: t.kind, message: t.message, fields: t.fields ?? [], net: t.net ?? null, unsynced: t.unsynced ?? null };
   }
-  return { kind: 'internal', message: String(e), fields: [] };
+  return { kind: 'internal', message: String(e), fields: [], net: null, unsynced: null };
 }
 
 async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
