@@ -3,6 +3,7 @@
 pub const NAMES: &[&str] = &[
     "status",
     "enroll",
+    "recover",
     "sync_now",
     "today",
     "list_households",

@@ -26,6 +26,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
     tauri::generate_handler![
         status,
         enroll,
+        recover,
         sync_now,
         today,
         list_households,
@@ -145,12 +146,35 @@ pub async fn enroll<R: Runtime>(
         .await
 }
 
+/// The way out of a damaged store (the first screen offers it): the damaged file is moved aside
+/// and kept, the device enrolls again with a new code and pulls everything, emitting
+/// `sync-progress` events as it goes.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn recover<R: Runtime>(
+    app: AppHandle<R>,
+    server_url: String,
+    code: String,
+    device_name: String,
+) -> Answer<HandsetStatus> {
+    let events = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let mut emit = |p: SyncProgress| drop(events.emit(PROGRESS_EVENT, SyncProgressEvent::from(p)));
+        state.recover(&server_url, &code, &device_name, &mut emit)?;
+        state.with(|e| e.status())
+    })
+    .await
+    .map_err(|e| internal(&e))?
+}
+
 /// Pushes the outbox and pulls what is new, emitting `sync-progress` events as it goes.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn sync_now<R: Runtime>(app: AppHandle<R>) -> Answer<SyncSummary> {
     let events = app.clone();
     blocking(app, move |e| {
-        let client = client_for(e)?;
+        let told = events.clone();
+        // Each failed try that will be made again shows on the screen as a `retry` step.
+        let client = client_for(e)?.on_retry(move |n| drop(told.emit(PROGRESS_EVENT, SyncProgressEvent::from(n))));
         let mut emit = |p: SyncProgress| drop(events.emit(PROGRESS_EVENT, SyncProgressEvent::from(p)));
         gridwork_core::sync::sync(e, &client, &mut emit).map(|r| SyncSummary::from(&r))
     })
@@ -170,9 +194,10 @@ async fn blocking<R: Runtime, T: Send + 'static>(
     app: AppHandle<R>,
     f: impl FnOnce(&mut Engine) -> Result<T, CoreError> + Send + 'static,
 ) -> Answer<T> {
-    tauri::async_runtime::spawn_blocking(move || app.state::<AppState>().with(f)).await.map_err(|e| TaggedError {
-        kind: "internal",
-        message: e.to_string(),
-        fields: Vec::new(),
-    })?
+    tauri::async_runtime::spawn_blocking(move || app.state::<AppState>().with(f)).await.map_err(|e| internal(&e))?
+}
+
+/// A failure of the app itself (a thread that did not finish), for the UI.
+fn internal(e: &dyn std::fmt::Display) -> TaggedError {
+    TaggedError { kind: "internal", message: e.to_string(), fields: Vec::new(), net: None, unsynced: None }
 }

@@ -68,9 +68,11 @@ async fn me_counts_the_devices_batches_and_names_the_history_at_its_cursor() {
     let page = s.pull(&phone, 0, 5000).await;
     assert!(page.history > 0, "a page names the history token of its cursor");
     assert_eq!(me(&s, &phone, page.next).await.history, Some(page.history));
-    let r = s.push(&phone, &[phone.create(&household(area(INSIDE), "张伟"))]).await;
+    let first = phone.create(&household(area(INSIDE), "张伟"));
+    let r = s.push(&phone, &[first]).await;
     assert_eq!(r.pushes, 1);
-    let r = s.push(&phone, &[phone.create(&household(area(INSIDE), "李娜"))]).await;
+    let second = phone.create(&household(area(INSIDE), "李娜"));
+    let r = s.push(&phone, &[second]).await;
     assert_eq!(r.pushes, 2);
     assert!(r.results[0].receipt.is_some(), "an accepted version comes with its receipt");
     assert_eq!(me(&s, &phone, 0).await.pushes, 2);

@@ -90,5 +90,28 @@ fn search(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, writes, search);
+/// The integrity check a store passes at open (`PRAGMA quick_check`), beside the full
+/// `integrity_check` it stands in for, and the whole open, on a store of 10,000 households.
+fn open_check(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let (e, ids) = seeded(&dir, 50);
+    assert!(ids.len() >= 10_000, "{} households", ids.len());
+    drop(e);
+    let path = dir.path().join("bench.db");
+    let mut g = c.benchmark_group("open 10k households");
+    g.sample_size(20);
+    for pragma in ["quick_check", "integrity_check"] {
+        g.bench_function(pragma, |b| {
+            b.iter_batched(
+                || rusqlite::Connection::open(&path).unwrap(),
+                |conn| conn.query_row(&format!("PRAGMA {pragma}"), [], |r| r.get::<_, String>(0)).unwrap(),
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    g.bench_function("open_existing", |b| b.iter(|| Engine::open_existing(&path).unwrap()));
+    g.finish();
+}
+
+criterion_group!(benches, writes, search, open_check);
 criterion_main!(benches);

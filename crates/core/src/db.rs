@@ -1,5 +1,6 @@
 //! Opening the handset's SQLite file: one `open_db()` that sets WAL, foreign keys, durable
-//! commits and a busy timeout, then brings the schema up to date.
+//! commits and a busy timeout, checks the file is whole (`integrity`), then brings the schema
+//! up to date.
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
@@ -50,8 +51,20 @@ pub fn open_existing(path: &Path) -> Result<Connection, CoreError> {
 }
 
 /// Opens (creating if needed) the store at `path` and migrates it. A file that is not a Gridwork
-/// store — another program's database, or not a database at all — is refused (`not_a_store`).
+/// store — another program's database, or not a database at all — is refused (`not_a_store`);
+/// a store whose pages are damaged is refused as `damaged_store`, and left as it is.
 pub fn open_db(path: &Path) -> Result<Connection, CoreError> {
+    open_checked(path).map_err(|e| match e {
+        CoreError::Storage(ref s) if is_corrupt(s) => crate::integrity::damaged(path, s.to_string()),
+        other => other,
+    })
+}
+
+fn is_corrupt(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseCorrupt)
+}
+
+fn open_checked(path: &Path) -> Result<Connection, CoreError> {
     let not_a_store = || CoreError::NotAStore(path.display().to_string());
     let mut conn = Connection::open_with_flags(
         path,
@@ -79,6 +92,7 @@ pub fn open_db(path: &Path) -> Result<Connection, CoreError> {
     // Up to 16 MiB of pages kept in memory (SQLite's default is 2 MiB): a sync touches the
     // records index all over, and every page read again costs a system call and a copy.
     conn.pragma_update(None, "cache_size", -16_384)?;
+    crate::integrity::check(&conn, path)?;
     migrate(&mut conn)?;
     Ok(conn)
 }

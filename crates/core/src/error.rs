@@ -5,6 +5,8 @@ use gridwork_domain::{DomainError, ValidationError};
 use serde::Serialize;
 use thiserror::Error;
 
+pub use crate::net_error::{NetCause, NetError};
+
 #[derive(Debug, Error)]
 pub enum CoreError {
     #[error("invalid input: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
@@ -20,8 +22,12 @@ pub enum CoreError {
     NotInitialized,
     #[error("no contact-card serials left in this device's block: sync to get a new block")]
     SerialsUsedUp,
-    #[error("the server cannot be reached: {0}")]
-    Offline(String),
+    /// A network failure on the way to the server, with its cause (tag `offline` for all).
+    #[error("{0}")]
+    Offline(NetError),
+    /// The server no longer speaks this app's protocol version (HTTP 426): update the app.
+    #[error("this version of Gridwork is too old for the server: update the app, then sync again ({0})")]
+    UpgradeRequired(String),
     #[error("the server refused this device's credentials: {0}")]
     Unauthorized(String),
     /// The office withdrew this device (or disabled its user): its store has been wiped, and it
@@ -36,6 +42,20 @@ pub enum CoreError {
         "{0} is not a Gridwork store (it is another program's file, or not a database at all); it was left as it is"
     )]
     NotAStore(String),
+    /// The store failed its integrity check at open. The way out is `gridwork recover`, which
+    /// keeps the damaged file aside (never deletes it), enrolls again and pulls everything.
+    #[error(
+        "the store {path} is damaged ({detail}).{} To go on: get a new one-time code from the grid office and \
+         run `gridwork recover --server URL --code CODE`: it moves the damaged file aside (it is kept, not deleted), \
+         enrolls this device again and pulls everything from the server",
+        salvage_note(*.unsynced)
+    )]
+    DamagedStore {
+        path: String,
+        detail: String,
+        /// Changes not yet synced that could still be read out of the damaged file, when any.
+        unsynced: Option<u64>,
+    },
     #[error("the local store failed: {0}")]
     Storage(#[from] rusqlite::Error),
     #[error("stored data could not be read: {0}")]
@@ -72,6 +92,8 @@ impl CoreError {
             Self::NotInitialized => "not_initialized",
             Self::SerialsUsedUp => "serials_used_up",
             Self::Offline(_) => "offline",
+            Self::UpgradeRequired(_) => "upgrade_required",
+            Self::DamagedStore { .. } => "damaged_store",
             Self::Unauthorized(_) => "unauthorized",
             Self::Revoked(_) => "revoked",
             Self::Server { .. } => "server",
@@ -90,7 +112,43 @@ impl CoreError {
                 Self::Validation(v) => v.clone(),
                 _ => Vec::new(),
             },
+            net: match self {
+                Self::Offline(n) => Some(Box::new(n.clone())),
+                _ => None,
+            },
+            unsynced: match self {
+                Self::DamagedStore { unsynced, .. } => *unsynced,
+                _ => None,
+            },
         }
+    }
+
+    /// The error as `--json` prints it: `{"error": {"tag", "message", …its structured fields}}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut e = serde_json::json!({ "tag": self.tag(), "message": self.to_string() });
+        let extra = match self {
+            Self::Validation(v) => serde_json::json!({ "fields": v }),
+            Self::Offline(n) => serde_json::to_value(n).unwrap_or_default(),
+            Self::DamagedStore { path, unsynced, .. } => serde_json::json!({ "path": path, "unsynced": unsynced }),
+            Self::NoStore(path) | Self::NotAStore(path) => serde_json::json!({ "path": path }),
+            Self::Server { code, .. } => serde_json::json!({ "code": code }),
+            _ => serde_json::Value::Null,
+        };
+        if let (Some(e), serde_json::Value::Object(extra)) = (e.as_object_mut(), extra) {
+            e.extend(extra);
+        }
+        serde_json::json!({ "error": e })
+    }
+}
+
+/// What the damaged-store message says about unsynced changes still readable in the file.
+fn salvage_note(unsynced: Option<u64>) -> String {
+    match unsynced {
+        Some(0) => " It held no unsynced changes, so nothing is lost once this device pulls again.".into(),
+        Some(n) => format!(
+            " {n} unsynced change(s) can still be read out of it: keep the damaged file and give it to field support."
+        ),
+        None => " Whether it held unsynced changes cannot be read; keep the damaged file for field support.".into(),
     }
 }
 
@@ -101,6 +159,10 @@ pub struct TaggedError {
     pub kind: &'static str,
     pub message: String,
     pub fields: Vec<ValidationError>,
+    /// For `offline`: the cause, the server and whether another try follows.
+    pub net: Option<Box<NetError>>,
+    /// For `damaged_store`: unsynced changes that could still be read out of the damaged file.
+    pub unsynced: Option<u64>,
 }
 
 impl From<DomainError> for CoreError {

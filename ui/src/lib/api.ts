@@ -23,9 +23,9 @@ import type { VisitReceipt } from './bindings/VisitReceipt';
 function asTagged(e: unknown): TaggedError {
   if (e && typeof e === 'object' && 'kind' in e && 'message' in e) {
     const t = e as TaggedError;
-    return { kind: t.kind, message: t.message, fields: t.fields ?? [] };
+    return { kind: t.kind, message: t.message, fields: t.fields ?? [], net: t.net ?? null, unsynced: t.unsynced ?? null };
   }
-  return { kind: 'internal', message: String(e), fields: [] };
+  return { kind: 'internal', message: String(e), fields: [], net: null, unsynced: null };
 }
 
 async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
@@ -40,6 +40,9 @@ export const api = {
   status: () => call<HandsetStatus>('status'),
   enroll: (server_url: string, code: string, device_name: string) =>
     call<HandsetStatus>('enroll', { server_url, code, device_name }),
+  /** The way out of a damaged store: kept aside, enrolled again, everything pulled again. */
+  recover: (server_url: string, code: string, device_name: string) =>
+    call<HandsetStatus>('recover', { server_url, code, device_name }),
   syncNow: () => call<SyncSummary>('sync_now'),
   today: () => call<Today>('today'),
   listHouseholds: (area: string | null, text: string, limit = 200) =>

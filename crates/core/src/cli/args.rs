@@ -55,6 +55,17 @@ pub enum Command {
     },
     /// Push waiting changes to the server, then pull what is new in this device's area.
     Sync,
+    /// The way out of a damaged store: move it aside (kept, never deleted), enroll again with a
+    /// new one-time code and pull everything again.
+    Recover {
+        #[arg(long, env = "GRIDWORK_SERVER")]
+        server: String,
+        /// A new one-time enrollment code from the grid office.
+        #[arg(long)]
+        code: String,
+        #[arg(long, default_value = "handset")]
+        device_name: String,
+    },
     /// Load a demo banner (areas and households) into the store, deterministic from the seed.
     Seed {
         #[arg(long, default_value_t = 1)]

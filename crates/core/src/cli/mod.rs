@@ -18,11 +18,15 @@ use output::Out;
 
 pub fn run(cli: Cli) -> Result<()> {
     let out = Out { json: cli.json, lang: gridwork_core::explain::Lang::parse(&cli.lang) };
-    // Only setting a device up makes a store; every other command needs one.
+    if let Command::Recover { server, code, device_name } = &cli.command {
+        return sync::recover(&cli.db, server, code, device_name, &out);
+    }
+    // Only setting a device up makes a store; every other command needs one. (The errors of
+    // opening name the store's path themselves.)
     let creates = matches!(cli.command, Command::Init { .. } | Command::Enroll { .. });
-    let opened = if creates { Engine::open(&cli.db) } else { Engine::open_existing(&cli.db) };
-    let mut engine = opened.with_context(|| format!("opening {}", cli.db.display()))?;
+    let mut engine = if creates { Engine::open(&cli.db) } else { Engine::open_existing(&cli.db) }?;
     match cli.command {
+        Command::Recover { .. } => unreachable!("handled before the store is opened"),
         Command::Init { user, phone, scope, device_no, role, device_name } => {
             let mut profile = Profile::offline(&user, &phone, parse_role(&role)?, AreaCode::parse(&scope)?, device_no)?;
             profile.device_name = device_name;

@@ -98,6 +98,42 @@ pub fn backoff(attempt: u32, base: Duration, max: Duration) -> Duration {
     base.saturating_mul(1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX)).min(max)
 }
 
+/// How long a connection may take to open.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the server may stay silent — before its answer starts, or between two parts of
+/// it — before the try is given up as `no_answer`. Below 30 s, so a stalled server is noticed
+/// within half a minute.
+pub const STALL_TIMEOUT: Duration = Duration::from_secs(25);
+/// No new try starts once a request has been failing this long: two stalled tries (2 × 25 s)
+/// fit, so `gridwork sync` against a server that never answers ends within a minute.
+pub const RETRY_BUDGET: Duration = Duration::from_secs(30);
+/// The slowest upload a request body is allowed (bytes per second, about a poor 2G link), on top
+/// of `STALL_TIMEOUT`, so a big push on a slow link is not taken for a stalled server.
+pub const SLOWEST_UPLOAD: u64 = 8 * 1024;
+
+/// How long sending a request with a body of `body_bytes` may take until the answer starts.
+pub fn send_timeout(body_bytes: usize) -> Duration {
+    STALL_TIMEOUT + Duration::from_secs(body_bytes as u64 / SLOWEST_UPLOAD)
+}
+
+/// The wait before the next try of a request whose try number `attempt` (0-based) failed after
+/// `elapsed` since its first try, or `None` when it is not tried again: the failure is not worth
+/// retrying, the tries are used up, or the retry budget is spent.
+pub fn next_try(
+    status: Option<u16>,
+    attempt: u32,
+    elapsed: Duration,
+    attempts: u32,
+    base: Duration,
+    max: Duration,
+) -> Option<Duration> {
+    if !retryable(status) || attempt + 1 >= attempts {
+        return None;
+    }
+    let wait = backoff(attempt, base, max);
+    (elapsed + wait < RETRY_BUDGET).then_some(wait)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +202,45 @@ mod tests {
         ] {
             assert_eq!(retryable(status), want, "{status:?}");
         }
+    }
+
+    #[test]
+    fn next_try_table() {
+        let (b, m) = (Duration::from_millis(250), Duration::from_secs(4));
+        let s = Duration::from_secs;
+        for (status, attempt, elapsed, want) in [
+            (None, 0, s(0), Some(250)),          // refused at once: try again soon
+            (None, 2, s(1), Some(1000)),         // third try failed quickly
+            (None, 3, s(1), None),               // four tries used up
+            (None, 0, STALL_TIMEOUT, Some(250)), // one stalled try: one more fits the budget
+            (None, 1, STALL_TIMEOUT * 2, None),  // two stalled tries: give up within a minute
+            (None, 2, s(29), None),              // the wait would cross the budget
+            (Some(503), 0, s(0), Some(250)),
+            (Some(400), 0, s(0), None), // a refusal of the request itself
+            (Some(426), 0, s(0), None), // upgrade required
+        ] {
+            let got = next_try(status, attempt, elapsed, 4, b, m).map(|d| d.as_millis() as u64);
+            assert_eq!(got, want, "{status:?} try {attempt} after {elapsed:?}");
+        }
+        // The worst case, a server that takes connections and never answers: each try waits
+        // STALL_TIMEOUT, and the tries end before a minute is over.
+        let (mut spent, mut attempt) = (Duration::ZERO, 0);
+        loop {
+            spent += STALL_TIMEOUT;
+            match next_try(None, attempt, spent, 4, b, m) {
+                Some(w) => spent += w,
+                None => break,
+            }
+            attempt += 1;
+        }
+        assert!(spent < s(60), "{spent:?}");
+        assert!(STALL_TIMEOUT <= s(30) && CONNECT_TIMEOUT <= s(10));
+    }
+
+    #[test]
+    fn send_timeout_grows_with_the_body() {
+        assert_eq!(send_timeout(0), STALL_TIMEOUT);
+        assert_eq!(send_timeout(1024 * 1024), STALL_TIMEOUT + Duration::from_secs(128));
     }
 
     #[test]

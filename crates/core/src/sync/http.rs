@@ -1,19 +1,33 @@
 //! The HTTP side of sync: a blocking reqwest client (rustls) that speaks the protocol in
-//! `gridwork_domain::wire`, retries with backoff, and turns failures into tagged errors.
+//! `gridwork_domain::wire`, retries with backoff (reporting each retry), records the server's
+//! clock, and turns failures into tagged errors that name their cause (`transport`).
 
+use gridwork_domain::clock::wall_ms;
 use gridwork_domain::wire::{
-    ApiError, DeviceState, EnrollRequest, EnrollResponse, PushRequest, PushResponse, ReenrollRequest, ReferenceData,
+    ApiError, DeviceState, EnrollRequest, EnrollResponse, PROTOCOL_VERSION, PushRequest, PushResponse,
+    ReenrollRequest, ReferenceData,
 };
-use reqwest::blocking::{Client, RequestBuilder};
+use reqwest::blocking::{Client, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
-use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::io::Read;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
-use super::decide::{backoff, retryable};
+
+use super::decide::{CONNECT_TIMEOUT, STALL_TIMEOUT, next_try, send_timeout};
+use super::transport::{Failure, classify_io, classify_send};
 use crate::error::{CoreError, Result};
+use crate::net_error::NetError;
 
-/// A `PullResponse` read with each state's JSON text kept, so that it can be stored as received.
+/// The request header naming the protocol version the handset speaks.
+pub const PROTOCOL_HEADER: &str = "Gridwork-Protocol";
+/// The request header naming the app's version.
+pub const APP_HEADER: &str = "Gridwork-App";
+/// The response header with the server's wall clock (ms since the epoch).
+pub const TIME_HEADER: &str = "Gridwork-Time";
+
+/// A PullResponse read with each state's JSON text kept, so that it can be stored as received.
 #[derive(Debug, serde::Deserialize)]
 pub struct PullTexts {
     pub changes: Vec<ChangeText>,
@@ -39,6 +53,15 @@ pub struct RecordTexts {
     pub records: Vec<Box<RawValue>>,
 }
 
+/// The server's clock as last seen: its `Gridwork-Time`, this device's wall clock when the answer
+/// came, and the round trip of that request (the server's time is somewhere within it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServerTime {
+    pub server_ms: u64,
+    pub local_ms: u64,
+    pub rtt_ms: u64,
+}
+
 /// How hard to try before telling the user the server cannot be reached.
 #[derive(Clone, Copy, Debug)]
 pub struct RetryPolicy {
@@ -53,6 +76,16 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Told about each failed try that will be made again (the error says when and why).
+#[derive(Clone)]
+pub struct RetryHook(Arc<dyn Fn(&NetError) + Send + Sync>);
+
+impl std::fmt::Debug for RetryHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RetryHook")
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct SyncClient {
     http: Client,
@@ -60,21 +93,28 @@ pub struct SyncClient {
     /// Shared by the clones of a client: when the device takes a new identity, every one follows.
     token: Arc<RwLock<Option<String>>>,
     pub retry: RetryPolicy,
+    on_retry: Option<RetryHook>,
+    server_time: Arc<Mutex<Option<ServerTime>>>,
 }
 
 impl SyncClient {
     /// A client for the server at `base_url` (e.g. `http://127.0.0.1:8787`).
     pub fn new(base_url: &str, token: Option<String>) -> Result<Self> {
-        let http = Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(120))
-            .build()
-            .map_err(|e| CoreError::Offline(e.to_string()))?;
+        let base = base_url.trim().trim_end_matches('/').to_owned();
+        // `timeout` of the blocking client bounds the wait for the answer to start and then each
+        // read of its body on its own: a slow answer that keeps coming is not cut off, a stalled
+        // one is noticed after STALL_TIMEOUT. (reqwest 0.13's blocking client has no read_timeout.)
+        let http =
+            Client::builder().connect_timeout(CONNECT_TIMEOUT).timeout(STALL_TIMEOUT).build().map_err(|e| {
+                CoreError::Offline(classify_send(&e, &base, STALL_TIMEOUT).into_error(&base, 1, 1, None))
+            })?;
         Ok(Self {
             http,
-            base: base_url.trim_end_matches('/').to_owned(),
+            base,
             token: Arc::new(RwLock::new(token)),
             retry: RetryPolicy::default(),
+            on_retry: None,
+            server_time: Arc::new(Mutex::new(None)),
         })
     }
 
@@ -89,12 +129,31 @@ impl SyncClient {
         Self::new(url, profile.token.clone())
     }
 
+    /// Calls `f` with each failed try that will be made again, before waiting for it: the CLI
+    /// prints it, the app sends it to the screen as a `retry` progress step.
+    pub fn on_retry(mut self, f: impl Fn(&NetError) + Send + Sync + 'static) -> Self {
+        self.on_retry = Some(RetryHook(Arc::new(f)));
+        self
+    }
+
+    /// The server's clock as the last answer (of any status) told it, if one did.
+    pub fn server_time(&self) -> Option<ServerTime> {
+        *self.server_time.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The server's address, as configured.
+    pub fn server(&self) -> &str {
+        &self.base
+    }
+
     pub fn enroll(&self, req: &EnrollRequest) -> Result<EnrollResponse> {
-        self.send(|| self.http.post(self.url("enroll")).json(req))
+        let body = serde_json::to_vec(req)?;
+        self.send(body.len(), || self.http.post(self.url("enroll")).json(req))
     }
 
     pub fn push(&self, req: &PushRequest) -> Result<PushResponse> {
-        self.send(|| self.authed(self.http.post(self.url("push")).json(req)))
+        let size = serde_json::to_vec(req)?.len();
+        self.send(size, || self.authed(self.http.post(self.url("push")).json(req)))
     }
 
     /// Pushes records given as their stored JSON text, without parsing them first.
@@ -110,7 +169,7 @@ impl SyncClient {
             body.push_str(r);
         }
         body.push_str("]}");
-        self.send(|| {
+        self.send(body.len(), || {
             self.authed(self.http.post(self.url("push")))
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body.clone())
@@ -119,40 +178,40 @@ impl SyncClient {
 
     /// A pull page, each state kept as the JSON text it came in.
     pub fn pull_texts(&self, after: u64, limit: u32) -> Result<PullTexts> {
-        self.send(|| self.authed(self.http.get(format!("{}?after={after}&limit={limit}", self.url("pull")))))
+        self.send(0, || self.authed(self.http.get(format!("{}?after={after}&limit={limit}", self.url("pull")))))
     }
 
     pub fn conflicts(&self, after: u64, limit: u32) -> Result<gridwork_domain::wire::ConflictList> {
-        self.send(|| self.authed(self.http.get(format!("{}?after={after}&limit={limit}", self.url("conflicts")))))
+        self.send(0, || self.authed(self.http.get(format!("{}?after={after}&limit={limit}", self.url("conflicts")))))
     }
 
     /// The open "needs attention" items this device may see, after the item `after`.
     pub fn attention(&self, after: u64, limit: u32) -> Result<gridwork_domain::attention::AttentionList> {
-        self.send(|| self.authed(self.http.get(format!("{}?after={after}&limit={limit}", self.url("attention")))))
+        self.send(0, || self.authed(self.http.get(format!("{}?after={after}&limit={limit}", self.url("attention")))))
     }
 
     pub fn reference(&self) -> Result<ReferenceData> {
-        self.send(|| self.authed(self.http.get(self.url("reference"))))
+        self.send(0, || self.authed(self.http.get(self.url("reference"))))
     }
 
     pub fn new_serial_block(&self) -> Result<gridwork_domain::SerialBlock> {
-        self.send(|| self.authed(self.http.post(self.url("serial-blocks"))))
+        self.send(0, || self.authed(self.http.post(self.url("serial-blocks"))))
     }
 
     /// What the server holds of this device (`GET /api/v1/me`).
     pub fn me(&self, cursor: u64) -> Result<DeviceState> {
-        self.send(|| self.authed(self.http.get(format!("{}?cursor={cursor}", self.url("me")))))
+        self.send(0, || self.authed(self.http.get(format!("{}?cursor={cursor}", self.url("me")))))
     }
 
     /// A new identity for this device's account (`POST /api/v1/reenroll`).
     pub fn reenroll(&self, req: &ReenrollRequest) -> Result<EnrollResponse> {
-        self.send(|| self.authed(self.http.post(self.url("reenroll")).json(req)))
+        self.send(0, || self.authed(self.http.post(self.url("reenroll")).json(req)))
     }
 
     /// The server's versions of the records named, those in this device's area.
     pub fn records(&self, ids: &[gridwork_domain::RecordId]) -> Result<RecordTexts> {
         let body = serde_json::json!({ "ids": ids });
-        self.send(|| self.authed(self.http.post(self.url("records")).json(&body)))
+        self.send(ids.len() * 40, || self.authed(self.http.post(self.url("records")).json(&body)))
     }
 
     /// Hands back versions with their receipts (`POST /api/v1/restore`): `(receipt, state text)`.
@@ -166,7 +225,7 @@ impl SyncClient {
             body.push_str(&format!("{{\"receipt\":{},\"state\":{text}}}", serde_json::Value::from(receipt.as_str())));
         }
         body.push_str("]}");
-        self.send(|| {
+        self.send(body.len(), || {
             self.authed(self.http.post(self.url("restore")))
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body.clone())
@@ -184,37 +243,92 @@ impl SyncClient {
         }
     }
 
-    /// Sends the request `make` builds, again after a pause when the failure is worth retrying.
-    fn send<T: DeserializeOwned>(&self, make: impl Fn() -> RequestBuilder) -> Result<T> {
+    /// Sends the request `make` builds (with a body of `body_bytes`), again after a pause when
+    /// the failure is worth retrying (`decide::next_try`), telling `on_retry` each time.
+    fn send<T: DeserializeOwned>(&self, body_bytes: usize, make: impl Fn() -> RequestBuilder) -> Result<T> {
+        let started = Instant::now();
+        let of = self.retry.attempts.max(1);
         let mut attempt = 0;
         loop {
-            match once(make()) {
+            let rb = make()
+                .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+                .header(APP_HEADER, env!("CARGO_PKG_VERSION"));
+            // A body bigger than a few kilobytes gets longer to go out on a slow link.
+            let rb = if body_bytes > 0 { rb.timeout(send_timeout(body_bytes)) } else { rb };
+            let failure = match self.once(rb, send_timeout(body_bytes)) {
                 Ok(v) => return Ok(v),
-                Err((status, err)) if retryable(status) && attempt + 1 < self.retry.attempts => {
-                    tracing::debug!(attempt, %err, "sync request failed; retrying");
-                    std::thread::sleep(backoff(attempt, self.retry.base, self.retry.max));
-                    attempt += 1;
+                Err(f) => f,
+            };
+            let wait = next_try(failure.status(), attempt, started.elapsed(), of, self.retry.base, self.retry.max);
+            match (failure, wait) {
+                (Failure::Net(cause), Some(wait)) => {
+                    let err = cause.into_error(&self.base, attempt + 1, of, Some(wait));
+                    tracing::info!(%err, "sync request failed; retrying");
+                    if let Some(RetryHook(hook)) = &self.on_retry {
+                        hook(&err);
+                    }
+                    std::thread::sleep(wait);
                 }
-                Err((_, err)) => return Err(err),
+                (Failure::Server(_, err), Some(wait)) => {
+                    tracing::info!(%err, "sync request failed; retrying");
+                    std::thread::sleep(wait);
+                }
+                (Failure::Net(cause), None) => {
+                    return Err(CoreError::Offline(cause.into_error(&self.base, attempt + 1, of, None)));
+                }
+                (Failure::Server(_, err), None) => return Err(err),
             }
+            attempt += 1;
         }
+    }
+
+    /// One try: the answer decoded, or what went wrong.
+    fn once<T: DeserializeOwned>(&self, rb: RequestBuilder, limit: Duration) -> std::result::Result<T, Failure> {
+        let sent = Instant::now();
+        let resp = rb.send().map_err(|e| Failure::Net(classify_send(&e, &self.base, limit)))?;
+        self.note_time(&resp, sent);
+        let status = resp.status();
+        let text = read_body(resp)?;
+        if status.is_success() {
+            return serde_json::from_slice::<T>(&text).map_err(|e| {
+                Failure::Server(
+                    Some(status.as_u16()),
+                    CoreError::Server {
+                        code: "bad_answer".into(),
+                        message: format!("the answer could not be read: {e}"),
+                    },
+                )
+            });
+        }
+        let code = status.as_u16();
+        let body: Option<ApiError> = serde_json::from_slice(&text).ok();
+        let (api_code, message) =
+            body.map(|b| (b.code, b.message)).unwrap_or_else(|| (code.to_string(), status.to_string()));
+        let err = match (code, api_code.as_str()) {
+            (401, "revoked") => CoreError::Revoked(message),
+            (401, _) => CoreError::Unauthorized(message),
+            (426, _) | (_, "upgrade_required") => CoreError::UpgradeRequired(message),
+            _ => CoreError::Server { code: api_code, message },
+        };
+        Err(Failure::Server(Some(code), err))
+    }
+
+    /// Keeps the server's `Gridwork-Time`, when the answer has one.
+    fn note_time(&self, resp: &Response, sent: Instant) {
+        let Some(server_ms) =
+            resp.headers().get(TIME_HEADER).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())
+        else {
+            return;
+        };
+        let seen = ServerTime { server_ms, local_ms: wall_ms(), rtt_ms: sent.elapsed().as_millis() as u64 };
+        *self.server_time.lock().unwrap_or_else(|p| p.into_inner()) = Some(seen);
     }
 }
 
-fn once<T: DeserializeOwned>(rb: RequestBuilder) -> std::result::Result<T, (Option<u16>, CoreError)> {
-    let resp = rb.send().map_err(|e| (None, CoreError::Offline(e.without_url().to_string())))?;
-    let status = resp.status();
-    if status.is_success() {
-        return resp.json::<T>().map_err(|e| (None, CoreError::Offline(format!("the answer broke off: {e}"))));
-    }
-    let code = status.as_u16();
-    let body: Option<ApiError> = resp.json().ok();
-    let (api_code, message) =
-        body.map(|b| (b.code, b.message)).unwrap_or_else(|| (code.to_string(), status.to_string()));
-    let err = match (code, api_code.as_str()) {
-        (401, "revoked") => CoreError::Revoked(message),
-        (401, _) => CoreError::Unauthorized(message),
-        _ => CoreError::Server { code: api_code, message },
-    };
-    Err((Some(code), err))
+/// Reads the whole body, each read bounded by the client's stall timeout (not the body as a
+/// whole): a big page on a slow link keeps coming, a stalled one is noticed.
+fn read_body(mut resp: Response) -> std::result::Result<Vec<u8>, Failure> {
+    let mut buf = Vec::with_capacity(resp.content_length().unwrap_or(0).min(64 << 20) as usize);
+    resp.read_to_end(&mut buf).map_err(|e| Failure::Net(classify_io(&e, STALL_TIMEOUT)))?;
+    Ok(buf)
 }

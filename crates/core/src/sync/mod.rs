@@ -11,6 +11,7 @@ mod new_identity;
 mod pull;
 mod push;
 mod run;
+mod transport;
 
-pub use http::{RetryPolicy, SyncClient};
+pub use http::{RetryPolicy, ServerTime, SyncClient};
 pub use run::{SyncProgress, SyncReport, enroll, sync};

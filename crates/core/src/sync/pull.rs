@@ -184,6 +184,6 @@ fn store_pages(
     report.pulled += pages.iter().map(|p| p.changes.len() as u64).sum::<u64>();
     add(&mut report.applied, &applied);
     let more = if last.more { u64::from(PAGE) } else { 0 };
-    progress(SyncProgress { phase: "pull", done: report.pulled, total: report.pulled + more });
+    progress(SyncProgress { phase: "pull", done: report.pulled, total: report.pulled + more, retry: None });
     Ok(last.next)
 }

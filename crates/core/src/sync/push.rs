@@ -59,7 +59,7 @@ pub(super) fn push_all(
     progress: &mut dyn FnMut(SyncProgress),
 ) -> Result<()> {
     let total = engine.pending_count()?;
-    progress(SyncProgress { phase: "push", done: 0, total });
+    progress(SyncProgress { phase: "push", done: 0, total, retry: None });
     // Batches whose answers were lost last time go again first, under their own ids: the server
     // answers each as it did, so this store learns of every batch the server applied.
     for (batch_id, entries) in in_flight::all(&engine.conn)? {
@@ -74,7 +74,7 @@ pub(super) fn push_all(
         // Everything fits in one batch (the usual daily sync): no pipeline to set up.
         let answer = client.push_texts(first.id, &first.records);
         settle(engine, first.id, first.entries, answer, report)?;
-        progress(SyncProgress { phase: "push", done: report.pushed + report.rejected, total });
+        progress(SyncProgress { phase: "push", done: report.pushed + report.rejected, total, retry: None });
         return Ok(());
     }
     let (to_wire, outgoing) = mpsc::sync_channel::<(Uuid, Vec<String>)>(1);
@@ -116,7 +116,7 @@ pub(super) fn push_all(
             let entries = waiting.remove(&batch_id).ok_or_else(gone)?;
             settle(engine, batch_id, entries, answer, report)?;
             let done = report.pushed + report.rejected;
-            progress(SyncProgress { phase: "push", done, total: total.max(done) });
+            progress(SyncProgress { phase: "push", done, total: total.max(done), retry: None });
         }
     })
 }
@@ -133,9 +133,10 @@ fn settle(
         Ok(response) if response.batch_id == batch_id => {
             acknowledge_batch(engine, batch_id, &entries, &response, report)
         }
-        Ok(response) => {
-            Err(CoreError::Offline(format!("the server answered batch {} for batch {batch_id}", response.batch_id)))
-        }
+        Ok(response) => Err(CoreError::Server {
+            code: "bad_answer".into(),
+            message: format!("the server answered batch {} for batch {batch_id}", response.batch_id),
+        }),
         Err(e) => {
             let ids: Vec<RecordId> = entries.keys().copied().collect();
             count_attempt(&engine.conn, &ids, &e.to_string())?;
@@ -146,7 +147,7 @@ fn settle(
 }
 
 fn gone() -> CoreError {
-    CoreError::Offline("the push thread stopped".into())
+    CoreError::Workflow("the push thread stopped".into())
 }
 
 /// Records the server's answer for each record of a batch, in one transaction.

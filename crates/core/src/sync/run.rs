@@ -16,6 +16,7 @@ use crate::conflicts::save_conflicts;
 use crate::db::relaxed;
 use crate::engine::{Engine, get_meta, get_meta_number, set_meta};
 use crate::error::{CoreError, Result};
+use crate::net_error::{NetError, RetryNote};
 use crate::profile::Profile;
 use crate::remote::ApplyReport;
 
@@ -26,12 +27,22 @@ pub const PAGE: u32 = 2000;
 /// Ask for a new card-serial block when fewer serials than this are left.
 const LOW_SERIALS: u32 = 100;
 
-/// Where a sync run stands, for a progress bar.
+/// Where a sync run stands, for a progress bar: phase `push` or `pull` with counts, or `retry`
+/// (a request failed and is tried again: `done` is the failed try, `total` the tries, and
+/// `retry` says why and how long until the next).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct SyncProgress {
     pub phase: &'static str,
     pub done: u64,
     pub total: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry: Option<RetryNote>,
+}
+
+impl From<&NetError> for SyncProgress {
+    fn from(e: &NetError) -> Self {
+        Self { phase: "retry", done: e.attempt.into(), total: e.of.into(), retry: Some(e.note()) }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

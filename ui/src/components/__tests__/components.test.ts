@@ -45,9 +45,22 @@ describe('SyncBar', () => {
     const { rerender } = render(SyncBar);
     expect(screen.getByTestId('sync-progress')).toBeInTheDocument();
     syncing.set(false);
-    syncError.set({ kind: 'offline', message: 'refused', fields: [] });
+    syncError.set({ kind: 'offline', message: 'refused', fields: [], net: null, unsynced: null });
     await rerender({});
     expect(screen.getByTestId('offline')).toHaveTextContent('无法连接服务器');
+    // With its cause: the server, how long was waited, and that it stopped trying, in Chinese.
+    syncError.set({
+      kind: 'offline',
+      message: 'the server at https://grid.example.cn took the connection but gave no answer within 25 s',
+      fields: [],
+      net: { cause: 'no_answer', server: 'https://grid.example.cn', after_s: 25, attempt: 2, of: 4, retrying: false, wait_s: null, detail: '' },
+      unsynced: null,
+    });
+    await rerender({});
+    const text = screen.getByTestId('offline').textContent ?? '';
+    expect(text).toContain('服务器 https://grid.example.cn 已连上，但 25 秒内没有应答');
+    expect(text).toContain('已停止重试');
+    expect(text).not.toMatch(/answer|server at/);
     syncError.set(null);
   });
 });

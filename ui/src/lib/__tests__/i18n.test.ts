@@ -2,10 +2,30 @@ import { get } from 'svelte/store';
 import { en } from '../i18n/en';
 import { zhCN } from '../i18n/zh-CN';
 import { format, locale, lookup, t, toggleLocale, translator } from '../i18n';
+import { errorText } from '../errors';
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
 }
+
+describe('network and store errors', () => {
+  const causes = ['refused', 'connect_timeout', 'no_answer', 'answer_lost', 'certificate', 'name_lookup', 'unreachable'];
+  it('have a message per cause and for upgrade_required and damaged_store in both languages', () => {
+    for (const c of causes) {
+      expect(lookup(zhCN, `net.${c}`), c).toBeTruthy();
+      expect(lookup(en, `net.${c}`), c).toBeTruthy();
+    }
+    for (const k of ['error.upgrade_required', 'error.damaged_store']) expect(lookup(zhCN, k), k).toBeTruthy();
+    expect(translator('zh-CN')('error.upgrade_required')).toContain('请更新网格通后再同步');
+  });
+
+  it('say the cause, the server and the retry in Chinese', () => {
+    const net = { cause: 'refused' as const, server: 'http://10.0.0.2:8787', after_s: null, attempt: 1, of: 4, retrying: true, wait_s: 2, detail: 'x' };
+    const text = errorText(translator('zh-CN'), { kind: 'offline', message: 'english', fields: [], net, unsynced: null });
+    expect(text).toBe('服务器 http://10.0.0.2:8787 拒绝连接：服务没有运行，或地址、端口有误。2 秒后重试（第 2 次，共 4 次）');
+    expect(errorText(translator('en'), { kind: 'upgrade_required', message: '', fields: [], net: null, unsynced: null })).toContain('update Gridwork');
+  });
+});
 
 describe('message catalogs', () => {
   it('have the same keys in both languages, none empty', () => {

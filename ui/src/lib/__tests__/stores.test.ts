@@ -49,8 +49,8 @@ describe('sync store', () => {
 
   it('computes the progress bar share', () => {
     expect(fraction(null)).toBe(0);
-    expect(fraction({ phase: 'push', done: 0, total: 0 })).toBe(0);
-    expect(fraction({ phase: 'pull', done: 50, total: 200 })).toBe(0.25);
+    expect(fraction({ phase: 'push', done: 0, total: 0, retry: null })).toBe(0);
+    expect(fraction({ phase: 'pull', done: 50, total: 200, retry: null })).toBe(0.25);
   });
 });
 

@@ -286,6 +286,27 @@ export const zhCN = {
     no_store: '本机还没有数据库，请先注册',
     not_a_store: '数据文件不是网格通的数据库，已原样保留',
     internal: '出错了：{message}',
+    upgrade_required: '请更新网格通后再同步：服务器已不再支持这个版本。记录都保存在本机，不会丢失。',
+    damaged_store: '本机数据库已损坏。请向网格办索取新的注册码，重新注册并从服务器下载数据；损坏的文件会另存保留，不会删除。',
+  },
+  net: {
+    sep: '。',
+    refused: '服务器 {server} 拒绝连接：服务没有运行，或地址、端口有误',
+    connect_timeout: '{after} 秒内连不上服务器 {server}：没有网络，或地址无法访问',
+    no_answer: '服务器 {server} 已连上，但 {after} 秒内没有应答',
+    answer_lost: '与服务器 {server} 的连接中断，应答没有完整收到',
+    certificate: '服务器 {server} 的证书不受本机信任，为安全起见未连接',
+    name_lookup: '找不到服务器地址 {server}，请检查地址和网络',
+    unreachable: '无法连接服务器 {server}',
+    retrying: '{wait} 秒后重试（第 {next} 次，共 {of} 次）',
+    gaveUp: '已停止重试。记录已安全保存在本机，下次同步时会再发送。',
+  },
+  recover: {
+    title: '本机数据库已损坏',
+    intro: '本机的数据文件已损坏，无法继续使用。请向网格办索取新的一次性注册码，重新注册本机；注册后会从服务器重新下载本网格的数据。损坏的文件会另存保留（不会删除），供技术人员查看。',
+    unsynced: '损坏的文件中还能读出 {n} 条尚未同步的记录，请联系技术人员取回。',
+    submit: '重新注册并下载数据',
+    working: '正在恢复…',
   },
 };
 

@@ -26,7 +26,7 @@ export async function refreshStatus(): Promise<HandsetStatus> {
 export async function syncNow(): Promise<SyncSummary | null> {
   if (get(syncing)) return null;
   syncing.set(true);
-  progress.set({ phase: 'push', done: 0, total: 0 });
+  progress.set({ phase: 'push', done: 0, total: 0, retry: null });
   try {
     const summary = await api.syncNow();
     lastResult.set(summary);
