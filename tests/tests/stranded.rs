@@ -65,7 +65,8 @@ fn phones_with_clocks_days_or_a_year_off_lose_nothing_and_converge() {
     let ids = households(&right);
     let mut wrote: Vec<(RecordId, String)> = Vec::new();
     let mut visits = Vec::new();
-    let skews = [("3 days fast", 3 * DAY), ("3 days slow", -3 * DAY), ("a year fast", 365 * DAY), ("a year slow", -365 * DAY)];
+    let skews =
+        [("3 days fast", 3 * DAY), ("3 days slow", -3 * DAY), ("a year fast", 365 * DAY), ("a year slow", -365 * DAY)];
     let mut phones = Vec::new();
     for (i, (what, skew)) in skews.iter().enumerate() {
         let mut d = Device::enroll(dir.path(), &format!("phone{i}"), &url, "DEMO-W-0001");
@@ -81,12 +82,19 @@ fn phones_with_clocks_days_or_a_year_off_lose_nothing_and_converge() {
         phones.push((*skew, d));
     }
     // An older version parked the fast phone's changes as `clock_skew` for good: taken up again.
-    phones[0].1.engine.connection().execute("UPDATE outbox SET status = 'rejected', last_error = 'clock_skew: ahead'", []).unwrap();
+    phones[0]
+        .1
+        .engine
+        .connection()
+        .execute("UPDATE outbox SET status = 'rejected', last_error = 'clock_skew: ahead'", [])
+        .unwrap();
     for (skew, d) in &mut phones {
         let r = d.sync().unwrap();
         assert_eq!(r.rejected, 0, "{r:?}");
         assert!((r.clock_offset_ms + *skew).abs() < 60_000, "the sync measured the clock {} off: {r:?}", -*skew);
-        assert!((d.engine.clock_offset_ms() + *skew).abs() < 60_000, "and the handset keeps it for its warning");
+        assert!((d.engine.clock_offset_ms() + *skew).abs() < 60_000, "and the handset keeps it");
+        let warned = d.engine.status().unwrap().clock_offset_ms.expect("the worker sees the clock warning");
+        assert!((warned + *skew).abs() < 60_000);
         if *skew > 0 {
             assert!(r.restamped > 0, "changes stamped ahead were stamped again: {r:?}");
         }

@@ -74,6 +74,8 @@ impl CoreError {
         "not_initialized",
         "serials_used_up",
         "offline",
+        "upgrade_required",
+        "damaged_store",
         "unauthorized",
         "revoked",
         "server",
@@ -202,7 +204,18 @@ mod tag_tests {
             CoreError::NotFound { what: "record", id: String::new() },
             CoreError::NotInitialized,
             CoreError::SerialsUsedUp,
-            CoreError::Offline(String::new()),
+            CoreError::Offline(crate::net_error::NetError {
+                cause: crate::net_error::NetCause::Refused,
+                server: String::new(),
+                after_s: None,
+                attempt: 1,
+                of: 1,
+                retrying: false,
+                wait_s: None,
+                detail: String::new(),
+            }),
+            CoreError::UpgradeRequired(String::new()),
+            CoreError::DamagedStore { path: String::new(), detail: String::new(), unsynced: None },
             CoreError::Unauthorized(String::new()),
             CoreError::Revoked(String::new()),
             CoreError::Server { code: String::new(), message: String::new() },
@@ -220,6 +233,8 @@ mod tag_tests {
                 | CoreError::NotInitialized
                 | CoreError::SerialsUsedUp
                 | CoreError::Offline(_)
+                | CoreError::UpgradeRequired(_)
+                | CoreError::DamagedStore { .. }
                 | CoreError::Unauthorized(_)
                 | CoreError::Revoked(_)
                 | CoreError::Server { .. }

@@ -108,10 +108,7 @@ pub fn rejection(code: &str, lang: Lang) -> Option<Explained> {
             ),
         ),
         "bad_receipt" => (
-            (
-                "交回服务器的记录与服务器当初的回执不符",
-                "无需操作：这条记录仍在本机；如反复出现请联系网格办",
-            ),
+            ("交回服务器的记录与服务器当初的回执不符", "无需操作：这条记录仍在本机；如反复出现请联系网格办"),
             (
                 "a version handed back does not match the server's receipt for it",
                 "nothing to do: the record stays on this phone; if it keeps happening, call the grid office",

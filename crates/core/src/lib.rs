@@ -5,9 +5,9 @@
 pub mod areas;
 pub mod attention;
 pub mod authority;
-mod clock_offset;
 pub mod cards;
 pub mod cases;
+mod clock_offset;
 pub mod conflicts;
 pub mod db;
 pub mod demo;

@@ -4,11 +4,11 @@ use gridwork_domain::wire::StoredConflict;
 use gridwork_domain::{Area, AreaCode, DeviceId, Hlc, RecordId};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::sqlite_write::history_token;
 use super::flush::Marks;
 use super::sqlite::{
     SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_device, parse_role, scope_range, sql_int,
 };
+use super::sqlite_write::history_token;
 use super::{DeviceAuth, PullPage, ServerWriter, StoreError};
 
 /// The active device holding the token: not revoked, its account not disabled.
@@ -93,7 +93,8 @@ pub fn pull(
 /// The stored texts of the records named that lie inside `scope`; see `SyncStore::records`.
 pub fn records(c: &Connection, scope: &AreaCode, ids: &[RecordId]) -> Result<Vec<String>, StoreError> {
     let (lo, hi) = scope_range(scope);
-    let mut stmt = c.prepare_cached("SELECT state FROM records WHERE id = ?1 AND micro_grid >= ?2 AND micro_grid < ?3")?;
+    let mut stmt =
+        c.prepare_cached("SELECT state FROM records WHERE id = ?1 AND micro_grid >= ?2 AND micro_grid < ?3")?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         if let Some(text) = stmt.query_row(params![id.to_string(), lo, hi], |r| r.get::<_, String>(0)).optional()? {

@@ -96,7 +96,8 @@ fn set_next_seq(c: &Connection, from: i64, to: i64) -> Result<(), StoreError> {
     c.prepare_cached("UPDATE meta SET value = ?1 WHERE key = 'next_seq'")?.execute([to.to_string()])?;
     // JSON-safe and never 0 (0 stands for "before the first change").
     let token = 1 + (rand::random::<u64>() & ((1 << 53) - 2));
-    c.prepare_cached("INSERT INTO history (last_seq, token) VALUES (?1, ?2)")?.execute(params![to - 1, sql_int(token)])?;
+    c.prepare_cached("INSERT INTO history (last_seq, token) VALUES (?1, ?2)")?
+        .execute(params![to - 1, sql_int(token)])?;
     Ok(())
 }
 
@@ -381,7 +382,12 @@ pub fn history_token(c: &Connection, seq: u64) -> Result<Option<u64>, StoreError
 }
 
 /// Re-enrollment; see `SyncStore::reenroll`.
-pub fn reenroll(c: &mut Connection, follows: DeviceId, d: &Reenrollment, now_ms: u64) -> Result<Enrollment, StoreError> {
+pub fn reenroll(
+    c: &mut Connection,
+    follows: DeviceId,
+    d: &Reenrollment,
+    now_ms: u64,
+) -> Result<Enrollment, StoreError> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let row = tx
         .query_row(

@@ -94,7 +94,10 @@ fn summary(report: &SyncReport) -> String {
 fn mended(report: &SyncReport) -> String {
     let mut out = String::new();
     if report.restamped > 0 {
-        out += &format!("; {} changes stamped ahead by the phone's clock were stamped again by the server's time", report.restamped);
+        out += &format!(
+            "; {} changes stamped ahead by the phone's clock were stamped again by the server's time",
+            report.restamped
+        );
     }
     if let Some(n) = report.new_identity {
         out += &format!(

@@ -66,8 +66,7 @@ pub enum Standing {
 
 /// Compares what the store holds with what the server says it holds of this device.
 pub fn standing(held: &Held, server: &DeviceState) -> Standing {
-    let history_gone =
-        held.cursor > 0 && held.history.is_some_and(|h| h != 0) && server.history != held.history;
+    let history_gone = held.cursor > 0 && held.history.is_some_and(|h| h != 0) && server.history != held.history;
     if held.pushes > server.pushes || history_gone {
         Standing::ServerLostHistory
     } else if server.pushes > held.pushes + held.in_flight {
@@ -172,7 +171,12 @@ mod tests {
             ("a clone that did not push yet", held(5, 0, 90, Some(7)), server(6, Some(7)), Standing::StoreBehind),
             ("the server lost my batches", held(5, 0, 90, Some(7)), server(4, Some(7)), Standing::ServerLostHistory),
             ("the server lost what I pulled", held(5, 0, 90, Some(7)), server(5, None), Standing::ServerLostHistory),
-            ("the server wrote other history there", held(5, 0, 90, Some(7)), server(5, Some(8)), Standing::ServerLostHistory),
+            (
+                "the server wrote other history there",
+                held(5, 0, 90, Some(7)),
+                server(5, Some(8)),
+                Standing::ServerLostHistory,
+            ),
         ];
         for (what, h, s, want) in cases {
             assert_eq!(standing(&h, &s), want, "{what}");

@@ -4,8 +4,8 @@
 
 use gridwork_domain::clock::wall_ms;
 use gridwork_domain::wire::{
-    ApiError, DeviceState, EnrollRequest, EnrollResponse, PROTOCOL_VERSION, PushRequest, PushResponse,
-    ReenrollRequest, ReferenceData,
+    ApiError, DeviceState, EnrollRequest, EnrollResponse, PROTOCOL_VERSION, PushRequest, PushResponse, ReenrollRequest,
+    ReferenceData,
 };
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -13,7 +13,6 @@ use serde_json::value::RawValue;
 use std::io::Read;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
-
 
 use super::decide::{CONNECT_TIMEOUT, STALL_TIMEOUT, next_try, send_timeout};
 use super::transport::{Failure, classify_io, classify_send};

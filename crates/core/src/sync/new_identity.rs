@@ -12,10 +12,10 @@ use gridwork_domain::restamp::rebase;
 use gridwork_domain::wire::ReenrollRequest;
 use gridwork_domain::{RecordId, RecordState, Writer};
 
+use super::decide::Mend;
 use super::http::SyncClient;
 use super::in_flight;
 use super::push::mend_key;
-use super::decide::Mend;
 use crate::engine::{Engine, get_meta, get_state, put_local_state, put_state, save_clock, set_meta};
 use crate::error::{CoreError, Result};
 

@@ -12,8 +12,8 @@ use gridwork_domain::wire::{PushResponse, PushStatus};
 use uuid::Uuid;
 
 use super::decide::{AckAction, Mend, decide_ack};
-use super::in_flight;
 use super::http::SyncClient;
+use super::in_flight;
 use super::run::{BATCH, CONFLICTS_DUE, SyncProgress, SyncReport, add};
 use crate::db::relaxed;
 use crate::engine::{Engine, save_clock, set_meta};
