@@ -21,7 +21,7 @@ use crate::auth::{hash_token, new_token};
 use crate::enroll_codes::hash_code;
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::store::{CodeEnrollment, EnrollOutcome};
+use crate::store::{CodeEnrollment, EnrollOutcome, Enrollment};
 
 /// Longest device name kept.
 const MAX_DEVICE_NAME: usize = 60;
@@ -93,21 +93,26 @@ async fn enroll_with(
     match state.store.enroll(enrollment, wall_ms()).await? {
         EnrollOutcome::Enrolled(enrolled) => {
             tracing::info!(device = %enrolled.device_id, account = %enrolled.account.code, "device enrolled");
-            Ok(Json(EnrollResponse {
-                device_id: enrolled.device_id,
-                token,
-                user_name: enrolled.account.name,
-                user_phone: enrolled.account.phone,
-                role: enrolled.account.role,
-                scope: enrolled.account.scope,
-                serial_block: enrolled.serial_block,
-                server_ms: wall_ms(),
-            }))
+            Ok(Json(answer(enrolled, token)))
         }
         EnrollOutcome::Refused(why) => {
             state.enroll_guard.failed(client, now);
             tracing::warn!(client = ?client, reason = why, "enrollment refused");
             Err(AppError::Unauthorized(REFUSED.into()))
         }
+    }
+}
+
+/// The answer to an enrollment: who the new device is, its token, and the server's time.
+pub(crate) fn answer(enrolled: Enrollment, token: String) -> EnrollResponse {
+    EnrollResponse {
+        device_id: enrolled.device_id,
+        token,
+        user_name: enrolled.account.name,
+        user_phone: enrolled.account.phone,
+        role: enrolled.account.role,
+        scope: enrolled.account.scope,
+        serial_block: enrolled.serial_block,
+        server_ms: wall_ms(),
     }
 }

@@ -15,6 +15,7 @@ use crate::auth::AuthDevice;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 use crate::push_logic::{Checked, check_text_with};
+use crate::store::DeviceAuth;
 
 /// The push envelope, before any record is read.
 #[derive(Debug, Deserialize)]
@@ -28,13 +29,27 @@ pub async fn push(
     AuthDevice(device): AuthDevice,
     ApiJson(raw): ApiJson<RawPush>,
 ) -> Result<Json<PushResponse>, AppError> {
-    let batch_id = Uuid::parse_str(raw.batch_id.trim())
-        .map_err(|_| AppError::BadUuid(format!("batch_id '{}' is not a UUID", raw.batch_id)))?;
+    let (batch_id, checked, now_ms) = check_batch(&state, &device, &raw.batch_id, raw.records).await?;
+    let response = state.store.push(&device, batch_id, checked, now_ms).await?;
+    log_outcome(&device.device_id.to_string(), &response);
+    Ok(Json(response))
+}
+
+/// Reads a batch's id and checks each of its records (at most `max_batch`) on its own, on a
+/// blocking thread when the CPU gate lets it in. Each record is the raw JSON text of a state.
+pub(crate) async fn check_batch(
+    state: &AppState,
+    device: &DeviceAuth,
+    batch_id: &str,
+    records: Vec<Box<RawValue>>,
+) -> Result<(Uuid, Vec<Checked>, u64), AppError> {
+    let id = Uuid::parse_str(batch_id.trim())
+        .map_err(|_| AppError::BadUuid(format!("batch_id '{batch_id}' is not a UUID")))?;
     let max = state.limits.max_batch;
-    if raw.records.len() > max {
+    if records.len() > max {
         return Err(AppError::BatchTooLarge(format!(
             "a batch may hold at most {max} records, this one has {}",
-            raw.records.len()
+            records.len()
         )));
     }
     let now_ms = wall_ms();
@@ -42,7 +57,7 @@ pub async fn push(
     let fields = state.versions.fields.clone();
     let turn = state.cpu.0.acquire().await.map_err(|e| AppError::Internal(format!("no turn to check records: {e}")))?;
     let checked: Vec<Checked> = tokio::task::spawn_blocking(move || {
-        raw.records
+        records
             .into_iter()
             .map(|r| check_text_with(&pusher, String::from(Box::<str>::from(r)), now_ms, &fields))
             .collect()
@@ -50,9 +65,7 @@ pub async fn push(
     .await
     .map_err(|e| AppError::Internal(format!("record checks failed: {e}")))?;
     drop(turn);
-    let response = state.store.push(&device, batch_id, checked, now_ms).await?;
-    log_outcome(&device.device_id.to_string(), &response);
-    Ok(Json(response))
+    Ok((id, checked, now_ms))
 }
 
 fn log_outcome(device: &str, r: &PushResponse) {

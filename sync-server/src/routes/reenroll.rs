@@ -13,6 +13,7 @@ use crate::AppState;
 use crate::auth::{AuthDevice, hash_token, new_token};
 use crate::error::AppError;
 use crate::extract::ApiJson;
+use crate::routes::enroll::answer;
 use crate::store::Reenrollment;
 
 /// Longest device name kept.
@@ -36,14 +37,5 @@ pub async fn reenroll(
     };
     let enrolled = state.store.reenroll(device.device_id, new, wall_ms()).await?;
     tracing::warn!(follows = %device.device_id, device = %enrolled.device_id, "device re-enrolled: its store was a restored or cloned copy");
-    Ok(Json(EnrollResponse {
-        device_id: enrolled.device_id,
-        token,
-        user_name: enrolled.account.name,
-        user_phone: enrolled.account.phone,
-        role: enrolled.account.role,
-        scope: enrolled.account.scope,
-        serial_block: enrolled.serial_block,
-        server_ms: wall_ms(),
-    }))
+    Ok(Json(answer(enrolled, token)))
 }

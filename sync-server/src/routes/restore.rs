@@ -5,17 +5,15 @@
 
 use axum::Json;
 use axum::extract::State;
-use gridwork_domain::clock::wall_ms;
 use gridwork_domain::wire::PushResponse;
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::AuthDevice;
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::push_logic::{Checked, check_text_with};
+use crate::routes::push::check_batch;
 
 /// One handed-back version: its receipt, and the state as the very text it was stored as.
 #[derive(Debug, Deserialize)]
@@ -35,32 +33,15 @@ pub async fn restore(
     AuthDevice(device): AuthDevice,
     ApiJson(raw): ApiJson<RawRestore>,
 ) -> Result<Json<PushResponse>, AppError> {
-    let batch_id = Uuid::parse_str(raw.batch_id.trim())
-        .map_err(|_| AppError::BadUuid(format!("batch_id '{}' is not a UUID", raw.batch_id)))?;
-    let max = state.limits.max_batch;
-    if raw.records.len() > max {
-        return Err(AppError::BatchTooLarge(format!(
-            "a batch may hold at most {max} records, this one has {}",
-            raw.records.len()
-        )));
+    let (receipts, records): (Vec<String>, Vec<Box<RawValue>>) =
+        raw.records.into_iter().map(|r| (r.receipt, r.state)).unzip();
+    let (batch_id, mut checked, now_ms) = check_batch(&state, &device, &raw.batch_id, records).await?;
+    // The store verifies each receipt against the very text the record came as.
+    for (c, receipt) in checked.iter_mut().zip(receipts) {
+        if let Ok(c) = c {
+            c.receipt = Some(receipt);
+        }
     }
-    let now_ms = wall_ms();
-    let pusher = device.pusher();
-    let fields = state.versions.fields.clone();
-    let turn = state.cpu.0.acquire().await.map_err(|e| AppError::Internal(format!("no turn to check records: {e}")))?;
-    let checked: Vec<Checked> = tokio::task::spawn_blocking(move || {
-        raw.records
-            .into_iter()
-            .map(|r| {
-                let mut c = check_text_with(&pusher, String::from(Box::<str>::from(r.state)), now_ms, &fields)?;
-                c.receipt = Some(r.receipt);
-                Ok(c)
-            })
-            .collect()
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("record checks failed: {e}")))?;
-    drop(turn);
     let response = state.store.restore(&device, batch_id, checked, now_ms).await?;
     tracing::info!(device = %device.device_id, batch = %batch_id, records = response.results.len(), "restore");
     Ok(Json(response))
