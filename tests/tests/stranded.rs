@@ -82,12 +82,8 @@ fn phones_with_clocks_days_or_a_year_off_lose_nothing_and_converge() {
         phones.push((*skew, d));
     }
     // An older version parked the fast phone's changes as `clock_skew` for good: taken up again.
-    phones[0]
-        .1
-        .engine
-        .connection()
-        .execute("UPDATE outbox SET status = 'rejected', last_error = 'clock_skew: ahead'", [])
-        .unwrap();
+    let parked = "UPDATE outbox SET status = 'rejected', reject_code = 'clock_skew', last_error = 'ahead'";
+    phones[0].1.engine.connection().execute(parked, []).unwrap();
     for (skew, d) in &mut phones {
         let r = d.sync().unwrap();
         assert_eq!(r.rejected, 0, "{r:?}");

@@ -37,7 +37,7 @@ impl Engine {
             .conn
             .prepare(
                 "SELECT record_id FROM outbox WHERE status = 'pending'
-                 OR (status = 'rejected' AND last_error LIKE 'clock_skew%') ORDER BY queued_ms",
+                 OR (status = 'rejected' AND reject_code = 'clock_skew') ORDER BY queued_ms",
             )?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;

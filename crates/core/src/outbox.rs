@@ -139,11 +139,6 @@ pub(crate) fn reject(conn: &Connection, id: RecordId, rev: i64, code: &str, mess
     Ok(())
 }
 
-/// A refusal as `decide_ack` words it ("code: message"), taken apart: `(code, message)`.
-pub(crate) fn split_reason(reason: &str) -> (&str, &str) {
-    reason.split_once(": ").unwrap_or(("", reason))
-}
-
 /// Counts a push attempt that got no answer.
 pub(crate) fn count_attempt(conn: &Connection, ids: &[RecordId], error: &str) -> Result<()> {
     let mut stmt =

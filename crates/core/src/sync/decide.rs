@@ -14,8 +14,8 @@ pub enum AckAction {
     MergeThenClear(Box<RecordState>),
     /// Refused for a reason this handset mends itself: keep the entry pending, and mend.
     Mend(Mend),
-    /// The server refused it: keep the entry, marked rejected with the reason, for a person.
-    Reject(String),
+    /// The server refused it: keep the entry, marked rejected with the code and message, for a person.
+    Reject { code: String, message: String },
 }
 
 /// What a handset mends by itself, never parking the change.
@@ -34,7 +34,7 @@ pub fn decide_ack(status: &PushStatus) -> AckAction {
         PushStatus::Merged { state, .. } => AckAction::MergeThenClear(Box::new(state.clone())),
         PushStatus::Rejected { code, .. } if code == "clock_skew" => AckAction::Mend(Mend::Clock),
         PushStatus::Rejected { code, .. } if code == "dot_reused" => AckAction::Mend(Mend::Identity),
-        PushStatus::Rejected { code, message } => AckAction::Reject(format!("{code}: {message}")),
+        PushStatus::Rejected { code, message } => AckAction::Reject { code: code.clone(), message: message.clone() },
     }
 }
 
@@ -142,7 +142,7 @@ mod tests {
         assert_eq!(decide_ack(&PushStatus::Accepted), AckAction::Clear);
         assert_eq!(decide_ack(&PushStatus::AlreadyKnown), AckAction::Clear);
         let r = decide_ack(&PushStatus::Rejected { code: "out_of_scope".into(), message: "not yours".into() });
-        assert_eq!(r, AckAction::Reject("out_of_scope: not yours".into()));
+        assert_eq!(r, AckAction::Reject { code: "out_of_scope".into(), message: "not yours".into() });
     }
 
     #[test]
@@ -150,7 +150,7 @@ mod tests {
         let r = |code: &str| PushStatus::Rejected { code: code.into(), message: "m".into() };
         assert_eq!(decide_ack(&r("clock_skew")), AckAction::Mend(Mend::Clock));
         assert_eq!(decide_ack(&r("dot_reused")), AckAction::Mend(Mend::Identity));
-        assert_eq!(decide_ack(&r("forbidden")), AckAction::Reject("forbidden: m".into()));
+        assert_eq!(decide_ack(&r("forbidden")), AckAction::Reject { code: "forbidden".into(), message: "m".into() });
     }
 
     #[test]

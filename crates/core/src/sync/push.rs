@@ -193,9 +193,8 @@ fn acknowledge_batch(
                     set_meta(tx, mend_key(mend), "1")?;
                     report.to_mend += 1;
                 }
-                AckAction::Reject(reason) => {
-                    let (code, message) = crate::outbox::split_reason(&reason);
-                    reject(tx, outcome.id, *rev, code, message)?;
+                AckAction::Reject { code, message } => {
+                    reject(tx, outcome.id, *rev, &code, &message)?;
                     report.rejected += 1;
                 }
             }
