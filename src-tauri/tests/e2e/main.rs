@@ -73,7 +73,8 @@ async fn a_visit_recorded_offline_reaches_a_second_device_after_sync() {
     wait_text(&a, "pending", "1").await;
     find(&a, "outbox-row").await;
     click(&a, "sync-now").await;
-    wait_text(&a, "offline", "无法连接服务器").await;
+    // The cause and the server, in Chinese: the server is down, so the connection is refused.
+    wait_text(&a, "offline", "拒绝连接").await;
     wait_text(&a, "pending", "1").await;
     shot(&a, shots, "06-outbox-offline").await;
 
