@@ -13,34 +13,42 @@ use crate::error::Result;
 
 impl Engine {
     /// Keeps a new measurement of the server's clock minus the phone's (ms), and brings the
-    /// engine's clock and pending changes in line with it; returns how many changes were stamped again.
-    pub(crate) fn correct_clock(&mut self, offset_ms: i64) -> Result<u64> {
+    /// engine's clock and pending changes in line with it; returns how many changes were stamped
+    /// again. `refused`: the server refused a change as stamped too far ahead, so every pending
+    /// change is looked at even when the clock no longer runs ahead.
+    pub(crate) fn correct_clock(&mut self, offset_ms: i64, refused: bool) -> Result<u64> {
         if offset_ms != self.clock_offset_ms {
             set_meta(&self.conn, CLOCK_OFFSET, &offset_ms.to_string())?;
             self.clock_offset_ms = offset_ms;
         }
-        self.restamp_pending()
+        self.restamp_pending(refused)
     }
 
     /// Stamps again every pending change of this device stamped more than a few minutes ahead of
     /// the corrected time, after bringing the clock back if it ran ahead. Changes a server of an
     /// older version parked as `clock_skew` are taken back up too.
-    pub(crate) fn restamp_pending(&mut self) -> Result<u64> {
+    pub(crate) fn restamp_pending(&mut self, refused: bool) -> Result<u64> {
         let now = self.now_ms();
         let Some(device) = self.profile.as_ref().map(|p| p.device_id) else { return Ok(0) };
-        if self.clock.last().ms > now.saturating_add(CLOCK_SLACK_MS) {
+        // Every stamp this device wrote is at most the clock's last reading: when that is not
+        // ahead, no pending change is (unless the clock was brought back before they were stamped
+        // again, which a refusal tells), and only changes an older version parked need a look.
+        let ahead = self.clock.last().ms > now.saturating_add(CLOCK_SLACK_MS);
+        if ahead {
             // The clock took its readings from the wrong wall clock: later writes must not keep
             // stamping days ahead. Writes of this device are ordered by its own counters anyway.
             self.clock = HlcClock::resume(Hlc::new(now, 0));
         }
-        let ids: Vec<String> = self
-            .conn
-            .prepare(
-                "SELECT record_id FROM outbox WHERE status = 'pending'
-                 OR (status = 'rejected' AND reject_code = 'clock_skew') ORDER BY queued_ms",
-            )?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let sql = if ahead || refused {
+            "SELECT record_id FROM outbox WHERE status = 'pending'
+             OR (status = 'rejected' AND reject_code = 'clock_skew') ORDER BY queued_ms"
+        } else {
+            "SELECT record_id FROM outbox WHERE status = 'rejected' AND reject_code = 'clock_skew' ORDER BY queued_ms"
+        };
+        let ids: Vec<String> = self.conn.prepare(sql)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        if ids.is_empty() {
+            return Ok(0);
+        }
         let clock = &mut self.clock;
         let stamped = relaxed(&mut self.conn, |tx| {
             let mut stamped = 0;

@@ -218,14 +218,26 @@ pub fn plan(
 
 /// The answer to a batch, one outcome per pushed record in the order they were sent, with the
 /// receipt of each stored version (`receipts`, in the order of the stored ones) and the count
-/// of the device's batches applied.
-pub fn respond(batch_id: Uuid, plan: &[(RecordId, Decision)], receipts: Vec<String>, pushes: u64) -> PushResponse {
+/// of the device's batches applied. A visit or event the pusher wrote itself goes without its
+/// receipt: its author can always send it again as its own write, and leaving it out spares the
+/// handset a write per record of the busiest kind.
+pub fn respond(
+    pusher: &Pusher,
+    batch_id: Uuid,
+    plan: &[(RecordId, Decision)],
+    receipts: Vec<String>,
+    pushes: u64,
+) -> PushResponse {
     let mut receipts = receipts.into_iter();
     let results = plan
         .iter()
         .map(|(id, d)| PushOutcome {
             id: *id,
-            receipt: d.stored().and_then(|_| receipts.next()),
+            receipt: d.stored().and_then(|(state, _)| {
+                let receipt = receipts.next();
+                let own_once = state.kind.append_only() && state.origin.device == pusher.device;
+                receipt.filter(|_| !own_once)
+            }),
             status: match d {
                 Decision::Accept { .. } => PushStatus::Accepted,
                 Decision::Merge { state, conflicts, .. } => {

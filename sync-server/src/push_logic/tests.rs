@@ -218,7 +218,7 @@ fn the_response_lists_one_outcome_per_record_in_order() {
     let base = a.create(1, &household("150621001001001001"), T0);
     let bad = Err(Rejection::new(UNREADABLE_ID, RejectCode::BadUuid, "no id"));
     let p = plan(&pusher(1), vec![bad, Ok(candidate(&base))], &mut HashMap::new(), &mut Cases::default());
-    let r = respond(Uuid::from_u128(42), &p, vec!["r1".into()], 3);
+    let r = respond(&pusher(1), Uuid::from_u128(42), &p, vec!["r1".into()], 3);
     assert_eq!(r.batch_id, Uuid::from_u128(42));
     assert!(matches!(&r.results[0].status, PushStatus::Rejected { code, .. } if code == "bad_uuid"));
     assert_eq!(r.results[1], PushOutcome { id: base.id, status: PushStatus::Accepted, receipt: Some("r1".into()) });

@@ -50,6 +50,10 @@ impl Seen {
         )?;
         let mut close =
             c.prepare_cached("UPDATE attention SET resolved_ms = ?2 WHERE record_id = ?1 AND resolved_ms IS NULL")?;
+        // Almost always nothing is open: then no stored record has an item to close.
+        let any_open: bool = c
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM attention WHERE resolved_ms IS NULL)")?
+            .query_row([], |r| r.get(0))?;
         for (i, (id, decision)) in plan.iter().enumerate() {
             match decision {
                 // A record whose id could not be read cannot be told apart from others, nor ever
@@ -75,7 +79,7 @@ impl Seen {
                         sql_int(now_ms),
                     ])?;
                 }
-                d if d.stored().is_some() => {
+                d if any_open && d.stored().is_some() => {
                     close.execute(params![id.to_string(), sql_int(now_ms)])?;
                 }
                 _ => {}

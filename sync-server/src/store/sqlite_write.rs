@@ -320,7 +320,7 @@ fn push(
             .prepare_cached("SELECT pushes FROM devices WHERE id = ?1")?
             .query_row([device.device_id.to_string()], |r| r.get::<_, i64>(0))?,
     };
-    let response = push_logic::respond(batch_id, &plan, receipts, u64::try_from(pushes).unwrap_or(0));
+    let response = push_logic::respond(&device.pusher(), batch_id, &plan, receipts, u64::try_from(pushes).unwrap_or(0));
     c.prepare_cached("INSERT INTO batches (batch_id, device_id, response, applied_at_ms) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![batch_id.to_string(), device.device_id.to_string(), to_json(&response)?, sql_int(now_ms)])?;
     Ok((response, plan))

@@ -115,7 +115,7 @@ pub fn enroll(engine: &mut Engine, server_url: &str, code: &str, device_name: &s
     engine.set_profile(profile.clone())?;
     engine.conn.execute("DELETE FROM meta WHERE key = ?1", [PENDING_ENROLL])?;
     if r.server_ms > 0 {
-        engine.correct_clock(clock_offset(r.server_ms, sent, engine.phone_ms()))?;
+        engine.correct_clock(clock_offset(r.server_ms, sent, engine.phone_ms()), false)?;
     }
     let reference = SyncClient::new(server_url, Some(r.token))?.reference()?;
     engine.import_areas(&reference.areas)?;
@@ -168,7 +168,8 @@ fn preflight(engine: &mut Engine, client: &SyncClient, report: &mut SyncReport) 
     };
     let offset = clock_offset(me.server_ms, sent, engine.phone_ms());
     report.clock_offset_ms = offset;
-    report.restamped += engine.correct_clock(offset)?;
+    let refused = get_meta(&engine.conn, mend_key(Mend::Clock))?.is_some();
+    report.restamped += engine.correct_clock(offset, refused)?;
     let held = Held {
         pushes: in_flight::pushes(&engine.conn)?,
         in_flight: in_flight::count(&engine.conn)?,
