@@ -19,6 +19,7 @@ pub mod merge;
 pub mod record;
 pub mod restamp;
 pub mod serial;
+pub mod standing;
 pub mod strict;
 pub mod validate;
 pub mod version;

@@ -161,6 +161,15 @@ pub struct PushResponse {
 pub struct PullQuery {
     pub after: u64,
     pub limit: Option<u32>,
+    /// With the first request of a sync, what the store holds (`standing::Held`, its cursor
+    /// being `after`): a server that finds itself out of step with the store answers 409
+    /// `store_behind` or `history_changed` instead of a page.
+    #[serde(default)]
+    pub pushes: Option<u64>,
+    #[serde(default)]
+    pub in_flight: Option<u64>,
+    #[serde(default)]
+    pub history: Option<u64>,
 }
 
 /// One accepted change, numbered by the server.

@@ -10,12 +10,18 @@ use crate::AppState;
 use crate::auth::AuthDevice;
 use crate::error::AppError;
 use crate::extract::ApiQuery;
+use crate::routes::me::in_step;
+use gridwork_domain::standing::Held;
 
 pub async fn pull(
     State(state): State<AppState>,
     AuthDevice(device): AuthDevice,
     ApiQuery(q): ApiQuery<PullQuery>,
 ) -> Result<Response, AppError> {
+    if let Some(pushes) = q.pushes {
+        let held = Held { pushes, in_flight: q.in_flight.unwrap_or(0), cursor: q.after, history: q.history };
+        in_step(&state, device.device_id, &held).await?;
+    }
     let limit = q.limit.unwrap_or(state.limits.default_pull).clamp(1, state.limits.max_pull);
     let page = state.store.pull(&device.scope, device.device_id, q.after, limit).await?;
     // The states go out as the JSON text the store holds: a `PullResponse`, never parsed here.

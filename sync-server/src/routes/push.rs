@@ -15,13 +15,18 @@ use crate::auth::AuthDevice;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 use crate::push_logic::{Checked, check_text_with};
+use crate::routes::me::in_step;
 use crate::store::DeviceAuth;
+use gridwork_domain::standing::Held;
 
 /// The push envelope, before any record is read.
 #[derive(Debug, Deserialize)]
 pub struct RawPush {
     pub batch_id: String,
     pub records: Vec<Box<RawValue>>,
+    /// With the first request of a sync: what the store holds (see `routes::me::in_step`).
+    #[serde(default)]
+    pub held: Option<Held>,
 }
 
 pub async fn push(
@@ -29,6 +34,9 @@ pub async fn push(
     AuthDevice(device): AuthDevice,
     ApiJson(raw): ApiJson<RawPush>,
 ) -> Result<Json<PushResponse>, AppError> {
+    if let Some(held) = &raw.held {
+        in_step(&state, device.device_id, held).await?;
+    }
     let (batch_id, checked, now_ms) = check_batch(&state, &device, &raw.batch_id, raw.records).await?;
     let response = state.store.push(&device, batch_id, checked, now_ms).await?;
     log_outcome(&device.device_id.to_string(), &response);

@@ -2,7 +2,7 @@
 //! wait before trying again.
 
 use gridwork_domain::RecordState;
-use gridwork_domain::wire::{DeviceState, PushStatus};
+use gridwork_domain::wire::PushStatus;
 use std::time::Duration;
 
 /// What to do with one outbox entry after the server answered for it.
@@ -35,44 +35,6 @@ pub fn decide_ack(status: &PushStatus) -> AckAction {
         PushStatus::Rejected { code, .. } if code == "clock_skew" => AckAction::Mend(Mend::Clock),
         PushStatus::Rejected { code, .. } if code == "dot_reused" => AckAction::Mend(Mend::Identity),
         PushStatus::Rejected { code, message } => AckAction::Reject { code: code.clone(), message: message.clone() },
-    }
-}
-
-/// What this handset holds of its exchanges with the server, as checked before every sync.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Held {
-    /// Push batches the server answered and this store recorded.
-    pub pushes: u64,
-    /// Batches sent whose answers were not recorded (lost, or cut off).
-    pub in_flight: u64,
-    pub cursor: u64,
-    /// The server's history token for `cursor`, as given with the last page pulled (`None` for
-    /// a store older than tokens).
-    pub history: Option<u64>,
-}
-
-/// How this store and the server stand to each other.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Standing {
-    InStep,
-    /// The server applied push batches of this device that the store knows nothing of: the store
-    /// is a restored or cloned copy. Take a new identity before writing again.
-    StoreBehind,
-    /// The server lacks push batches it answered, or its history at the cursor is not the one
-    /// pulled: it was restored from an older copy (or moved without its history). Hand back what
-    /// it lost and pull everything again.
-    ServerLostHistory,
-}
-
-/// Compares what the store holds with what the server says it holds of this device.
-pub fn standing(held: &Held, server: &DeviceState) -> Standing {
-    let history_gone = held.cursor > 0 && held.history.is_some_and(|h| h != 0) && server.history != held.history;
-    if held.pushes > server.pushes || history_gone {
-        Standing::ServerLostHistory
-    } else if server.pushes > held.pushes + held.in_flight {
-        Standing::StoreBehind
-    } else {
-        Standing::InStep
     }
 }
 
@@ -151,36 +113,6 @@ mod tests {
         assert_eq!(decide_ack(&r("clock_skew")), AckAction::Mend(Mend::Clock));
         assert_eq!(decide_ack(&r("dot_reused")), AckAction::Mend(Mend::Identity));
         assert_eq!(decide_ack(&r("forbidden")), AckAction::Reject { code: "forbidden".into(), message: "m".into() });
-    }
-
-    #[test]
-    fn standing_table() {
-        let server = |pushes, history| DeviceState {
-            device_id: gridwork_domain::DeviceId::new(),
-            pushes,
-            history,
-            server_ms: 0,
-        };
-        let held = |pushes, in_flight, cursor, history| Held { pushes, in_flight, cursor, history };
-        let cases = [
-            ("a new store", held(0, 0, 0, None), server(0, Some(0)), Standing::InStep),
-            ("in step", held(5, 0, 90, Some(7)), server(5, Some(7)), Standing::InStep),
-            ("an answer lost last time", held(5, 1, 90, Some(7)), server(6, Some(7)), Standing::InStep),
-            ("a store older than tokens", held(5, 0, 90, None), server(5, Some(7)), Standing::InStep),
-            ("a restored copy of the store", held(3, 0, 60, Some(4)), server(5, Some(4)), Standing::StoreBehind),
-            ("a clone that did not push yet", held(5, 0, 90, Some(7)), server(6, Some(7)), Standing::StoreBehind),
-            ("the server lost my batches", held(5, 0, 90, Some(7)), server(4, Some(7)), Standing::ServerLostHistory),
-            ("the server lost what I pulled", held(5, 0, 90, Some(7)), server(5, None), Standing::ServerLostHistory),
-            (
-                "the server wrote other history there",
-                held(5, 0, 90, Some(7)),
-                server(5, Some(8)),
-                Standing::ServerLostHistory,
-            ),
-        ];
-        for (what, h, s, want) in cases {
-            assert_eq!(standing(&h, &s), want, "{what}");
-        }
     }
 
     #[test]

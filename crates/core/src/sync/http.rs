@@ -3,6 +3,7 @@
 //! clock, and turns failures into tagged errors that name their cause (`transport`).
 
 use gridwork_domain::clock::wall_ms;
+use gridwork_domain::standing::Held;
 use gridwork_domain::wire::{
     ApiError, DeviceState, EnrollRequest, EnrollResponse, PROTOCOL_VERSION, PushRequest, PushResponse, ReenrollRequest,
     ReferenceData,
@@ -157,10 +158,16 @@ impl SyncClient {
 
     /// Pushes records given as their stored JSON text, without parsing them first.
     /// `records` are JSON objects as the store wrote them; they go out unparsed.
-    pub fn push_texts(&self, batch_id: uuid::Uuid, records: &[String]) -> Result<PushResponse> {
+    /// `held`, with the first request of a sync, asks the server to refuse the batch when this
+    /// store and it are out of step (`store_behind`, `history_changed`).
+    pub fn push_texts(&self, batch_id: uuid::Uuid, records: &[String], held: Option<&Held>) -> Result<PushResponse> {
         let size: usize = records.iter().map(|r| r.len() + 1).sum();
-        let mut body = String::with_capacity(size + 80);
-        body.push_str(&format!("{{\"batch_id\":\"{batch_id}\",\"records\":["));
+        let mut body = String::with_capacity(size + 160);
+        body.push_str(&format!("{{\"batch_id\":\"{batch_id}\","));
+        if let Some(held) = held {
+            body.push_str(&format!("\"held\":{},", serde_json::to_string(held)?));
+        }
+        body.push_str("\"records\":[");
         for (i, r) in records.iter().enumerate() {
             if i > 0 {
                 body.push(',');
@@ -176,8 +183,16 @@ impl SyncClient {
     }
 
     /// A pull page, each state kept as the JSON text it came in.
-    pub fn pull_texts(&self, after: u64, limit: u32) -> Result<PullTexts> {
-        self.send(0, || self.authed(self.http.get(format!("{}?after={after}&limit={limit}", self.url("pull")))))
+    /// `held`: as for [`SyncClient::push_texts`] (its cursor is `after`).
+    pub fn pull_texts(&self, after: u64, limit: u32, held: Option<&Held>) -> Result<PullTexts> {
+        let mut url = format!("{}?after={after}&limit={limit}", self.url("pull"));
+        if let Some(h) = held {
+            url.push_str(&format!("&pushes={}&in_flight={}", h.pushes, h.in_flight));
+            if let Some(history) = h.history {
+                url.push_str(&format!("&history={history}"));
+            }
+        }
+        self.send(0, || self.authed(self.http.get(&url)))
     }
 
     pub fn conflicts(&self, after: u64, limit: u32) -> Result<gridwork_domain::wire::ConflictList> {

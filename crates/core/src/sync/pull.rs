@@ -11,6 +11,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use gridwork_domain::RecordState;
 use gridwork_domain::clock::wall_ms;
+use gridwork_domain::standing::Held;
 
 use super::http::SyncClient;
 use super::run::{CONFLICTS_DUE, CURSOR_HISTORY, PAGE, SyncProgress, SyncReport, add, conflict_cursor};
@@ -36,10 +37,11 @@ pub(super) fn pull_all(
     client: &SyncClient,
     report: &mut SyncReport,
     progress: &mut dyn FnMut(SyncProgress),
+    held: &mut Option<Held>,
 ) -> Result<u64> {
     let start: u64 = get_meta_number(&engine.conn, "cursor")?.unwrap_or(0);
     // The first page on this thread: most syncs need no second one, and no pipeline.
-    let first = fetch(client, start)?;
+    let first = fetch(client, start, held.take().as_ref())?;
     let mut cursor = store_pages(engine, std::slice::from_ref(&first), start, report, progress)?;
     if !first.more {
         return Ok(cursor);
@@ -56,7 +58,7 @@ pub(super) fn pull_all(
         scope.spawn(move || {
             let mut after = cursor;
             loop {
-                let page = fetch(client, after);
+                let page = fetch(client, after, None);
                 let last = page.as_ref().map_or(true, |p| !p.more);
                 if let Ok(p) = &page {
                     after = p.next;
@@ -132,8 +134,8 @@ impl Checkpointer {
 }
 
 /// One page, its states parsed and decoded on the fetching thread.
-fn fetch(client: &SyncClient, after: u64) -> Result<Page> {
-    let texts = client.pull_texts(after, PAGE)?;
+fn fetch(client: &SyncClient, after: u64, held: Option<&Held>) -> Result<Page> {
+    let texts = client.pull_texts(after, PAGE, held)?;
     let changes = texts
         .changes
         .into_iter()

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, mpsc};
 
 use gridwork_domain::RecordId;
+use gridwork_domain::standing::Held;
 use gridwork_domain::wire::{PushResponse, PushStatus};
 use uuid::Uuid;
 
@@ -57,6 +58,7 @@ pub(super) fn push_all(
     client: &SyncClient,
     report: &mut SyncReport,
     progress: &mut dyn FnMut(SyncProgress),
+    held: &mut Option<Held>,
 ) -> Result<()> {
     let total = engine.pending_count()?;
     progress(SyncProgress { phase: "push", done: 0, total, retry: None });
@@ -65,19 +67,19 @@ pub(super) fn push_all(
     for (batch_id, entries) in in_flight::all(&engine.conn)? {
         let ids: Vec<RecordId> = entries.keys().copied().collect();
         let records = in_flight::texts(&engine.conn, &ids)?;
-        let answer = client.push_texts(batch_id, &records);
+        let answer = client.push_texts(batch_id, &records, held.take().as_ref());
         settle(engine, batch_id, entries, answer, report)?;
     }
     let mut after = None;
     let Some(first) = take_batch(engine, &mut after)? else { return Ok(()) };
     if first.records.len() < BATCH as usize {
         // Everything fits in one batch (the usual daily sync): no pipeline to set up.
-        let answer = client.push_texts(first.id, &first.records);
+        let answer = client.push_texts(first.id, &first.records, held.take().as_ref());
         settle(engine, first.id, first.entries, answer, report)?;
         progress(SyncProgress { phase: "push", done: report.pushed + report.rejected, total, retry: None });
         return Ok(());
     }
-    let (to_wire, outgoing) = mpsc::sync_channel::<(Uuid, Vec<String>)>(1);
+    let (to_wire, outgoing) = mpsc::sync_channel::<(Uuid, Vec<String>, Option<Held>)>(1);
     let outgoing = Mutex::new(outgoing);
     std::thread::scope(|scope| {
         // Owned by this closure, so the wires see the channel close whenever it returns.
@@ -89,8 +91,8 @@ pub(super) fn push_all(
                 loop {
                     // The lock is held only to take the next batch; a poisoned lock still hands it out.
                     let next = outgoing.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                    let Ok((batch_id, records)) = next else { break };
-                    let result = client.push_texts(batch_id, &records);
+                    let Ok((batch_id, records, held)) = next else { break };
+                    let result = client.push_texts(batch_id, &records, held.as_ref());
                     let failed = result.is_err();
                     if answer.send((batch_id, result)).is_err() || failed {
                         break;
@@ -105,7 +107,7 @@ pub(super) fn push_all(
             while waiting.len() < AHEAD
                 && let Some(batch) = next.take()
             {
-                to_wire.send((batch.id, batch.records)).map_err(|_| gone())?;
+                to_wire.send((batch.id, batch.records, held.take())).map_err(|_| gone())?;
                 waiting.insert(batch.id, batch.entries);
                 next = take_batch(engine, &mut after)?;
             }

@@ -5,7 +5,7 @@ use gridwork_domain::clock::wall_ms;
 use gridwork_domain::wire::EnrollRequest;
 use serde::Serialize;
 
-use super::decide::{Held, Mend, Standing, clock_offset, standing};
+use super::decide::{Mend, clock_offset};
 use super::hand_back::hand_back;
 use super::http::SyncClient;
 use super::in_flight;
@@ -19,6 +19,7 @@ use crate::error::{CoreError, Result};
 use crate::net_error::{NetError, RetryNote};
 use crate::profile::Profile;
 use crate::remote::ApplyReport;
+use gridwork_domain::standing::{Held, Standing, standing};
 
 /// Records per push batch (the server takes up to 1,000).
 pub const BATCH: u32 = 1000;
@@ -139,14 +140,29 @@ pub fn sync(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(S
 
 fn sync_run(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(SyncProgress)) -> Result<SyncReport> {
     let mut report = SyncReport::default();
-    preflight(engine, client, &mut report)?;
-    push_all(engine, client, &mut report, progress)?;
-    if report.to_mend > 0 {
-        // Refusals this handset mends itself: mend, then send those changes again.
+    // A mend a refusal of the last sync asked for comes before anything is sent.
+    let due = [Mend::Clock, Mend::Identity].into_iter().map(|m| get_meta(&engine.conn, mend_key(m)));
+    if due.collect::<Result<Vec<_>>>()?.iter().any(Option::is_some) {
         preflight(engine, client, &mut report)?;
-        push_all(engine, client, &mut report, progress)?;
     }
-    report.cursor = pull_all(engine, client, &mut report, progress)?;
+    // What the store holds rides on the first request: a server out of step with it refuses
+    // that request (nothing is applied), and only then does the handset ask `/me` and mend.
+    let mut held = Some(held_now(engine)?);
+    match exchange(engine, client, &mut report, progress, &mut held) {
+        Err(CoreError::Server { code, .. }) if code == "store_behind" || code == "history_changed" => {
+            preflight(engine, client, &mut report)?;
+            exchange(engine, client, &mut report, progress, &mut None)?;
+        }
+        other => other?,
+    }
+    // The server's clock, as its answers told it, for the next writes.
+    if let Some(t) = client.server_time() {
+        let skew = engine.phone_ms() as i64 - wall_ms() as i64;
+        let received = t.local_ms.saturating_add_signed(skew);
+        let offset = clock_offset(t.server_ms, received.saturating_sub(t.rtt_ms), received);
+        report.clock_offset_ms = offset;
+        report.restamped += engine.correct_clock(offset, false)?;
+    }
     report.conflicts = fetch_conflicts(engine, client)?;
     refresh_reference(engine, client)?;
     refill_serials(engine, client)?;
@@ -154,7 +170,36 @@ fn sync_run(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(S
     Ok(report)
 }
 
-/// Before anything is written: reads what the server holds of this device, takes up its clock,
+/// Pushes, mending once what the handset mends itself, then pulls. `held` goes with the first request.
+fn exchange(
+    engine: &mut Engine,
+    client: &SyncClient,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(SyncProgress),
+    held: &mut Option<Held>,
+) -> Result<()> {
+    let mended = report.to_mend;
+    push_all(engine, client, report, progress, held)?;
+    if report.to_mend > mended {
+        // Refusals this handset mends itself: mend, then send those changes again.
+        preflight(engine, client, report)?;
+        push_all(engine, client, report, progress, &mut None)?;
+    }
+    report.cursor = pull_all(engine, client, report, progress, held)?;
+    Ok(())
+}
+
+/// What the store holds of its exchanges with the server.
+fn held_now(engine: &Engine) -> Result<Held> {
+    Ok(Held {
+        pushes: in_flight::pushes(&engine.conn)?,
+        in_flight: in_flight::count(&engine.conn)?,
+        cursor: get_meta_number(&engine.conn, "cursor")?.unwrap_or(0),
+        history: get_meta_number(&engine.conn, CURSOR_HISTORY)?,
+    })
+}
+
+/// Reads what the server holds of this device, takes up its clock,
 /// and mends a store found to be a restored or cloned copy, or hands back what a server restored
 /// from an older copy lost (`decide::standing`).
 fn preflight(engine: &mut Engine, client: &SyncClient, report: &mut SyncReport) -> Result<()> {
@@ -170,14 +215,9 @@ fn preflight(engine: &mut Engine, client: &SyncClient, report: &mut SyncReport) 
     report.clock_offset_ms = offset;
     let refused = get_meta(&engine.conn, mend_key(Mend::Clock))?.is_some();
     report.restamped += engine.correct_clock(offset, refused)?;
-    let held = Held {
-        pushes: in_flight::pushes(&engine.conn)?,
-        in_flight: in_flight::count(&engine.conn)?,
-        cursor,
-        history: get_meta_number(&engine.conn, CURSOR_HISTORY)?,
-    };
+    let held = held_now(engine)?;
     let reused = get_meta(&engine.conn, mend_key(Mend::Identity))?.is_some();
-    match standing(&held, &me) {
+    match standing(&held, me.pushes, me.history) {
         Standing::ServerLostHistory => report.handed_back = Some(hand_back(engine, client, me.pushes)?),
         Standing::StoreBehind => report.new_identity = Some(take_new_identity(engine, client)?),
         Standing::InStep if reused => report.new_identity = Some(take_new_identity(engine, client)?),
