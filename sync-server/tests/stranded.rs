@@ -133,3 +133,41 @@ async fn versions_handed_back_need_the_servers_receipt() {
     // Handing back does not count as a push batch of the device.
     assert_eq!(me(&s, &other, 0).await.pushes, 0);
 }
+
+#[tokio::test]
+async fn what_a_hostile_handset_sends_to_the_new_ways_in_is_refused_with_a_code() {
+    let s = TestServer::demo().await;
+    let mut admin = s.enroll("DEMO-A-0001").await;
+    let mut worker = s.enroll("DEMO-W-0001").await;
+    // A household in another township, with the receipt the admin's push got for it.
+    let elsewhere = admin.create(&household(area("150621002001001001"), "远方"));
+    let receipt = s.push(&admin, std::slice::from_ref(&elsewhere)).await.results[0].receipt.clone().unwrap();
+    // Handing back a genuine version outside the worker's area: the receipt does not open the area.
+    let r = restore(&s, &worker, json!([{"receipt": receipt, "state": elsewhere}])).await;
+    assert_eq!(status_code(&r, 0), "out_of_scope");
+    // Asking for it by id: left out, as if not held.
+    let body = json!({"ids": [elsewhere.id]});
+    let (status, v) = s.call(Method::POST, "/api/v1/records", Some(worker.token()), Some(&body)).await;
+    assert_eq!((status, v["records"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{v}");
+    // More ids than a batch: refused whole.
+    let ids: Vec<Uuid> = (0..1001).map(|_| Uuid::now_v7()).collect();
+    let (status, v) = s.call(Method::POST, "/api/v1/records", Some(worker.token()), Some(&json!({"ids": ids}))).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("batch_too_large")), "{v}");
+    // A new identity with no name, or a name too long: refused.
+    for name in ["", &"长".repeat(61)] {
+        let body = json!({"device_name": name, "request_id": Uuid::now_v7()});
+        let (status, v) = s.call(Method::POST, "/api/v1/reenroll", Some(worker.token()), Some(&body)).await;
+        assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("validation")), "{v}");
+    }
+    // A forged account of what the store holds only stops the forger's own batch: nothing is applied.
+    let mine = worker.create(&household(area(INSIDE), "张伟"));
+    let body = json!({"batch_id": Uuid::now_v7(), "held": {"pushes": 0, "cursor": 5, "history": 12345},
+                      "records": [mine]});
+    let (status, v) = s.call(Method::POST, "/api/v1/push", Some(worker.token()), Some(&body)).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::CONFLICT, Some("history_changed")), "{v}");
+    assert_eq!(me(&s, &worker, 0).await.pushes, 0, "the batch was not applied");
+    let (status, v) = s.call(Method::GET, "/api/v1/pull?after=0&pushes=7", Some(worker.token()), None).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::CONFLICT, Some("history_changed")), "{v}");
+    let (status, v) = s.call(Method::GET, "/api/v1/me?cursor=-1", Some(worker.token()), None).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("validation")), "{v}");
+}

@@ -264,7 +264,8 @@ fn push(
     };
     let mut cases = load_cases(c, &Cases::wanted(&records))?;
     let seen = Seen::of(device, &records);
-    let plan = push_logic::plan(&device.pusher(), records, &mut server, &mut cases);
+    let pusher = device.pusher();
+    let plan = push_logic::plan(&pusher, records, &mut server, &mut cases);
     let first = next_seq(c)?;
     let mut seq = first;
     let mut receipts = Vec::new();
@@ -320,7 +321,7 @@ fn push(
             .prepare_cached("SELECT pushes FROM devices WHERE id = ?1")?
             .query_row([device.device_id.to_string()], |r| r.get::<_, i64>(0))?,
     };
-    let response = push_logic::respond(&device.pusher(), batch_id, &plan, receipts, u64::try_from(pushes).unwrap_or(0));
+    let response = push_logic::respond(&pusher, batch_id, &plan, receipts, u64::try_from(pushes).unwrap_or(0));
     c.prepare_cached("INSERT INTO batches (batch_id, device_id, response, applied_at_ms) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![batch_id.to_string(), device.device_id.to_string(), to_json(&response)?, sql_int(now_ms)])?;
     Ok((response, plan))

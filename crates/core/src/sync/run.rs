@@ -203,9 +203,9 @@ fn held_now(engine: &Engine) -> Result<Held> {
 /// and mends a store found to be a restored or cloned copy, or hands back what a server restored
 /// from an older copy lost (`decide::standing`).
 fn preflight(engine: &mut Engine, client: &SyncClient, report: &mut SyncReport) -> Result<()> {
-    let cursor: u64 = get_meta_number(&engine.conn, "cursor")?.unwrap_or(0);
+    let held = held_now(engine)?;
     let sent = engine.phone_ms();
-    let me = match client.me(cursor) {
+    let me = match client.me(held.cursor) {
         Ok(me) => me,
         // A server older than `/me`: none of this can be told; sync as before.
         Err(CoreError::Server { code, .. }) if code == "not_found" => return Ok(()),
@@ -215,7 +215,6 @@ fn preflight(engine: &mut Engine, client: &SyncClient, report: &mut SyncReport) 
     report.clock_offset_ms = offset;
     let refused = get_meta(&engine.conn, mend_key(Mend::Clock))?.is_some();
     report.restamped += engine.correct_clock(offset, refused)?;
-    let held = held_now(engine)?;
     let reused = get_meta(&engine.conn, mend_key(Mend::Identity))?.is_some();
     match standing(&held, me.pushes, me.history) {
         Standing::ServerLostHistory => report.handed_back = Some(hand_back(engine, client, me.pushes)?),
