@@ -18,12 +18,13 @@ cargo fmt --all -- --check
 log "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-log "cargo test --workspace (regenerates ui/src/lib/bindings)"
+log "cargo test --workspace (regenerates ui/src/lib/bindings and ui/src/lib/commands.gen.ts)"
 cargo test --workspace --locked --no-fail-fast
 
-log "TypeScript bindings are up to date"
-if ! git diff --exit-code -- ui/src/lib/bindings || [ -n "$(git ls-files --others --exclude-standard ui/src/lib/bindings)" ]; then
-  echo "ui/src/lib/bindings is stale: commit the regenerated files (cargo test regenerates them)." >&2
+log "TypeScript bindings and the typed command client are up to date"
+generated=(ui/src/lib/bindings ui/src/lib/commands.gen.ts)
+if ! git diff --exit-code -- "${generated[@]}" || [ -n "$(git ls-files --others --exclude-standard "${generated[@]}")" ]; then
+  echo "ui/src/lib/bindings or ui/src/lib/commands.gen.ts is stale: commit the regenerated files (cargo test regenerates them)." >&2
   exit 1
 fi
 

@@ -11,7 +11,13 @@ fn main() {
     .expect("tauri build script");
 }
 
-/// The app's commands, each of which gets an `allow-<name>` permission (see capabilities/).
+/// The app's commands, each of which gets an `allow-<name>` permission (see capabilities/): the
+/// names come from the one command table the app's handler and TypeScript client come from.
 mod gridwork_app_commands {
-    include!("src/command_names.rs");
+    macro_rules! gridwork_commands {
+        ($( $(#[doc = $doc:literal])* $kind:ident $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty ; )*) => {
+            pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+        };
+    }
+    include!("src/command_table.rs");
 }

@@ -1,8 +1,11 @@
 //! Gridwork's app shell: a Tauri v2 window around the grid worker's UI (ui/), with one command
-//! per engine service (see `commands`). The store lives in the app data directory, or in
-//! `GRIDWORK_DATA_DIR` when that is set (tests run several instances side by side with it).
+//! per engine service, declared once in `command_table.rs` (see `schema`, `commands`). The store
+//! lives in the app data directory, or in `GRIDWORK_DATA_DIR` when that is set (tests run several
+//! instances side by side with it).
 
-pub mod command_names;
+#[macro_use]
+pub mod schema;
+pub mod adapters;
 pub mod commands;
 pub mod state;
 pub mod sync_events;

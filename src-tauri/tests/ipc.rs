@@ -153,7 +153,7 @@ fn every_command_is_registered_and_granted_by_the_capability() {
     let app = TestApp::start(dir.path());
     let capability: Value = serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
     let granted: Vec<&str> = capability["permissions"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
-    for name in gridwork_app::command_names::NAMES {
+    for name in gridwork_app::commands::NAMES {
         let permission = format!("allow-{}", name.replace('_', "-"));
         assert!(granted.contains(&permission.as_str()), "{permission} is not granted");
         // Called without its arguments, a registered command complains about them, not about itself.
@@ -163,7 +163,7 @@ fn every_command_is_registered_and_granted_by_the_capability() {
         }
     }
     let own: Vec<_> = granted.iter().filter(|p| p.starts_with("allow-")).collect();
-    assert_eq!(own.len(), gridwork_app::command_names::NAMES.len(), "grants for commands that do not exist");
+    assert_eq!(own.len(), gridwork_app::commands::NAMES.len(), "grants for commands that do not exist");
 }
 
 /// A demo sync server on a free loopback port, in a runtime of its own.

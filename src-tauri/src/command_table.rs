@@ -1,0 +1,47 @@
+// The app's commands, declared once. Each line is `kind name(arg: Type, …) -> Answer;`:
+// `engine` commands run an adapter in `adapters` over the engine (on a blocking thread, holding
+// it), `net` commands an async adapter that crosses the network without holding it. From this
+// table come the Tauri handler and its wrappers (`commands`), the names the build script turns
+// into permissions (build.rs includes this file), and the typed TypeScript client
+// (ui/src/lib/commands.gen.ts, written by `cargo test -p gridwork-app`). To add a command: add a
+// line here, its adapter in `adapters`, and `allow-<name>` in capabilities/default.json.
+gridwork_commands! {
+    /// The handset: enrolled or not, who, role, pending changes, clock warning.
+    engine status() -> HandsetStatus;
+    /// Enrolls with the server using a one-time code.
+    net enroll(server_url: String, code: String, device_name: String) -> HandsetStatus;
+    /// The way out of a damaged store: kept aside, enrolled again, everything pulled again.
+    net recover(server_url: String, code: String, device_name: String) -> HandsetStatus;
+    /// Pushes the outbox and pulls what is new, emitting `sync-progress` events.
+    net sync_now() -> SyncSummary;
+    /// Today's queue of due households and open reports.
+    engine today() -> Today;
+    /// Households of an area, searched by name, pinyin, initials or door number.
+    engine list_households(area: Option<AreaCode>, text: String, limit: u32) -> Vec<HouseholdRow>;
+    /// One household with its visits, disputes and cards.
+    engine household_history(id: RecordId) -> HouseholdHistory;
+    /// A dispute case with its events folded.
+    engine case_view(id: RecordId) -> CaseView;
+    /// Records a visit (with its outbox entry).
+    engine record_visit(visit: Visit) -> VisitReceipt;
+    /// Files a dispute report.
+    engine file_dispute(dispute: Dispute) -> RecordId;
+    /// Issues a grid service contact card to a household.
+    engine issue_card(household: RecordId, recipient: String) -> (RecordId, ContactCard);
+    /// The areas under a code prefix.
+    engine areas(prefix: String) -> Vec<Area>;
+    /// What waits to be pushed.
+    engine outbox() -> Vec<OutboxRow>;
+    /// What needs a person's attention (refusals, stranded work).
+    engine attention() -> Vec<AttentionItem>;
+    /// Field conflicts kept for review.
+    engine conflicts(include_resolved: bool) -> Vec<ConflictRow>;
+    /// Acknowledges a conflict, keeping the merged value.
+    engine resolve_conflict(id: i64) -> bool;
+    /// Keeps a form's unfinished input.
+    engine save_draft(form: String, body: String) -> ();
+    /// A form's kept input, if any.
+    engine load_draft(form: String) -> Option<String>;
+    /// Forgets a form's kept input.
+    engine delete_draft(form: String) -> bool;
+}

@@ -1,0 +1,103 @@
+// Generated from src-tauri/src/command_table.rs by `cargo test -p gridwork-app`: do not edit.
+// One typed function per command of the app; a failed call rejects with a TaggedError.
+import { call } from './ipc';
+import type { Area } from './bindings/Area';
+import type { AreaCode } from './bindings/AreaCode';
+import type { AttentionItem } from './bindings/AttentionItem';
+import type { CaseView } from './bindings/CaseView';
+import type { ConflictRow } from './bindings/ConflictRow';
+import type { ContactCard } from './bindings/ContactCard';
+import type { Dispute } from './bindings/Dispute';
+import type { HandsetStatus } from './bindings/HandsetStatus';
+import type { HouseholdHistory } from './bindings/HouseholdHistory';
+import type { HouseholdRow } from './bindings/HouseholdRow';
+import type { OutboxRow } from './bindings/OutboxRow';
+import type { RecordId } from './bindings/RecordId';
+import type { SyncSummary } from './bindings/SyncSummary';
+import type { Today } from './bindings/Today';
+import type { Visit } from './bindings/Visit';
+import type { VisitReceipt } from './bindings/VisitReceipt';
+
+/** The name of every command, as the IPC and the capability know it. */
+export const COMMAND_NAMES = [
+  'status',
+  'enroll',
+  'recover',
+  'sync_now',
+  'today',
+  'list_households',
+  'household_history',
+  'case_view',
+  'record_visit',
+  'file_dispute',
+  'issue_card',
+  'areas',
+  'outbox',
+  'attention',
+  'conflicts',
+  'resolve_conflict',
+  'save_draft',
+  'load_draft',
+  'delete_draft',
+] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+export const commands = {
+  /** The handset: enrolled or not, who, role, pending changes, clock warning. */
+  status: (): Promise<HandsetStatus> =>
+    call<HandsetStatus>('status', {}),
+  /** Enrolls with the server using a one-time code. */
+  enroll: (server_url: string, code: string, device_name: string): Promise<HandsetStatus> =>
+    call<HandsetStatus>('enroll', { server_url, code, device_name }),
+  /** The way out of a damaged store: kept aside, enrolled again, everything pulled again. */
+  recover: (server_url: string, code: string, device_name: string): Promise<HandsetStatus> =>
+    call<HandsetStatus>('recover', { server_url, code, device_name }),
+  /** Pushes the outbox and pulls what is new, emitting `sync-progress` events. */
+  syncNow: (): Promise<SyncSummary> =>
+    call<SyncSummary>('sync_now', {}),
+  /** Today's queue of due households and open reports. */
+  today: (): Promise<Today> =>
+    call<Today>('today', {}),
+  /** Households of an area, searched by name, pinyin, initials or door number. */
+  listHouseholds: (area: AreaCode | null, text: string, limit: number): Promise<Array<HouseholdRow>> =>
+    call<Array<HouseholdRow>>('list_households', { area, text, limit }),
+  /** One household with its visits, disputes and cards. */
+  householdHistory: (id: RecordId): Promise<HouseholdHistory> =>
+    call<HouseholdHistory>('household_history', { id }),
+  /** A dispute case with its events folded. */
+  caseView: (id: RecordId): Promise<CaseView> =>
+    call<CaseView>('case_view', { id }),
+  /** Records a visit (with its outbox entry). */
+  recordVisit: (visit: Visit): Promise<VisitReceipt> =>
+    call<VisitReceipt>('record_visit', { visit }),
+  /** Files a dispute report. */
+  fileDispute: (dispute: Dispute): Promise<RecordId> =>
+    call<RecordId>('file_dispute', { dispute }),
+  /** Issues a grid service contact card to a household. */
+  issueCard: (household: RecordId, recipient: string): Promise<[RecordId, ContactCard]> =>
+    call<[RecordId, ContactCard]>('issue_card', { household, recipient }),
+  /** The areas under a code prefix. */
+  areas: (prefix: string): Promise<Array<Area>> =>
+    call<Array<Area>>('areas', { prefix }),
+  /** What waits to be pushed. */
+  outbox: (): Promise<Array<OutboxRow>> =>
+    call<Array<OutboxRow>>('outbox', {}),
+  /** What needs a person's attention (refusals, stranded work). */
+  attention: (): Promise<Array<AttentionItem>> =>
+    call<Array<AttentionItem>>('attention', {}),
+  /** Field conflicts kept for review. */
+  conflicts: (include_resolved: boolean): Promise<Array<ConflictRow>> =>
+    call<Array<ConflictRow>>('conflicts', { include_resolved }),
+  /** Acknowledges a conflict, keeping the merged value. */
+  resolveConflict: (id: number): Promise<boolean> =>
+    call<boolean>('resolve_conflict', { id }),
+  /** Keeps a form's unfinished input. */
+  saveDraft: (form: string, body: string): Promise<null> =>
+    call<null>('save_draft', { form, body }),
+  /** A form's kept input, if any. */
+  loadDraft: (form: string): Promise<string | null> =>
+    call<string | null>('load_draft', { form }),
+  /** Forgets a form's kept input. */
+  deleteDraft: (form: string): Promise<boolean> =>
+    call<boolean>('delete_draft', { form }),
+};
