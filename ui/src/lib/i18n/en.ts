@@ -4,6 +4,17 @@ import type { Catalog } from './zh-CN';
 export const en: Catalog = {
   app: { name: 'Gridwork', language: '中文', languageLabel: '切换到中文' },
   nav: { today: 'Today', households: 'Homes', map: 'Map', outbox: 'Outbox' },
+  route: {
+    today: 'Today',
+    households: 'Households',
+    household: 'Household',
+    visit: 'Record a visit',
+    dispute: 'Report a dispute',
+    card: 'Contact card',
+    map: 'Map',
+    outbox: 'To sync',
+    conflicts: 'Conflicts',
+  },
   common: {
     save: 'Save',
     back: 'Back',

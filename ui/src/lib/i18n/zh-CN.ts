@@ -2,6 +2,17 @@
 export const zhCN = {
   app: { name: '网格通', language: 'EN', languageLabel: 'Switch to English' },
   nav: { today: '今日', households: '住户', map: '地图', outbox: '待同步' },
+  route: {
+    today: '今日',
+    households: '住户',
+    household: '住户详情',
+    visit: '记录走访',
+    dispute: '上报矛盾纠纷',
+    card: '发放联系卡',
+    map: '地图',
+    outbox: '待同步',
+    conflicts: '数据冲突',
+  },
   common: {
     save: '保存',
     back: '返回',

@@ -1,40 +1,36 @@
-// Which screen is showing, with a back stack (the app has no URL bar to speak of).
+// Which screen is showing, with a back stack (the app has no URL bar to speak of). Routes and
+// their typed parameters are declared in ../routes/params.ts; screens, titles and tabs in
+// ../routes/table.ts.
 import { get, writable } from 'svelte/store';
+import type { Route, RouteName, RouteParams } from '../routes/params';
 
-export type Screen =
-  | 'today'
-  | 'households'
-  | 'household'
-  | 'visit'
-  | 'dispute'
-  | 'card'
-  | 'map'
-  | 'outbox'
-  | 'conflicts';
+export type { Route, RouteName as Screen };
 
-export interface Route {
-  screen: Screen;
-  /** e.g. { id: household id } or { grid: micro-grid code } */
-  params: Record<string, string>;
-}
+/** The arguments `go` takes for a route: the params, optional when every param is. */
+export type ParamsArg<K extends RouteName> = Partial<RouteParams[K]> extends RouteParams[K] ? [params?: RouteParams[K]] : [params: RouteParams[K]];
 
-export const route = writable<Route>({ screen: 'today', params: {} });
+const start: Route = { screen: 'today', params: {} };
+export const route = writable<Route>(start);
 const stack: Route[] = [];
 
+function make<K extends RouteName>(screen: K, params: RouteParams[K] | undefined): Route {
+  return { screen, params: params ?? {} } as Route;
+}
+
 /** Opens a screen; the current one goes on the back stack. */
-export function go(screen: Screen, params: Record<string, string> = {}): void {
+export function go<K extends RouteName>(screen: K, ...[params]: ParamsArg<K>): void {
   stack.push(get(route));
-  route.set({ screen, params });
+  route.set(make(screen, params));
 }
 
 /** Opens a top-level tab: the back stack starts again. */
-export function tab(screen: Screen): void {
+export function tab<K extends RouteName>(screen: K, ...[params]: ParamsArg<K>): void {
   stack.length = 0;
-  route.set({ screen, params: {} });
+  route.set(make(screen, params));
 }
 
 export function back(): void {
-  route.set(stack.pop() ?? { screen: 'today', params: {} });
+  route.set(stack.pop() ?? start);
 }
 
 export function canGoBack(): boolean {

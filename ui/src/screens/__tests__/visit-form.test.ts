@@ -1,6 +1,5 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { route } from '../../lib/stores/router';
 import VisitForm from '../VisitForm.svelte';
 
 const history = {
@@ -25,8 +24,7 @@ describe('VisitForm', () => {
       if (cmd === 'record_visit')
         throw { kind: 'validation', message: 'invalid', fields: [{ field: 'follow_up', code: 'required', message: 'say what' }] };
     });
-    route.set({ screen: 'visit', params: { id: 'h1' } });
-    render(VisitForm);
+    render(VisitForm, { id: 'h1' });
     await waitFor(() => expect(screen.getByTestId('draft-restored')).toBeInTheDocument());
     expect(screen.getByTestId('findings')).toHaveValue('楼道堆物');
     expect(screen.getByTestId('far-warning')).toHaveTextContent('约 1.1 公里');

@@ -1,0 +1,60 @@
+import { get } from 'svelte/store';
+import type { Role } from '../bindings/Role';
+import { en } from '../i18n/en';
+import { zhCN } from '../i18n/zh-CN';
+import { lookup } from '../i18n';
+import type { RouteName } from '../routes/params';
+import { homeFor, routes, tabsFor, view } from '../routes/table';
+import { back, go, route, tab } from '../stores/router';
+
+describe('the route table', () => {
+  it('gives each role its tabs, in order, and starts it on the first', () => {
+    // The leaders' queue heads their tabs once its screen is in the table.
+    const queue = ('queue' in routes ? ['queue'] : []) as RouteName[];
+    const expected: Record<Role, RouteName[]> = {
+      grid_worker: ['today', 'households', 'map', 'outbox'],
+      grid_leader: [...queue, 'households', 'map', 'outbox'],
+      supervisor: [...queue, 'households', 'map', 'outbox'],
+      admin: [...queue, 'households', 'map', 'outbox'],
+    };
+    for (const role of Object.keys(expected) as Role[]) {
+      expect(tabsFor(role), role).toEqual(expected[role]);
+      expect(homeFor(role), role).toBe(expected[role][0]);
+    }
+    expect(tabsFor(null)).toEqual(expected.grid_worker);
+  });
+
+  it('has a screen and a title in both languages for every route, and a label for every tab', () => {
+    for (const [name, r] of Object.entries(routes)) {
+      expect(r.screen, name).toBeTruthy();
+      for (const key of [r.title, ...(r.tab ? [r.tab] : [])]) {
+        expect(lookup(zhCN, key), `${name}: ${key}`).toBeTruthy();
+        expect(lookup(en, key), `${name}: ${key}`).toBeTruthy();
+      }
+      if (r.tabFor.length > 0) expect(r.tab, name).toBeTruthy();
+    }
+  });
+
+  it('hands a route its params as the screen props', () => {
+    const v = view({ screen: 'household', params: { id: 'h1' } });
+    expect(v.screen).toBe(routes.household.screen);
+    expect(v.props).toEqual({ id: 'h1' });
+  });
+});
+
+describe('the router', () => {
+  it('goes to a route with its typed params and comes back', () => {
+    tab('households');
+    go('household', { id: 'h7' });
+    expect(get(route)).toEqual({ screen: 'household', params: { id: 'h7' } });
+    go('map');
+    expect(get(route)).toEqual({ screen: 'map', params: {} });
+    back();
+    back();
+    expect(get(route)).toEqual({ screen: 'households', params: {} });
+    // @ts-expect-error a household needs its id
+    go('household');
+    // @ts-expect-error no such route
+    go('nowhere');
+  });
+});

@@ -1,0 +1,23 @@
+// Every route of the app with the parameters it takes, as types: `go('household', { id })`
+// fails to compile without an id, and each screen receives its route's params as props.
+
+/** A route without parameters. */
+export type NoParams = Record<never, never>;
+
+/** The parameters of each route (a `?` param may be left out). */
+export interface RouteParams {
+  today: NoParams;
+  households: { grid?: string };
+  household: { id: string };
+  visit: { id: string };
+  dispute: { household?: string };
+  card: { id: string };
+  map: { grid?: string };
+  outbox: NoParams;
+  conflicts: NoParams;
+}
+
+export type RouteName = keyof RouteParams;
+
+/** A route and its params, discriminated by `screen`. */
+export type Route = { [K in RouteName]: { screen: K; params: RouteParams[K] } }[RouteName];
