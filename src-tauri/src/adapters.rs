@@ -12,7 +12,8 @@ use gridwork_core::sync::{RetryPolicy, SyncClient, SyncProgress};
 use gridwork_core::visits::VisitReceipt;
 use gridwork_core::{CoreError, Engine, TaggedError};
 use gridwork_domain::attention::AttentionItem;
-use gridwork_domain::{Area, AreaCode, ContactCard, Dispute, RecordId, Visit};
+use gridwork_domain::{Area, AreaCode, ContactCard, Dispute, GeoPoint, Household, HouseholdTag, RecordId, Visit};
+use serde::Serialize;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
@@ -36,6 +37,52 @@ pub fn list_households(e: &mut Engine, area: Option<AreaCode>, text: String, lim
 
 pub fn household_history(e: &mut Engine, id: RecordId) -> Done<HouseholdHistory> {
     e.household_history(id)
+}
+
+pub fn household(e: &mut Engine, id: RecordId) -> Done<Household> {
+    e.household(id)
+}
+
+/// A new household without an id; an edit (archiving included) with one. An edit that changes
+/// nothing queues nothing.
+pub fn save_household(e: &mut Engine, id: Option<RecordId>, household: Household) -> Done<RecordId> {
+    match id {
+        None => e.create_household(&household),
+        Some(id) => e.edit_household(id, &household).map(|_| id),
+    }
+}
+
+/// How often households are visited: the days each tag asks for (a household is visited at the
+/// shortest of its tags) and the days for an untagged one, so the register shows the result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct VisitIntervals {
+    pub untagged_days: u32,
+    pub tags: Vec<(HouseholdTag, u32)>,
+}
+
+/// Every tag, in the order the register offers them.
+const TAGS: [HouseholdTag; 8] = {
+    use HouseholdTag::*;
+    [ElderlyAlone, SpecialCare, LeftBehindChild, Disability, LowIncome, Rental, PartyMember, Veteran]
+};
+
+/// A tag added to the domain fails to compile here until it is offered in `TAGS` too.
+const fn offered(t: HouseholdTag) -> bool {
+    use HouseholdTag::*;
+    match t {
+        ElderlyAlone | SpecialCare | LeftBehindChild | Disability | LowIncome | Rental | PartyMember | Veteran => true,
+    }
+}
+
+pub fn visit_intervals(_: &mut Engine) -> Done<VisitIntervals> {
+    let untagged = Household::new(AreaCode::parse("150621001001001001")?, "", "", "").visit_interval_days();
+    let tags = TAGS.iter().filter(|t| offered(**t)).map(|t| (*t, t.visit_interval_days())).collect();
+    Ok(VisitIntervals { untagged_days: untagged, tags })
+}
+
+pub fn locate(e: &mut Engine, point: GeoPoint) -> Done<Option<AreaCode>> {
+    e.locate(point)
 }
 
 pub fn case_view(e: &mut Engine, id: RecordId) -> Done<CaseView> {

@@ -20,6 +20,14 @@ gridwork_commands! {
     engine list_households(area: Option<AreaCode>, text: String, limit: u32) -> Vec<HouseholdRow>;
     /// One household with its visits, disputes and cards.
     engine household_history(id: RecordId) -> HouseholdHistory;
+    /// One household as stored, for editing.
+    engine household(id: RecordId) -> Household;
+    /// Adds a household (no id) or saves an edited one (archiving it too); answers its id.
+    engine save_household(id: Option<RecordId>, household: Household) -> RecordId;
+    /// The visit interval of each tag (重点人群) and of an untagged household.
+    engine visit_intervals() -> VisitIntervals;
+    /// The micro-grid of this device's scope whose boundary holds a point, if any.
+    engine locate(point: GeoPoint) -> Option<AreaCode>;
     /// A dispute case with its events folded.
     engine case_view(id: RecordId) -> CaseView;
     /// Records a visit (with its outbox entry).

@@ -12,8 +12,9 @@ use gridwork_core::queue::Today;
 use gridwork_core::status::HandsetStatus;
 use gridwork_core::visits::VisitReceipt;
 use gridwork_domain::attention::AttentionItem;
-use gridwork_domain::{Area, AreaCode, ContactCard, Dispute, RecordId, Visit};
+use gridwork_domain::{Area, AreaCode, ContactCard, Dispute, GeoPoint, Household, RecordId, Visit};
 
+use crate::adapters::VisitIntervals;
 use crate::sync_events::SyncSummary;
 
 /// What a command answers: its value, or a tagged error for the UI.

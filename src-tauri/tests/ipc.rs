@@ -119,6 +119,43 @@ fn invalid_input_and_unknown_records_cross_as_tagged_errors() {
 }
 
 #[test]
+fn a_household_is_added_edited_and_archived_through_the_register_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let micro_grid = enrolled_store(dir.path(), "http://127.0.0.1:9");
+    let app = TestApp::start(dir.path());
+    let mut household = json!({
+        "micro_grid": micro_grid, "head_name": "赵新民", "address": "锦园社区", "door_number": "9号楼1单元101",
+        "phone": "13900001111", "members": [{"name": "赵小宝", "relation": "子女", "birth_year": 2015, "phone": null}],
+        "tags": ["left_behind_child"], "location": null, "notes": "", "archived": false,
+    });
+    household["members"][0]["name"] = json!("");
+    let err = app.invoke("save_household", json!({"id": null, "household": household})).unwrap_err();
+    assert_eq!(err["kind"], "validation", "{err}");
+    assert_eq!(err["fields"][0]["field"], "members[0].name");
+    household["members"][0]["name"] = json!("赵小宝");
+
+    let intervals = app.invoke("visit_intervals", json!({})).unwrap();
+    assert_eq!(intervals["untagged_days"], 30);
+    assert_eq!(intervals["tags"].as_array().unwrap().len(), 8);
+    assert!(intervals["tags"].as_array().unwrap().contains(&json!(["elderly_alone", 7])), "{intervals}");
+
+    let id = app.invoke("save_household", json!({"id": null, "household": household})).unwrap();
+    assert_eq!(app.invoke("household", json!({"id": id})).unwrap(), household);
+    let found = app.invoke("list_households", json!({"area": micro_grid, "text": "赵新民", "limit": 5})).unwrap();
+    assert_eq!(found[0]["id"], id);
+
+    household["tags"] = json!(["elderly_alone"]);
+    assert_eq!(app.invoke("save_household", json!({"id": id, "household": household})).unwrap(), id);
+    assert_eq!(app.invoke("household", json!({"id": id})).unwrap()["tags"], json!(["elderly_alone"]));
+    household["archived"] = json!(true);
+    app.invoke("save_household", json!({"id": id, "household": household})).unwrap();
+    let found = app.invoke("list_households", json!({"area": micro_grid, "text": "赵新民", "limit": 5})).unwrap();
+    assert_eq!(found, json!([]), "an archived household leaves the lists");
+    let outbox = app.invoke("outbox", json!({})).unwrap();
+    assert!(outbox.as_array().unwrap().iter().all(|r| r["record_id"] == id), "{outbox}");
+}
+
+#[test]
 fn sync_with_the_server_down_says_offline_and_keeps_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let micro_grid = enrolled_store(dir.path(), "http://127.0.0.1:9");

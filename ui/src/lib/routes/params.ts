@@ -9,6 +9,8 @@ export interface RouteParams {
   today: NoParams;
   households: { grid?: string };
   household: { id: string };
+  /** Without an id: a new household (in `grid` when given). */
+  household_edit: { id?: string; grid?: string };
   visit: { id: string };
   dispute: { household?: string };
   card: { id: string };

@@ -7,6 +7,7 @@ import CardIssue from '../../screens/CardIssue.svelte';
 import Conflicts from '../../screens/Conflicts.svelte';
 import DisputeForm from '../../screens/DisputeForm.svelte';
 import HouseholdDetail from '../../screens/HouseholdDetail.svelte';
+import HouseholdEdit from '../../screens/HouseholdEdit.svelte';
 import Households from '../../screens/Households.svelte';
 import MapView from '../../screens/MapView.svelte';
 import Outbox from '../../screens/Outbox.svelte';
@@ -30,6 +31,7 @@ export const routes: { [K in RouteName]: RouteEntry<K> } = {
   today: { screen: Today, title: 'route.today', tab: 'nav.today', tabFor: ['grid_worker'] },
   households: { screen: Households, title: 'route.households', tab: 'nav.households', tabFor: everyone },
   household: { screen: HouseholdDetail, title: 'route.household', tabFor: [] },
+  household_edit: { screen: HouseholdEdit, title: 'route.household_edit', tabFor: [] },
   visit: { screen: VisitForm, title: 'route.visit', tabFor: [] },
   dispute: { screen: DisputeForm, title: 'route.dispute', tabFor: [] },
   card: { screen: CardIssue, title: 'route.card', tabFor: [] },
