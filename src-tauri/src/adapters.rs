@@ -2,6 +2,7 @@
 //! (`command_table.rs`), with the table's arguments in its order. Sync and enrollment talk to the
 //! network, so they run on a blocking thread.
 
+use gridwork_core::case_queue::{CaseQueue, CaseQueueQuery};
 use gridwork_core::cases::CaseView;
 use gridwork_core::conflicts::ConflictRow;
 use gridwork_core::households::{HouseholdHistory, HouseholdQuery, HouseholdRow};
@@ -12,7 +13,10 @@ use gridwork_core::sync::{RetryPolicy, SyncClient, SyncProgress};
 use gridwork_core::visits::VisitReceipt;
 use gridwork_core::{CoreError, Engine, TaggedError};
 use gridwork_domain::attention::AttentionItem;
-use gridwork_domain::{Area, AreaCode, ContactCard, Dispute, GeoPoint, Household, HouseholdTag, RecordId, Visit};
+use gridwork_domain::wire::{Handler, HandlerKind};
+use gridwork_domain::{
+    Area, AreaCode, ContactCard, Dispute, DisputeAction, GeoPoint, Household, HouseholdTag, RecordId, Visit,
+};
 use serde::Serialize;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -33,6 +37,33 @@ pub fn today(e: &mut Engine) -> Done<Today> {
 
 pub fn list_households(e: &mut Engine, area: Option<AreaCode>, text: String, limit: u32) -> Done<Vec<HouseholdRow>> {
     e.list_households(&HouseholdQuery { area: area.as_ref(), text: &text, limit })
+}
+
+pub fn case_queue(e: &mut Engine, query: CaseQueueQuery) -> Done<CaseQueue> {
+    e.case_queue(&query, now_ms())
+}
+
+pub fn case_step(
+    e: &mut Engine,
+    dispute: RecordId,
+    action: DisputeAction,
+    note: String,
+    visit: Option<RecordId>,
+) -> Done<RecordId> {
+    e.append_event_at(dispute, action, &note, visit)
+}
+
+pub fn handlers(e: &mut Engine, text: String, kind: Option<HandlerKind>, limit: u32) -> Done<Vec<Handler>> {
+    e.handlers(&text, kind, limit)
+}
+
+pub fn due_households(e: &mut Engine, offset: u32, limit: u32) -> Done<Vec<HouseholdRow>> {
+    e.due_households(now_ms(), offset, limit)
+}
+
+/// The wall clock in ms (deadlines and due visits are counted from it).
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }
 
 pub fn household_history(e: &mut Engine, id: RecordId) -> Done<HouseholdHistory> {
@@ -194,5 +225,13 @@ async fn blocking<R: Runtime, T: Send + 'static>(
 
 /// A failure of the app itself (a thread that did not finish), for the UI.
 fn internal(e: &dyn std::fmt::Display) -> TaggedError {
-    TaggedError { kind: "internal", message: e.to_string(), fields: Vec::new(), net: None, unsynced: None }
+    TaggedError {
+        kind: "internal",
+        message: e.to_string(),
+        fields: Vec::new(),
+        net: None,
+        unsynced: None,
+        code: None,
+        params: None,
+    }
 }

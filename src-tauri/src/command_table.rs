@@ -28,8 +28,16 @@ gridwork_commands! {
     engine visit_intervals() -> VisitIntervals;
     /// The micro-grid of this device's scope whose boundary holds a point, if any.
     engine locate(point: GeoPoint) -> Option<AreaCode>;
-    /// A dispute case with its events folded.
+    /// A dispute case: the report, its timeline, the deadline and the steps this account may take.
     engine case_view(id: RecordId) -> CaseView;
+    /// The leader's (or township's, banner's) queue of cases, counted by stage bucket.
+    engine case_queue(query: CaseQueueQuery) -> CaseQueue;
+    /// Takes one step of a case (checked against the workflow and the authority table).
+    engine case_step(dispute: RecordId, action: DisputeAction, note: String, visit: Option<RecordId>) -> RecordId;
+    /// Whom a case may be dispatched to, searched by name, pinyin or initials.
+    engine handlers(text: String, kind: Option<HandlerKind>, limit: u32) -> Vec<Handler>;
+    /// A page of the households due for a visit.
+    engine due_households(offset: u32, limit: u32) -> Vec<HouseholdRow>;
     /// Records a visit (with its outbox entry).
     engine record_visit(visit: Visit) -> VisitReceipt;
     /// Files a dispute report.

@@ -4,6 +4,7 @@
 //! snake_case names.
 
 use gridwork_core::TaggedError;
+use gridwork_core::case_queue::{CaseQueue, CaseQueueQuery};
 use gridwork_core::cases::CaseView;
 use gridwork_core::conflicts::ConflictRow;
 use gridwork_core::households::{HouseholdHistory, HouseholdRow};
@@ -12,7 +13,8 @@ use gridwork_core::queue::Today;
 use gridwork_core::status::HandsetStatus;
 use gridwork_core::visits::VisitReceipt;
 use gridwork_domain::attention::AttentionItem;
-use gridwork_domain::{Area, AreaCode, ContactCard, Dispute, GeoPoint, Household, RecordId, Visit};
+use gridwork_domain::wire::{Handler, HandlerKind};
+use gridwork_domain::{Area, AreaCode, ContactCard, Dispute, DisputeAction, GeoPoint, Household, RecordId, Visit};
 
 use crate::adapters::VisitIntervals;
 use crate::sync_events::SyncSummary;

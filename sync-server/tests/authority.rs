@@ -130,7 +130,13 @@ fn dispute_of(h: &Handset, micro_grid: &str) -> Dispute {
 /// dispatched to worker 王芳 when `to_worker`. Returns the dispute and every event, all stored.
 async fn case_at(fleet: &mut Fleet<'_>, micro_grid: &str, level: MediationLevel, to_worker: bool) -> Vec<RecordState> {
     let s = fleet.s;
-    let fail = |level, number| DisputeAction::MediationAttempt { level, number, outcome: AttemptOutcome::Failed };
+    let fail = |level, number| DisputeAction::MediationAttempt {
+        level,
+        number,
+        outcome: AttemptOutcome::Failed,
+        mediator: String::new(),
+        agreement: String::new(),
+    };
     let leader = fleet.of(Role::GridLeader, micro_grid).await;
     let d = create(leader, &dispute_of(leader, micro_grid));
     let mut all = vec![d.clone()];
@@ -182,7 +188,7 @@ fn expected(role: Role, action: Action, micro_grid: &str, subject: Subject<'_>) 
     match authorize(&Actor { role, scope: &account_scope }, action, &subject) {
         Ok(()) => "accepted",
         Err(Refusal::OutsideArea) => "out_of_scope",
-        Err(Refusal::Forbidden(_)) => "forbidden",
+        Err(Refusal::Forbidden { .. }) => "forbidden",
     }
 }
 

@@ -86,3 +86,32 @@ async fn reference_lists_the_scope_its_ancestors_and_departments() {
     let other = s.enroll(&s.code("DEMO-W", 2)).await;
     assert!(r.areas.iter().all(|a| !a.code.is_within(&other.enrolled.scope)));
 }
+
+#[tokio::test]
+async fn reference_lists_whom_a_case_may_be_dispatched_to_and_the_deadlines() {
+    use gridwork_domain::wire::HandlerKind;
+    let s = TestServer::demo().await;
+    let leader = s.enroll(&s.code("DEMO-L", 1)).await;
+    let (_, v) = s.call(Method::GET, "/api/v1/reference", Some(leader.token()), None).await;
+    let r: ReferenceData = serde_json::from_value(v).unwrap();
+    let kinds = |k: HandlerKind| r.handlers.iter().filter(|h| h.kind == k).collect::<Vec<_>>();
+    // The grid's worker and leader, by name; nobody from another grid.
+    let worker = s.enroll(&s.code("DEMO-W", 1)).await;
+    assert!(kinds(HandlerKind::GridWorker).iter().any(|h| h.key == worker.enrolled.user_name), "{:?}", r.handlers);
+    assert!(kinds(HandlerKind::GridLeader).iter().any(|h| h.key == leader.enrolled.user_name));
+    for h in r.handlers.iter().filter(|h| matches!(h.kind, HandlerKind::GridWorker | HandlerKind::GridLeader)) {
+        assert!(h.area.as_ref().is_some_and(|a| a.is_within(&leader.enrolled.scope)), "{h:?}");
+    }
+    // The village committee and the centres above it; the departments.
+    let mediators: Vec<&str> = kinds(HandlerKind::Mediator).iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(mediators.len(), 3, "{mediators:?}");
+    assert!(mediators[0].ends_with("多元化解中心") && mediators[2].ends_with("人民调解委员会"), "{mediators:?}");
+    assert!(kinds(HandlerKind::Department).iter().any(|h| h.name == "派出所"));
+    assert_eq!(r.deadlines.verify_hours, 24);
+    // A supervisor's list holds the township's accounts.
+    let sup = s.enroll(&s.code("DEMO-S", 1)).await;
+    let (_, v) = s.call(Method::GET, "/api/v1/reference", Some(sup.token()), None).await;
+    let r: ReferenceData = serde_json::from_value(v).unwrap();
+    assert!(r.handlers.iter().any(|h| h.key == worker.enrolled.user_name));
+    assert!(r.handlers.iter().filter(|h| h.kind == HandlerKind::GridWorker).count() > 1);
+}

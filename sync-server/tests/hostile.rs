@@ -50,7 +50,7 @@ async fn a_worker_cannot_take_the_leaders_steps() {
     let mut w = s.enroll(&s.code("DEMO-W", 1)).await;
     let dispute = RecordId::new();
     let steps = [
-        DisputeAction::Closed,
+        DisputeAction::Closed { household_confirmed: true },
         DisputeAction::Escalated { to: MediationLevel::Township },
         DisputeAction::Referred { to: Referral::Court },
         DisputeAction::Dispatched { to: "王芳".into() },
@@ -60,6 +60,8 @@ async fn a_worker_cannot_take_the_leaders_steps() {
             level: MediationLevel::Village,
             number: 1,
             outcome: AttemptOutcome::Succeeded,
+            mediator: String::new(),
+            agreement: String::new(),
         },
     ];
     for step in steps {

@@ -7,18 +7,21 @@ use gridwork_domain::workflow::CaseState;
 use gridwork_domain::{AreaCode, RecordId, RecordState, Visit};
 
 use crate::engine::{Engine, get_record};
-use crate::error::{CoreError, Result};
+use crate::error::{CoreError, Refused, Result};
 
 impl Engine {
     /// Refuses with `forbidden` what this device's account may not do.
     pub(crate) fn check_may(&self, action: Action, subject: &Subject<'_>) -> Result<()> {
         let p = self.profile()?;
-        authorize(&Actor { role: p.role, scope: &p.scope }, action, subject).map_err(|r| match r {
-            Refusal::OutsideArea => CoreError::Forbidden(format!(
-                "micro-grid {} lies outside this device's area {}",
-                subject.micro_grid, p.scope
-            )),
-            Refusal::Forbidden(m) => CoreError::Forbidden(m),
+        authorize(&Actor { role: p.role, scope: &p.scope }, action, subject).map_err(|r| {
+            CoreError::Forbidden(match r {
+                Refusal::OutsideArea => Refused {
+                    code: "outside_area",
+                    params: vec![("micro_grid", subject.micro_grid.to_string()), ("scope", p.scope.to_string())],
+                    message: format!("micro-grid {} lies outside this device's area {}", subject.micro_grid, p.scope),
+                },
+                Refusal::Forbidden { message, params } => Refused { code: "forbidden", params, message },
+            })
         })
     }
 

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_outbox_order.sql")),
     (3, include_str!("../migrations/0003_outbox_reject_code.sql")),
     (4, include_str!("../migrations/0004_receipts.sql")),
+    (5, include_str!("../migrations/0005_case_queue.sql")),
 ];
 
 /// The `synchronous` setting of every commit but the few that may be lost (see `relaxed`).
@@ -117,6 +118,10 @@ fn migrate(conn: &mut Connection) -> Result<(), CoreError> {
             tx.query_row("SELECT EXISTS(SELECT 1 FROM schema_migrations WHERE version = ?1)", [version], |r| r.get(0))?;
         if !done {
             tx.execute_batch(sql)?;
+            if *version == 5 {
+                // The queue's columns of the cases already held.
+                crate::cases::refresh_all(&tx)?;
+            }
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_ms) VALUES (?1, ?2)",
                 (version, gridwork_domain::clock::wall_ms() as i64),

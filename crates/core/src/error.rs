@@ -13,9 +13,12 @@ pub enum CoreError {
     Validation(Vec<ValidationError>),
     #[error("{0}")]
     Workflow(String),
-    /// Not this account's to do (the authority table).
-    #[error("not allowed: {0}")]
-    Forbidden(String),
+    /// A step the case cannot take now (the workflow's refusal, with its code).
+    #[error("{}", .0.message)]
+    Step(Refused),
+    /// Not this account's to do (the authority table), with its code (`outside_area`, `forbidden`).
+    #[error("not allowed: {}", .0.message)]
+    Forbidden(Refused),
     #[error("{what} {id} was not found")]
     NotFound { what: &'static str, id: String },
     #[error("this device is not set up yet: run `gridwork init` or enroll with a server")]
@@ -88,7 +91,7 @@ impl CoreError {
     pub fn tag(&self) -> &'static str {
         match self {
             Self::Validation(_) => "validation",
-            Self::Workflow(_) => "workflow",
+            Self::Workflow(_) | Self::Step(_) => "workflow",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound { .. } => "not_found",
             Self::NotInitialized => "not_initialized",
@@ -122,6 +125,16 @@ impl CoreError {
                 Self::DamagedStore { unsynced, .. } => *unsynced,
                 _ => None,
             },
+            code: self.refused().map(|r| r.code.to_owned()),
+            params: self.refused().map(|r| r.params.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()),
+        }
+    }
+
+    /// The coded refusal behind a `workflow` or `forbidden` error, when it has one.
+    pub fn refused(&self) -> Option<&Refused> {
+        match self {
+            Self::Step(r) | Self::Forbidden(r) => Some(r),
+            _ => None,
         }
     }
 
@@ -134,6 +147,10 @@ impl CoreError {
             Self::DamagedStore { path, unsynced, .. } => serde_json::json!({ "path": path, "unsynced": unsynced }),
             Self::NoStore(path) | Self::NotAStore(path) => serde_json::json!({ "path": path }),
             Self::Server { code, .. } => serde_json::json!({ "code": code }),
+            Self::Step(r) | Self::Forbidden(r) => serde_json::json!({
+                "code": r.code,
+                "params": r.params.iter().map(|(k, v)| ((*k).to_owned(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
+            }),
             _ => serde_json::Value::Null,
         };
         if let (Some(e), serde_json::Value::Object(extra)) = (e.as_object_mut(), extra) {
@@ -165,13 +182,32 @@ pub struct TaggedError {
     pub net: Option<Box<NetError>>,
     /// For `damaged_store`: unsynced changes that could still be read out of the damaged file.
     pub unsynced: Option<u64>,
+    /// For `workflow` and `forbidden`: the refusal's code (`workflow::REFUSAL_CODES`,
+    /// `outside_area`, `forbidden`), which the UI's catalog words in the person's language.
+    pub code: Option<String>,
+    /// The code's parameters (actions, stages, levels and roles by their wire names).
+    pub params: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// A coded refusal: a code and its parameters for a screen to word, the reason in English.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refused {
+    pub code: &'static str,
+    pub params: Vec<(&'static str, String)>,
+    pub message: String,
+}
+
+impl From<gridwork_domain::workflow::WorkflowError> for Refused {
+    fn from(e: gridwork_domain::workflow::WorkflowError) -> Self {
+        Self { code: e.code, params: e.params, message: e.message }
+    }
 }
 
 impl From<DomainError> for CoreError {
     fn from(e: DomainError) -> Self {
         match e {
             DomainError::Invalid(v) => Self::Validation(v),
-            DomainError::Workflow(w) => Self::Workflow(w.to_string()),
+            DomainError::Workflow(w) => Self::Step(w.into()),
             other => Self::Corrupt(other.to_string()),
         }
     }
@@ -200,7 +236,8 @@ mod tag_tests {
         let all = vec![
             CoreError::Validation(Vec::new()),
             CoreError::Workflow(String::new()),
-            CoreError::Forbidden(String::new()),
+            CoreError::Step(super::Refused { code: "stage", params: Vec::new(), message: String::new() }),
+            CoreError::Forbidden(super::Refused { code: "forbidden", params: Vec::new(), message: String::new() }),
             CoreError::NotFound { what: "record", id: String::new() },
             CoreError::NotInitialized,
             CoreError::SerialsUsedUp,
@@ -228,6 +265,7 @@ mod tag_tests {
             match e {
                 CoreError::Validation(_)
                 | CoreError::Workflow(_)
+                | CoreError::Step(_)
                 | CoreError::Forbidden(_)
                 | CoreError::NotFound { .. }
                 | CoreError::NotInitialized

@@ -3,7 +3,7 @@
 
 use gridwork_domain::authority::{Action, Subject};
 use gridwork_domain::{AreaCode, ContactCard, Household, RecordId, RecordState, Visit};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use crate::engine::{Engine, get_record, put_local, typed_records};
@@ -92,6 +92,12 @@ impl Engine {
             Some(next) => put_local(tx, &next, h, w.now_ms).map(|()| true),
             None => Ok(false),
         })
+    }
+
+    /// One household's list line, when this device holds it.
+    pub fn household_row(&self, id: RecordId) -> Result<Option<HouseholdRow>> {
+        let sql = format!("SELECT {HOUSEHOLD_COLUMNS} FROM households h WHERE h.id = ?1");
+        Ok(self.conn.prepare_cached(&sql)?.query_row([id.to_string()], household_row).optional()?)
     }
 
     pub fn household(&self, id: RecordId) -> Result<Household> {

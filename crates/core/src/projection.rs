@@ -148,12 +148,15 @@ fn visit(tx: &Transaction<'_>, id: &str, v: &Visit) -> Result<()> {
 }
 
 fn dispute(tx: &Transaction<'_>, id: &str, d: &Dispute) -> Result<()> {
+    let party = d.parties.first();
     tx.prepare_cached(
-        "INSERT INTO disputes (id, micro_grid, reporter, reported_ms, category, urgency, description, stage)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '')
+        "INSERT INTO disputes (id, micro_grid, reporter, reported_ms, category, urgency, description, stage,
+             party, household)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', ?8, ?9)
          ON CONFLICT (id) DO UPDATE SET micro_grid = excluded.micro_grid, reporter = excluded.reporter,
              reported_ms = excluded.reported_ms, category = excluded.category, urgency = excluded.urgency,
-             description = excluded.description, stage = excluded.stage",
+             description = excluded.description, stage = excluded.stage, party = excluded.party,
+             household = excluded.household",
     )?
     .execute(rusqlite::params![
         id,
@@ -163,6 +166,8 @@ fn dispute(tx: &Transaction<'_>, id: &str, d: &Dispute) -> Result<()> {
         enum_str(&d.category)?,
         enum_str(&d.urgency)?,
         d.description,
+        party.map(|p| p.name.as_str()),
+        party.and_then(|p| p.household).map(|h| h.to_string()),
     ])?;
     crate::cases::refresh_stage(tx, id.parse::<RecordId>()?)
 }

@@ -1,5 +1,5 @@
-//! The worker's "today" queue: households due for a visit, open follow-ups, and the disputes the
-//! worker reported with where each case stands.
+//! The worker's "today" queue: households due for a visit (paged), open follow-ups, the cases
+//! dispatched to the worker, and the disputes the worker reported with where each case stands.
 
 use gridwork_domain::RecordId;
 use rusqlite::{Connection, params};
@@ -48,11 +48,21 @@ pub struct MicroGridRow {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Today {
     pub micro_grids: Vec<MicroGridRow>,
-    /// Households whose last visit is older than their tags ask for (30 days untagged), or never visited.
+    /// Households whose last visit is older than their tags ask for (30 days untagged), or never
+    /// visited: the first page (`Engine::due_households` pages on).
     pub due: Vec<HouseholdRow>,
+    /// How many households are due in all.
+    pub due_total: i64,
     pub follow_ups: Vec<FollowUp>,
+    /// Cases dispatched to this worker, waiting for the worker's feedback or mediation.
+    pub dispatched_to_me: Vec<crate::case_queue::CaseRow>,
     pub my_disputes: Vec<DisputeRow>,
 }
+
+/// Households not visited within their interval, as of `?2` (ms), in the area `?1` (a LIKE
+/// pattern); `?3` is a day in ms.
+const DUE_FILTER: &str = "h.archived = 0 AND h.micro_grid LIKE ?1
+    AND coalesce((SELECT max(v.visited_ms) FROM visits v WHERE v.household = h.id), 0) < ?2 - h.interval_days * ?3";
 
 const DISPUTE_COLUMNS: &str = "id, micro_grid, reporter, reported_ms, category, urgency, description, stage";
 
@@ -88,15 +98,12 @@ impl Engine {
             })?
             .collect::<rusqlite::Result<_>>()?
         };
-        let due = {
-            let sql = format!(
-                "SELECT {HOUSEHOLD_COLUMNS} FROM households h WHERE h.archived = 0 AND h.micro_grid LIKE ?1
-                   AND coalesce(last_visit_ms, 0) < ?2 - h.interval_days * ?3
-                 ORDER BY coalesce(last_visit_ms, 0), h.micro_grid, h.head_name LIMIT ?4"
-            );
-            let mut stmt = self.conn.prepare_cached(&sql)?;
-            stmt.query_map(params![scope, now_ms, DAY_MS, limit], household_row)?.collect::<rusqlite::Result<_>>()?
-        };
+        let due = self.due_households(now_ms, 0, limit)?;
+        let due_total: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT count(*) FROM households h WHERE {DUE_FILTER}"))?
+            .query_row(params![scope, now_ms, DAY_MS], |r| r.get(0))?;
+        let dispatched_to_me = self.dispatched_to_me(now_ms, limit)?;
         let follow_ups = {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT v.id, v.household, h.head_name, v.visited_ms, v.follow_up FROM visits v
@@ -122,7 +129,19 @@ impl Engine {
             let mut stmt = self.conn.prepare_cached(&sql)?;
             stmt.query_map(params![p.user_name, limit], dispute_row)?.collect::<rusqlite::Result<_>>()?
         };
-        Ok(Today { micro_grids, due, follow_ups, my_disputes })
+        Ok(Today { micro_grids, due, due_total, follow_ups, dispatched_to_me, my_disputes })
+    }
+
+    /// A page of the households due for a visit as of `now_ms`, longest unvisited first.
+    pub fn due_households(&self, now_ms: i64, offset: u32, limit: u32) -> Result<Vec<HouseholdRow>> {
+        let scope = format!("{}%", self.profile()?.scope.as_str());
+        let sql = format!(
+            "SELECT {HOUSEHOLD_COLUMNS} FROM households h WHERE {DUE_FILTER}
+             ORDER BY coalesce(last_visit_ms, 0), h.micro_grid, h.head_name, h.id LIMIT ?4 OFFSET ?5"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![scope, now_ms, DAY_MS, limit, offset], household_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Disputes of an area (the grid leader's review queue), newest first.

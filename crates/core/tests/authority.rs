@@ -62,7 +62,13 @@ fn fixture(dir: &tempfile::TempDir, mg: &str, level: MediationLevel, to_worker: 
     leader.append_event(d, DisputeAction::Verified, "").unwrap();
     let to = if to_worker { "王芳" } else { "村调委会" };
     leader.append_event(d, DisputeAction::Dispatched { to: to.into() }, "").unwrap();
-    let fail = |level, number| DisputeAction::MediationAttempt { level, number, outcome: AttemptOutcome::Failed };
+    let fail = |level, number| DisputeAction::MediationAttempt {
+        level,
+        number,
+        outcome: AttemptOutcome::Failed,
+        mediator: String::new(),
+        agreement: String::new(),
+    };
     if level >= MediationLevel::Township {
         for i in 1..=3 {
             leader.append_event(d, fail(MediationLevel::Village, i), "调解未成").unwrap();
@@ -197,7 +203,7 @@ fn a_worker_rates_only_at_its_own_visit_in_the_cases_micro_grid() {
     w.append_event(f.dispute, DisputeAction::Feedback, "已处理").unwrap();
     let mut leader = engine_as(&dir, "l.db", Role::GridLeader, "张伟", "150621001001001");
     leader.apply_remote(&states(&w)).unwrap();
-    leader.append_event(f.dispute, DisputeAction::Closed, "回访确认").unwrap();
+    leader.append_event(f.dispute, DisputeAction::Closed { household_confirmed: true }, "回访确认").unwrap();
     w.apply_remote(&states(&leader)).unwrap();
     let rated = DisputeAction::Rated { score: 5 };
     assert_eq!(w.append_event(f.dispute, rated.clone(), "").unwrap_err().tag(), "forbidden");

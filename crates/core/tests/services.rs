@@ -81,7 +81,7 @@ fn cases_follow_the_closed_loop() {
     let wd = w.file_dispute(&dispute()).unwrap();
     assert_eq!(w.case(wd).unwrap().allowed, Vec::<&str>::new(), "no buttons for what the worker may not do");
     assert_eq!(w.append_event(wd, DisputeAction::Verified, "").unwrap_err().tag(), "forbidden");
-    let err = e.append_event(d, DisputeAction::Closed, "结案").unwrap_err();
+    let err = e.append_event(d, DisputeAction::Closed { household_confirmed: true }, "结案").unwrap_err();
     assert_eq!(err.tag(), "workflow");
     assert!(err.to_string().contains("verified"), "{err}");
     e.append_event(d, DisputeAction::Verified, "").unwrap();
@@ -90,13 +90,16 @@ fn cases_follow_the_closed_loop() {
         level: MediationLevel::Village,
         number: 1,
         outcome: AttemptOutcome::Succeeded,
+        mediator: String::new(),
+        agreement: String::new(),
     };
     e.append_event(d, attempt, "双方和解").unwrap();
-    e.append_event(d, DisputeAction::Closed, "回访确认").unwrap();
+    e.append_event(d, DisputeAction::Closed { household_confirmed: true }, "回访确认").unwrap();
     e.append_event(d, DisputeAction::Rated { score: 5 }, "").unwrap();
     let case = e.case(d).unwrap();
     assert_eq!(case.state.stage.as_str(), "rated");
-    assert_eq!(case.events.len(), 6);
+    assert_eq!(case.timeline.len(), 6);
+    assert!(case.timeline.iter().all(|t| !t.synced && t.skipped.is_none()));
     let stage: String = e.connection().query_row("SELECT stage FROM disputes", [], |r| r.get(0)).unwrap();
     assert_eq!(stage, "rated");
 }

@@ -42,10 +42,12 @@ pub enum Action {
     CardRevoke,
     /// Settle a conflict: mark it seen, or write the chosen value.
     ConflictChoose,
+    /// Settle a case's contradictions (steps taken concurrently that no longer fit the case).
+    Settle,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Self::HouseholdCreate,
         Self::HouseholdEdit,
         Self::HouseholdArchive,
@@ -65,6 +67,7 @@ impl Action {
         Self::CardIssue,
         Self::CardRevoke,
         Self::ConflictChoose,
+        Self::Settle,
     ];
 
     /// The wire name.
@@ -89,6 +92,7 @@ impl Action {
             Self::CardIssue => "card_issue",
             Self::CardRevoke => "card_revoke",
             Self::ConflictChoose => "conflict_choose",
+            Self::Settle => "settle",
         }
     }
 
@@ -115,9 +119,10 @@ impl Action {
             DisputeAction::Feedback => Self::Feedback,
             DisputeAction::Escalated { .. } => Self::Escalate,
             DisputeAction::Referred { .. } => Self::Refer,
-            DisputeAction::Closed => Self::Close,
+            DisputeAction::Closed { .. } => Self::Close,
             DisputeAction::Reopened { .. } => Self::Reopen,
             DisputeAction::Rated { .. } => Self::Rate,
+            DisputeAction::Settled => Self::Settle,
         }
     }
 }
@@ -131,15 +136,20 @@ pub fn sample_step(action: Action, level: MediationLevel) -> Option<DisputeActio
         Action::Verify => DisputeAction::Verified,
         Action::Reject => DisputeAction::Rejected { reason: "重复上报".into() },
         Action::Dispatch => DisputeAction::Dispatched { to: "调解员".into() },
-        Action::MediationAttempt => {
-            DisputeAction::MediationAttempt { level, number: 1, outcome: AttemptOutcome::Succeeded }
-        }
+        Action::MediationAttempt => DisputeAction::MediationAttempt {
+            level,
+            number: 1,
+            outcome: AttemptOutcome::Succeeded,
+            mediator: "调解员".into(),
+            agreement: "双方达成和解".into(),
+        },
         Action::Feedback => DisputeAction::Feedback,
         Action::Escalate => DisputeAction::Escalated { to: level.next().unwrap_or(MediationLevel::Banner) },
         Action::Refer => DisputeAction::Referred { to: Referral::Court },
-        Action::Close => DisputeAction::Closed,
+        Action::Close => DisputeAction::Closed { household_confirmed: true },
         Action::Reopen => DisputeAction::Reopened { reason: "当事人反映未解决".into() },
         Action::Rate => DisputeAction::Rated { score: 4 },
+        Action::Settle => DisputeAction::Settled,
         _ => return None,
     };
     Some(step)
@@ -180,13 +190,25 @@ impl<'a> Subject<'a> {
     }
 }
 
-/// Why an action is refused: outside the actor's area, or not the role's to take.
+/// Why an action is refused: outside the actor's area, or not the role's to take. A refusal of
+/// the role names the role, the action and (for case steps) the case's level by their wire names
+/// in `params`, so a screen words it in the person's language.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     #[error("this record lies outside the device's area")]
     OutsideArea,
-    #[error("{0}")]
-    Forbidden(String),
+    #[error("{message}")]
+    Forbidden { message: String, params: Vec<(&'static str, String)> },
+}
+
+/// A role's wire name (`grid_worker`, `grid_leader`, `supervisor`, `admin`).
+pub fn role_wire_name(role: Role) -> &'static str {
+    match role {
+        Role::GridWorker => "grid_worker",
+        Role::GridLeader => "grid_leader",
+        Role::Supervisor => "supervisor",
+        Role::Admin => "admin",
+    }
 }
 
 /// The level of the three threes a role acts at (`None` for a grid worker).
@@ -207,12 +229,12 @@ pub fn authorize(actor: &Actor<'_>, action: Action, subject: &Subject<'_>) -> Re
     if permitted(actor.role, action, subject) {
         return Ok(());
     }
-    Err(Refusal::Forbidden(format!(
-        "a {} may not {} {}",
-        role_name(actor.role),
-        verb(action),
-        condition(action, subject)
-    )))
+    let mut params = vec![("role", role_wire_name(actor.role).to_owned()), ("action", action.as_str().to_owned())];
+    if action.kind() == Some(RecordKind::DisputeEvent) {
+        params.push(("level", level_name(subject.level).to_owned()));
+    }
+    let message = format!("a {} may not {} {}", role_name(actor.role), verb(action), condition(action, subject));
+    Err(Refusal::Forbidden { message: message.trim_end().to_owned(), params })
 }
 
 /// Whether `actor` may administer an account of `role` whose area is `scope`: make its enrollment
@@ -235,7 +257,7 @@ fn permitted(role: Role, action: Action, s: &Subject<'_>) -> bool {
         A::HouseholdCreate | A::HouseholdEdit | A::HouseholdArchive | A::VisitRecord | A::Report => true,
         A::Rate => !worker || s.at_visit,
         A::ReportEdit | A::ConflictChoose => !worker || s.written_by_actor,
-        A::Verify | A::Reject | A::Dispatch | A::Close | A::Reopen => at_own_level,
+        A::Verify | A::Reject | A::Dispatch | A::Close | A::Reopen | A::Settle => at_own_level,
         A::MediationAttempt => at_own_level || (worker && s.dispatched_to_actor),
         A::Feedback => !worker || s.dispatched_to_actor,
         A::Escalate => at_own_level && role != Role::Admin,
@@ -282,6 +304,7 @@ fn verb(action: Action) -> &'static str {
         Action::CardIssue => "issue contact cards",
         Action::CardRevoke => "change or revoke contact cards",
         Action::ConflictChoose => "settle a conflict on",
+        Action::Settle => "settle the contradictions of",
     }
 }
 

@@ -159,11 +159,16 @@ pub enum DisputeAction {
     Dispatched {
         to: String,
     },
-    /// One mediation attempt at a level (number 1 to 3).
+    /// One mediation attempt at a level (number 1 to 3), by a named mediator; a successful one
+    /// carries the agreement reached (调解协议).
     MediationAttempt {
         level: MediationLevel,
         number: u8,
         outcome: AttemptOutcome,
+        #[serde(default)]
+        mediator: String,
+        #[serde(default)]
+        agreement: String,
     },
     /// 处理反馈
     Feedback,
@@ -175,15 +180,21 @@ pub enum DisputeAction {
     Referred {
         to: Referral,
     },
-    /// 核查结案
-    Closed,
+    /// 核查结案: the leader checked the outcome with the household, which confirmed it.
+    Closed {
+        #[serde(default)]
+        household_confirmed: bool,
+    },
     Reopened {
         reason: String,
     },
-    /// 考核评价 by the household: 1 (poor) to 5 (very satisfied).
+    /// 考核评价 by the household: 1 (poor) to 5 (very satisfied); the comment is the event's note.
     Rated {
         score: u8,
     },
+    /// The leader settled the case's contradictions: steps taken concurrently that did not fit
+    /// the case any more (one closed it while another escalated it) and were left out of its fold.
+    Settled,
 }
 
 /// One event of a dispute's case.
@@ -214,9 +225,13 @@ impl Record for DisputeEvent {
                 c.required("action.reason", reason, 500)
             }
             DisputeAction::Dispatched { to } => c.required("action.to", to, 60),
-            DisputeAction::MediationAttempt { number, .. } => c.range("action.number", (*number).into(), 1, 3),
+            DisputeAction::MediationAttempt { number, mediator, agreement, .. } => {
+                c.range("action.number", (*number).into(), 1, 3);
+                c.max_len("action.mediator", mediator, 60);
+                c.max_len("action.agreement", agreement, 4000);
+            }
             DisputeAction::Rated { score } => c.range("action.score", (*score).into(), 1, 5),
-            DisputeAction::Feedback | DisputeAction::Closed => c.required("note", &self.note, 2000),
+            DisputeAction::Feedback | DisputeAction::Closed { .. } => c.required("note", &self.note, 2000),
             _ => {}
         }
         c.finish()

@@ -7,6 +7,7 @@ pub mod attribution;
 pub mod authority;
 pub mod card;
 pub mod clock;
+pub mod deadline;
 pub mod demo;
 pub mod dispute;
 pub mod dots;

@@ -200,11 +200,56 @@ pub struct PullResponse {
     pub history: u64,
 }
 
-/// `GET /api/v1/reference`: areas in the device's scope (and its ancestors), for pickers and maps.
+/// `GET /api/v1/reference`: areas in the device's scope (and its ancestors), for pickers and maps;
+/// whom a case may be dispatched to; the steps' deadlines.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReferenceData {
     pub areas: Vec<Area>,
     pub departments: Vec<String>,
+    /// Everyone a case in the device's area may be dispatched to (older servers send none).
+    #[serde(default)]
+    pub handlers: Vec<Handler>,
+    #[serde(default)]
+    pub deadlines: crate::deadline::StepDeadlines,
+}
+
+/// Who handles a case: an account, a mediation committee or centre, or a functional department.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum HandlerKind {
+    GridWorker,
+    GridLeader,
+    Supervisor,
+    /// A people's mediation committee (village) or a dispute resolution centre (township, banner).
+    Mediator,
+    /// A functional department that "reports to the grid" (派出所, 司法所 …).
+    Department,
+}
+
+impl HandlerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::GridWorker => "grid_worker",
+            Self::GridLeader => "grid_leader",
+            Self::Supervisor => "supervisor",
+            Self::Mediator => "mediator",
+            Self::Department => "department",
+        }
+    }
+}
+
+/// One entry of the dispatch picker. A `dispatched` step names the handler by `key`: an account
+/// by its name (so the authority table knows a case was dispatched to that person), a committee,
+/// centre or department by its name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Handler {
+    pub key: String,
+    pub name: String,
+    pub kind: HandlerKind,
+    /// The area the handler serves (none for a department).
+    pub area: Option<AreaCode>,
 }
 
 /// `GET /api/v1/conflicts`: conflicts in the device's scope, for review.

@@ -25,6 +25,7 @@
 //! | `closed`     | rated (1 to 5)                      | `rated`                         |
 //! | `closed`     | reopened                            | `open` at the same level        |
 //! | `rated`      | reopened                            | `open` at the same level        |
+//! | any reported | settled (while contradictions wait) | the same stage                  |
 //!
 //! Mediation attempts carry the case's current level and the number `attempts at level + 1`; a
 //! level takes at most three. Escalation goes one level up (village → township → banner) and only
@@ -45,7 +46,18 @@
 //! fit (two leaders both closed the case). Callers sort a case's events by their clock stamp
 //! ([`crate::clock::Stamp`]: HLC, then device id, then counter) before folding; [`fold_lenient`]
 //! then applies them in that order and records each misfit in [`CaseState::skipped`], so every
-//! replica computes the same state and the same skipped list.
+//! replica computes the same state and the same skipped list. Each misfit is a contradiction
+//! flagged on the case ([`CaseState::unsettled`]) until a leader records a `settled` step.
+//!
+//! # Refusals
+//!
+//! A refusal carries a code and its parameters ([`WorkflowError`]) besides its English words, so
+//! a screen words it in the person's language: `stage` {action, stage}, `twice` {action},
+//! `already_dispatched` {handler}, `attempts_used` {level, next}, `beyond_banner`,
+//! `refer_too_early` {level, attempts}, `no_handler`, `wrong_level` {level, case_level},
+//! `wrong_number` {number, expected}, `skip_level` {from, to, next}, `bad_score` {score},
+//! `other_dispute`, `unconfirmed`, `nothing_to_settle`. Actions, stages and levels are given by
+//! their wire names.
 
 use std::fmt;
 
@@ -55,10 +67,45 @@ use thiserror::Error;
 use crate::dispute::{AttemptOutcome, DisputeAction, DisputeEvent, MediationLevel, Referral};
 use crate::ids::RecordId;
 
-/// Why an event cannot happen to a case in its current state.
+/// Why an event cannot happen to a case in its current state: a code and its parameters for a
+/// screen to word, and the reason in English for logs and the CLI.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
-#[error("{0}")]
-pub struct WorkflowError(pub String);
+#[error("{message}")]
+pub struct WorkflowError {
+    pub code: &'static str,
+    pub params: Vec<(&'static str, String)>,
+    pub message: String,
+}
+
+/// Every refusal code [`apply`] gives (the UI's catalog has words for each).
+pub const REFUSAL_CODES: [&str; 14] = [
+    "stage",
+    "twice",
+    "already_dispatched",
+    "attempts_used",
+    "beyond_banner",
+    "refer_too_early",
+    "no_handler",
+    "wrong_level",
+    "wrong_number",
+    "skip_level",
+    "bad_score",
+    "other_dispute",
+    "unconfirmed",
+    "nothing_to_settle",
+];
+
+/// A refusal before it is tied to the case's stage and action.
+#[derive(Clone, Debug)]
+struct Why {
+    code: &'static str,
+    params: Vec<(&'static str, String)>,
+    text: String,
+}
+
+fn why(code: &'static str, params: &[(&'static str, &str)], text: String) -> Why {
+    Why { code, params: params.iter().map(|(k, v)| (*k, (*v).to_owned())).collect(), text }
+}
 
 /// Mediation attempts allowed at each level (三次劝调 / 三次联调 / 三次终调).
 pub const MAX_ATTEMPTS_PER_LEVEL: u8 = 3;
@@ -147,6 +194,8 @@ impl Attempts {
 pub struct SkippedEvent {
     pub index: usize,
     pub action: String,
+    /// The refusal's code (see [`WorkflowError`]).
+    pub code: String,
     pub reason: String,
 }
 
@@ -173,6 +222,10 @@ pub struct CaseState {
     pub reopens: u32,
     /// Events [`fold_lenient`] left out, in order.
     pub skipped: Vec<SkippedEvent>,
+    /// Contradictions waiting for a leader: events left out since the last `settled` step.
+    pub unsettled: u32,
+    /// When the case came to its stage: the time of the event that brought it there.
+    pub stage_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl CaseState {
@@ -190,6 +243,8 @@ impl CaseState {
             events_applied: 0,
             reopens: 0,
             skipped: Vec::new(),
+            unsettled: 0,
+            stage_since: None,
         }
     }
 
@@ -225,10 +280,11 @@ enum Kind {
     Closed,
     Reopened,
     Rated,
+    Settled,
 }
 
 impl Kind {
-    const ALL: [Kind; 11] = [
+    const ALL: [Kind; 12] = [
         Kind::Reported,
         Kind::Verified,
         Kind::Rejected,
@@ -240,6 +296,7 @@ impl Kind {
         Kind::Closed,
         Kind::Reopened,
         Kind::Rated,
+        Kind::Settled,
     ];
 
     fn of(action: &DisputeAction) -> Kind {
@@ -252,9 +309,10 @@ impl Kind {
             DisputeAction::Feedback => Kind::Feedback,
             DisputeAction::Escalated { .. } => Kind::Escalated,
             DisputeAction::Referred { .. } => Kind::Referred,
-            DisputeAction::Closed => Kind::Closed,
+            DisputeAction::Closed { .. } => Kind::Closed,
             DisputeAction::Reopened { .. } => Kind::Reopened,
             DisputeAction::Rated { .. } => Kind::Rated,
+            DisputeAction::Settled => Kind::Settled,
         }
     }
 
@@ -272,6 +330,7 @@ impl Kind {
             Kind::Closed => "closed",
             Kind::Reopened => "reopened",
             Kind::Rated => "rated",
+            Kind::Settled => "settled",
         }
     }
 
@@ -288,6 +347,7 @@ impl Kind {
             Kind::Closed => "close",
             Kind::Reopened => "reopen",
             Kind::Rated => "rate",
+            Kind::Settled => "settle the contradictions of",
         }
     }
 }
@@ -321,9 +381,9 @@ fn referral_name(referral: Option<Referral>) -> &'static str {
 }
 
 /// Why `kind` cannot happen in the case's stage, in the plain words of the stage.
-fn stage_refusal(state: &CaseState, kind: Kind) -> String {
+fn stage_refusal(state: &CaseState, kind: Kind) -> Why {
     let level = level_name(state.level);
-    let why = match state.stage {
+    let text = match state.stage {
         CaseStage::Unreported => "that has not been reported".to_owned(),
         CaseStage::Reported => "that has not been verified".to_owned(),
         CaseStage::Rejected => "that was rejected; reopen it first".to_owned(),
@@ -338,38 +398,56 @@ fn stage_refusal(state: &CaseState, kind: Kind) -> String {
         CaseStage::Closed => "that is already closed".to_owned(),
         CaseStage::Rated => "that is already closed and rated".to_owned(),
     };
-    format!("cannot {} a case {why}", kind.verb())
+    why(
+        "stage",
+        &[("action", kind.name()), ("stage", state.stage.as_str())],
+        format!("cannot {} a case {text}", kind.verb()),
+    )
 }
 
 /// Whether an action of `kind` may happen now, whatever its data; if not, why. Shared by [`apply`]
 /// and [`allowed_actions`] so the two never disagree.
-fn gate(state: &CaseState, kind: Kind) -> Result<(), String> {
+fn gate(state: &CaseState, kind: Kind) -> Result<(), Why> {
     use CaseStage as S;
     let stage = state.stage;
     let level = level_name(state.level);
+    let twice =
+        |what: &str| why("twice", &[("action", kind.name())], format!("cannot {} a case twice: {what}", kind.verb()));
     match kind {
         Kind::Reported if stage == S::Unreported => Ok(()),
-        Kind::Reported => Err("cannot report a case twice: it has already been reported".to_owned()),
+        Kind::Reported => Err(twice("it has already been reported")),
         Kind::Verified | Kind::Rejected => match stage {
             S::Reported => Ok(()),
             S::Unreported | S::Rejected => Err(stage_refusal(state, kind)),
-            _ => Err(format!("cannot {} a case that was already verified", kind.verb())),
+            _ => Err(why(
+                "twice",
+                &[("action", kind.name())],
+                format!("cannot {} a case that was already verified", kind.verb()),
+            )),
         },
         Kind::Dispatched => match stage {
             S::Open => Ok(()),
-            S::Dispatched => Err(format!(
-                "cannot dispatch a case that is already dispatched to {}",
-                state.dispatched_to.as_deref().unwrap_or("a handler")
-            )),
+            S::Dispatched => {
+                let handler = state.dispatched_to.as_deref().unwrap_or("a handler");
+                Err(why(
+                    "already_dispatched",
+                    &[("handler", handler)],
+                    format!("cannot dispatch a case that is already dispatched to {handler}"),
+                ))
+            }
             _ => Err(stage_refusal(state, kind)),
         },
         Kind::MediationAttempt => match stage {
             S::Dispatched | S::Mediating if state.exhausted() => {
-                let then = match state.level.next() {
-                    Some(up) => format!("escalate to {} level", level_name(up)),
-                    None => "refer the case to court or arbitration".to_owned(),
+                let (next, then) = match state.level.next() {
+                    Some(up) => (level_name(up), format!("escalate to {} level", level_name(up))),
+                    None => ("court", "refer the case to court or arbitration".to_owned()),
                 };
-                Err(format!("cannot record a 4th mediation attempt at {level} level: all three were made; {then}"))
+                Err(why(
+                    "attempts_used",
+                    &[("level", level), ("next", next)],
+                    format!("cannot record a 4th mediation attempt at {level} level: all three were made; {then}"),
+                ))
             }
             S::Dispatched | S::Mediating => Ok(()),
             _ => Err(stage_refusal(state, kind)),
@@ -380,19 +458,29 @@ fn gate(state: &CaseState, kind: Kind) -> Result<(), String> {
         },
         Kind::Escalated if stage == S::Mediating || state.exhausted() => match state.level.next() {
             Some(_) => Ok(()),
-            None => Err("cannot escalate beyond banner level: refer the case to court or arbitration \
-                         after the third failed attempt"
-                .to_owned()),
+            None => Err(why(
+                "beyond_banner",
+                &[],
+                "cannot escalate beyond banner level: refer the case to court or arbitration after the third \
+                 failed attempt"
+                    .to_owned(),
+            )),
         },
         Kind::Escalated => Err(stage_refusal(state, kind)),
         Kind::Referred => match stage {
             S::Dispatched | S::Mediating if state.level == MediationLevel::Banner && state.exhausted() => Ok(()),
-            S::Dispatched | S::Mediating => Err(format!(
-                "cannot refer a case to court or arbitration before the third failed mediation at banner \
-                 level (it is at {level} level after {} attempt{})",
-                state.attempts_here(),
-                if state.attempts_here() == 1 { "" } else { "s" }
-            )),
+            S::Dispatched | S::Mediating => {
+                let n = state.attempts_here();
+                Err(why(
+                    "refer_too_early",
+                    &[("level", level), ("attempts", &n.to_string())],
+                    format!(
+                        "cannot refer a case to court or arbitration before the third failed mediation at banner \
+                         level (it is at {level} level after {n} attempt{})",
+                        if n == 1 { "" } else { "s" }
+                    ),
+                ))
+            }
             _ => Err(stage_refusal(state, kind)),
         },
         Kind::Closed => match stage {
@@ -401,14 +489,22 @@ fn gate(state: &CaseState, kind: Kind) -> Result<(), String> {
         },
         Kind::Reopened => match stage {
             S::Closed | S::Rated | S::Rejected => Ok(()),
-            _ => Err("cannot reopen a case that is not closed or rejected".to_owned()),
+            _ => Err(Why {
+                text: "cannot reopen a case that is not closed or rejected".into(),
+                ..stage_refusal(state, kind)
+            }),
         },
         Kind::Rated => match stage {
             S::Closed => Ok(()),
-            S::Rated => Err("cannot rate a case twice: it has already been rated".to_owned()),
+            S::Rated => Err(twice("it has already been rated")),
             S::Rejected => Err(stage_refusal(state, kind)),
-            _ => Err("cannot rate a case that has not been closed".to_owned()),
+            _ => Err(Why { text: "cannot rate a case that has not been closed".into(), ..stage_refusal(state, kind) }),
         },
+        Kind::Settled if stage == S::Unreported => Err(stage_refusal(state, kind)),
+        Kind::Settled if state.unsettled == 0 => {
+            Err(why("nothing_to_settle", &[], "cannot settle a case that has no contradictions".to_owned()))
+        }
+        Kind::Settled => Ok(()),
     }
 }
 
@@ -417,12 +513,17 @@ fn gate(state: &CaseState, kind: Kind) -> Result<(), String> {
 pub fn apply(state: &CaseState, event: &DisputeEvent) -> Result<CaseState, WorkflowError> {
     use CaseStage as S;
     let kind = Kind::of(&event.action);
-    let refuse = |reason: String| WorkflowError(format!("{reason} (stage: {}, action: {})", state.stage, kind.name()));
+    let refuse = |w: Why| WorkflowError {
+        code: w.code,
+        params: w.params,
+        message: format!("{} (stage: {}, action: {})", w.text, state.stage, kind.name()),
+    };
     if let Some(dispute) = state.dispute {
         if dispute != event.dispute {
-            return Err(refuse(format!(
-                "the event belongs to dispute {}, not to this case's {dispute}",
-                event.dispute
+            return Err(refuse(why(
+                "other_dispute",
+                &[],
+                format!("the event belongs to dispute {}, not to this case's {dispute}", event.dispute),
             )));
         }
     }
@@ -439,23 +540,33 @@ pub fn apply(state: &CaseState, event: &DisputeEvent) -> Result<CaseState, Workf
         DisputeAction::Dispatched { to } => {
             let to = to.trim();
             if to.is_empty() {
-                return Err(refuse("cannot dispatch a case to nobody: name the handler".to_owned()));
+                return Err(refuse(why(
+                    "no_handler",
+                    &[],
+                    "cannot dispatch a case to nobody: name the handler".into(),
+                )));
             }
             next.dispatched_to = Some(to.to_owned());
             next.stage = S::Dispatched;
         }
-        DisputeAction::MediationAttempt { level, number, outcome } => {
+        DisputeAction::MediationAttempt { level, number, outcome, .. } => {
             let here = level_name(state.level);
             if *level != state.level {
-                return Err(refuse(format!(
-                    "cannot record a mediation attempt at {} level: the case is at {here} level",
-                    level_name(*level)
+                let there = level_name(*level);
+                return Err(refuse(why(
+                    "wrong_level",
+                    &[("level", there), ("case_level", here)],
+                    format!("cannot record a mediation attempt at {there} level: the case is at {here} level"),
                 )));
             }
             let expected = state.attempts_here() + 1;
             if *number != expected {
-                return Err(refuse(format!(
-                    "cannot record mediation attempt {number} at {here} level: the next attempt is number {expected}"
+                return Err(refuse(why(
+                    "wrong_number",
+                    &[("number", &number.to_string()), ("expected", &expected.to_string())],
+                    format!(
+                        "cannot record mediation attempt {number} at {here} level: the next attempt is number {expected}"
+                    ),
                 )));
             }
             *next.attempts.at_mut(*level) = expected;
@@ -473,11 +584,13 @@ pub fn apply(state: &CaseState, event: &DisputeEvent) -> Result<CaseState, Workf
         DisputeAction::Escalated { to } => {
             let up = state.level.next();
             if up != Some(*to) {
-                return Err(refuse(format!(
-                    "cannot escalate from {} to {} level: a case moves up one level at a time, to {} level",
-                    level_name(state.level),
-                    level_name(*to),
-                    up.map_or("no", level_name)
+                let (from, to, up) = (level_name(state.level), level_name(*to), up.map_or("no", level_name));
+                return Err(refuse(why(
+                    "skip_level",
+                    &[("from", from), ("to", to), ("next", up)],
+                    format!(
+                        "cannot escalate from {from} to {to} level: a case moves up one level at a time, to {up} level"
+                    ),
                 )));
             }
             next.level = *to;
@@ -489,7 +602,16 @@ pub fn apply(state: &CaseState, event: &DisputeEvent) -> Result<CaseState, Workf
             next.referral = Some(*to);
             next.stage = S::Referred;
         }
-        DisputeAction::Closed => next.stage = S::Closed,
+        DisputeAction::Closed { household_confirmed } => {
+            if !household_confirmed {
+                return Err(refuse(why(
+                    "unconfirmed",
+                    &[],
+                    "cannot close a case before the household has confirmed the outcome".into(),
+                )));
+            }
+            next.stage = S::Closed;
+        }
         DisputeAction::Reopened { .. } => {
             next.reopens += 1;
             if state.stage == S::Rejected {
@@ -504,11 +626,19 @@ pub fn apply(state: &CaseState, event: &DisputeEvent) -> Result<CaseState, Workf
         }
         DisputeAction::Rated { score } => {
             if !(1..=5).contains(score) {
-                return Err(refuse(format!("cannot rate a case {score}: a rating is 1 to 5")));
+                return Err(refuse(why(
+                    "bad_score",
+                    &[("score", &score.to_string())],
+                    format!("cannot rate a case {score}: a rating is 1 to 5"),
+                )));
             }
             next.rating = Some(*score);
             next.stage = S::Rated;
         }
+        DisputeAction::Settled => next.unsettled = 0,
+    }
+    if next.stage != state.stage || state.stage_since.is_none() {
+        next.stage_since = Some(event.at);
     }
     next.events_applied += 1;
     Ok(next)
@@ -518,21 +648,30 @@ pub fn apply(state: &CaseState, event: &DisputeEvent) -> Result<CaseState, Workf
 /// the error names its index (from 0, in the given order), its action and why.
 pub fn fold<'a>(events: impl IntoIterator<Item = &'a DisputeEvent>) -> Result<CaseState, WorkflowError> {
     events.into_iter().enumerate().try_fold(CaseState::initial(), |state, (index, event)| {
-        apply(&state, event)
-            .map_err(|e| WorkflowError(format!("event {index} ({}): {}", action_name(&event.action), e.0)))
+        apply(&state, event).map_err(|e| WorkflowError {
+            message: format!("event {index} ({}): {}", action_name(&event.action), e.message),
+            ..e
+        })
     })
 }
 
 /// Replays a case's events for replication: applies them in the given order, skips each one that
-/// cannot happen and records it in [`CaseState::skipped`]. Deterministic, so replicas agree when
-/// they fold the same events in the same order: sort them by clock stamp first (see the module doc).
+/// cannot happen and records it in [`CaseState::skipped`] (and as a contradiction to settle).
+/// Deterministic, so replicas agree when they fold the same events in the same order: sort them by
+/// clock stamp first (see the module doc).
 pub fn fold_lenient<'a>(events: impl IntoIterator<Item = &'a DisputeEvent>) -> CaseState {
     let mut state = CaseState::initial();
     for (index, event) in events.into_iter().enumerate() {
         match apply(&state, event) {
             Ok(next) => state = next,
             Err(e) => {
-                state.skipped.push(SkippedEvent { index, action: action_name(&event.action).to_owned(), reason: e.0 })
+                state.unsettled += 1;
+                state.skipped.push(SkippedEvent {
+                    index,
+                    action: action_name(&event.action).to_owned(),
+                    code: e.code.to_owned(),
+                    reason: e.message,
+                })
             }
         }
     }

@@ -154,7 +154,7 @@ fn authorize_record(
     let action = action_of(facts, server);
     authorize(&Actor { role: pusher.role, scope: &pusher.scope }, action, &subject).map_err(|r| match r {
         Refusal::OutsideArea => Rejection::outside(id),
-        Refusal::Forbidden(m) => Rejection::new(id, RejectCode::Forbidden, m),
+        Refusal::Forbidden { message, .. } => Rejection::new(id, RejectCode::Forbidden, message),
     })
 }
 

@@ -1,9 +1,15 @@
-//! `GET /api/v1/reference`: the areas inside the device's scope and those enclosing it, and the
-//! functional departments cases can be dispatched to.
+//! `GET /api/v1/reference`: the areas inside the device's scope and those enclosing it, everyone
+//! a case there may be dispatched to (accounts, mediation committees and centres, functional
+//! departments) and the deadlines of the closed loop's steps.
 
 use axum::Json;
 use axum::extract::State;
-use gridwork_domain::wire::ReferenceData;
+use gridwork_domain::Area;
+use gridwork_domain::area::AreaLevel;
+use gridwork_domain::deadline::StepDeadlines;
+use gridwork_domain::wire::{Handler, HandlerKind, ReferenceData, Role};
+
+use crate::store::Account;
 
 use crate::AppState;
 use crate::auth::AuthDevice;
@@ -35,5 +41,45 @@ pub async fn reference(
     AuthDevice(device): AuthDevice,
 ) -> Result<Json<ReferenceData>, AppError> {
     let areas = state.store.areas(&device.scope).await?;
-    Ok(Json(ReferenceData { areas, departments: DEPARTMENTS.iter().map(|d| (*d).to_owned()).collect() }))
+    let accounts = state.store.accounts_in(&device.scope).await?;
+    let handlers = handlers(&areas, &accounts);
+    let departments = DEPARTMENTS.iter().map(|d| (*d).to_owned()).collect();
+    Ok(Json(ReferenceData { areas, departments, handlers, deadlines: StepDeadlines::default() }))
+}
+
+/// Whom a case in the areas may be dispatched to: the accounts (by name: a `dispatched` step names
+/// its handler so), the mediation committee of each village and the dispute resolution centres of
+/// the township and the banner, then the departments.
+pub fn handlers(areas: &[Area], accounts: &[Account]) -> Vec<Handler> {
+    let mut out: Vec<Handler> = accounts
+        .iter()
+        .filter_map(|a| {
+            let kind = match a.role {
+                Role::GridWorker => HandlerKind::GridWorker,
+                Role::GridLeader => HandlerKind::GridLeader,
+                Role::Supervisor => HandlerKind::Supervisor,
+                Role::Admin => return None,
+            };
+            Some(Handler { key: a.name.clone(), name: a.name.clone(), kind, area: Some(a.scope.clone()) })
+        })
+        .collect();
+    for area in areas {
+        let name = match area.level {
+            AreaLevel::Village => format!("{}人民调解委员会", area.name),
+            AreaLevel::Township => format!("{}矛盾纠纷调解中心", area.name),
+            AreaLevel::Banner => format!("{}矛盾纠纷多元化解中心", area.name),
+            AreaLevel::Grid | AreaLevel::MicroGrid => continue,
+        };
+        out.push(Handler { key: name.clone(), name, kind: HandlerKind::Mediator, area: Some(area.code.clone()) });
+    }
+    out.extend(DEPARTMENTS.iter().map(|d| Handler {
+        key: (*d).to_owned(),
+        name: (*d).to_owned(),
+        kind: HandlerKind::Department,
+        area: None,
+    }));
+    // One entry per key: two accounts of one name are one handler to dispatch to.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|h| seen.insert(h.key.clone()));
+    out
 }

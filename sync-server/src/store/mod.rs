@@ -300,6 +300,10 @@ pub trait SyncStore: Send + Sync + std::fmt::Debug + 'static {
     /// Adds or replaces accounts (by enrollment code).
     async fn put_accounts(&self, accounts: Vec<Account>) -> Result<(), StoreError>;
 
+    /// The accounts (not disabled) whose area lies inside `scope`, by role then name: whom a case
+    /// in the area may be dispatched to.
+    async fn accounts_in(&self, scope: &AreaCode) -> Result<Vec<Account>, StoreError>;
+
     /// The server's device id and clock, for records it writes itself.
     async fn server_writer(&self) -> Result<ServerWriter, StoreError>;
 

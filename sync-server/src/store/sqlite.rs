@@ -409,6 +409,11 @@ impl SyncStore for SqliteStore {
         self.read(move |c| sqlite_read::areas(c, &scope)).await
     }
 
+    async fn accounts_in(&self, scope: &AreaCode) -> Result<Vec<Account>, StoreError> {
+        let scope = scope.clone();
+        self.read(move |c| sqlite_read::accounts_in(c, &scope)).await
+    }
+
     async fn conflicts(&self, scope: &AreaCode, after: u64, limit: u32) -> Result<Vec<StoredConflict>, StoreError> {
         let scope = scope.clone();
         let upto = self.inner.flusher.durable().conflict;

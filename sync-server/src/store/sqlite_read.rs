@@ -9,7 +9,7 @@ use super::sqlite::{
     SERVER_CLOCK_KEY, SERVER_DEVICE_KEY, from_json, parse_area, parse_device, parse_role, scope_range, sql_int,
 };
 use super::sqlite_write::history_token;
-use super::{DeviceAuth, PullPage, ServerWriter, StoreError};
+use super::{Account, DeviceAuth, PullPage, ServerWriter, StoreError};
 
 /// The active device holding the token: not revoked, its account not disabled.
 pub fn authenticate(c: &Connection, token_hash: &str) -> Result<Option<DeviceAuth>, StoreError> {
@@ -147,6 +147,29 @@ pub fn areas(c: &Connection, scope: &AreaCode) -> Result<Vec<Area>, StoreError> 
     }
     bodies.sort();
     bodies.iter().map(|(_, body)| from_json(body)).collect()
+}
+
+/// The accounts (not disabled) whose area lies inside `scope`, by role then name.
+pub fn accounts_in(c: &Connection, scope: &AreaCode) -> Result<Vec<Account>, StoreError> {
+    let (lo, hi) = scope_range(scope);
+    let mut stmt = c.prepare_cached(
+        "SELECT code, name, phone, role, scope FROM accounts
+         WHERE scope >= ?1 AND scope < ?2 AND disabled_at_ms IS NULL ORDER BY role, name, code",
+    )?;
+    let rows = stmt.query_map([lo, hi], |r| {
+        Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
+    })?;
+    rows.map(|row| {
+        let (code, name, phone, role, scope) = row?;
+        Ok(Account {
+            code,
+            name,
+            phone,
+            role: super::sqlite::parse_role(&role)?,
+            scope: super::sqlite::parse_area(&scope)?,
+        })
+    })
+    .collect()
 }
 
 /// The conflicts inside `scope` with ids after `after`, up to `upto` (the last durable one).

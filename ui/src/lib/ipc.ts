@@ -8,9 +8,17 @@ import type { CommandName } from './commands.gen';
 export function asTagged(e: unknown): TaggedError {
   if (e && typeof e === 'object' && 'kind' in e && 'message' in e) {
     const t = e as TaggedError;
-    return { kind: t.kind, message: t.message, fields: t.fields ?? [], net: t.net ?? null, unsynced: t.unsynced ?? null };
+    return {
+      kind: t.kind,
+      message: t.message,
+      fields: t.fields ?? [],
+      net: t.net ?? null,
+      unsynced: t.unsynced ?? null,
+      code: t.code ?? null,
+      params: t.params ?? null,
+    };
   }
-  return { kind: 'internal', message: String(e), fields: [], net: null, unsynced: null };
+  return { kind: 'internal', message: String(e), fields: [], net: null, unsynced: null, code: null, params: null };
 }
 
 export async function call<T>(cmd: CommandName, args: Record<string, unknown>): Promise<T> {

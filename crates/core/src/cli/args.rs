@@ -218,7 +218,8 @@ pub enum DisputeCmd {
     /// Append a step to a case.
     Event {
         id: String,
-        /// verified, rejected, dispatched, mediation_attempt, feedback, escalated, referred, closed, reopened, rated
+        /// verified, rejected, dispatched, mediation_attempt, feedback, escalated, referred, closed, reopened,
+        /// rated, settled
         action: String,
         #[arg(long)]
         to: Option<String>,
@@ -234,6 +235,15 @@ pub enum DisputeCmd {
         reason: Option<String>,
         #[arg(long)]
         score: Option<u8>,
+        /// For a mediation attempt: the mediator's name.
+        #[arg(long)]
+        mediator: Option<String>,
+        /// For a successful mediation attempt: the agreement reached.
+        #[arg(long)]
+        agreement: Option<String>,
+        /// For closing: the household confirmed the outcome (a case is closed only so).
+        #[arg(long)]
+        household_confirmed: bool,
         #[arg(long, default_value = "")]
         note: String,
         /// The visit (its id) at which the step was taken: how a grid worker records a rating.

@@ -100,15 +100,21 @@ pub fn disputes(rows: &[DisputeRow]) -> String {
 pub fn case(c: &CaseView) -> String {
     let mut s =
         format!("{} — {:?}: {}\nstage: {}\n", c.id, c.dispute.category, c.dispute.description, c.state.stage.as_str());
-    for (_, e) in &c.events {
+    for t in &c.timeline {
+        let e = &t.event;
         let _ = writeln!(
             s,
-            "  {} {} {} {}",
+            "  {} {} {} {}{}{}",
             e.at.format("%Y-%m-%d %H:%M"),
             e.actor,
             serde_json::to_string(&e.action).unwrap_or_default(),
-            e.note
+            e.note,
+            if t.synced { "" } else { " (not yet synced)" },
+            t.skipped.as_ref().map(|k| format!(" — left out: {}", k.reason)).unwrap_or_default(),
         );
+    }
+    if c.state.unsettled > 0 {
+        let _ = writeln!(s, "contradictions to settle: {}", c.state.unsettled);
     }
     let _ = write!(s, "next: {}", c.allowed.join(", "));
     s

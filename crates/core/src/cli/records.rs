@@ -158,7 +158,21 @@ pub fn dispute(engine: &mut Engine, out: &Out, cmd: DisputeCmd) -> Result<()> {
             let id = engine.file_dispute(&d)?;
             out.value(&json!({ "id": id }), || format!("dispute {id} reported"))
         }
-        DisputeCmd::Event { id: did, action, to, level, number, outcome, reason, score, note, visit } => {
+        DisputeCmd::Event {
+            id: did,
+            action,
+            to,
+            level,
+            number,
+            outcome,
+            reason,
+            score,
+            mediator,
+            agreement,
+            household_confirmed,
+            note,
+            visit,
+        } => {
             let mut m = Map::new();
             m.insert("type".into(), Value::String(action.replace('-', "_")));
             let opt = [
@@ -168,6 +182,9 @@ pub fn dispute(engine: &mut Engine, out: &Out, cmd: DisputeCmd) -> Result<()> {
                 ("outcome", outcome.map(Value::from)),
                 ("reason", reason.map(Value::from)),
                 ("score", score.map(Value::from)),
+                ("mediator", mediator.map(Value::from)),
+                ("agreement", agreement.map(Value::from)),
+                ("household_confirmed", household_confirmed.then_some(Value::Bool(true))),
             ];
             for (k, v) in opt {
                 if let Some(v) = v {

@@ -120,6 +120,8 @@ pub fn enroll(engine: &mut Engine, server_url: &str, code: &str, device_name: &s
     }
     let reference = SyncClient::new(server_url, Some(r.token))?.reference()?;
     engine.import_areas(&reference.areas)?;
+    engine.import_handlers(&reference.handlers, &reference.deadlines)?;
+    set_meta(&engine.conn, "reference_v", &REFERENCE_VERSION.to_string())?;
     set_meta(&engine.conn, "reference_ms", &wall_ms().to_string())?;
     Ok(profile)
 }
@@ -272,18 +274,25 @@ fn fetch_conflicts(engine: &mut Engine, client: &SyncClient) -> Result<u64> {
     }
 }
 
+/// What this version keeps of the reference data: 2 = areas, handlers and deadlines.
+const REFERENCE_VERSION: u64 = 2;
+
 /// How often the areas (reference data) are fetched again.
 const REFERENCE_EVERY_MS: u64 = 24 * 60 * 60 * 1000;
 
-/// Fetches the areas again when the copy on the device is older than a day.
+/// Fetches the reference data again when the copy on the device is older than a day, or was
+/// fetched by a version of the app that did not keep handlers and deadlines.
 fn refresh_reference(engine: &mut Engine, client: &SyncClient) -> Result<()> {
     let last: u64 = get_meta_number(&engine.conn, "reference_ms")?.unwrap_or(0);
     let now = wall_ms();
-    if now.saturating_sub(last) < REFERENCE_EVERY_MS {
+    let kept_all = get_meta_number::<u64>(&engine.conn, "reference_v")?.unwrap_or(0) >= REFERENCE_VERSION;
+    if kept_all && now.saturating_sub(last) < REFERENCE_EVERY_MS {
         return Ok(());
     }
     let reference = client.reference()?;
     engine.import_areas(&reference.areas)?;
+    engine.import_handlers(&reference.handlers, &reference.deadlines)?;
+    set_meta(&engine.conn, "reference_v", &REFERENCE_VERSION.to_string())?;
     set_meta(&engine.conn, "reference_ms", &now.to_string())
 }
 

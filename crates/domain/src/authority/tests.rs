@@ -99,7 +99,7 @@ fn the_default_table() {
         let got = authorize(&actor, *action, &subject);
         assert_eq!(got.is_ok(), *want, "case {i}: {role:?} {action:?} at {level:?}: {got:?}");
         if let Err(e) = got {
-            assert!(matches!(e, Refusal::Forbidden(_)), "case {i}: {e:?}");
+            assert!(matches!(e, Refusal::Forbidden { .. }), "case {i}: {e:?}");
         }
     }
 }
@@ -165,11 +165,17 @@ fn every_event_maps_to_a_case_action_of_its_kind() {
         DisputeAction::Verified,
         DisputeAction::Rejected { reason: "x".into() },
         DisputeAction::Dispatched { to: "x".into() },
-        DisputeAction::MediationAttempt { level: MediationLevel::Village, number: 1, outcome: AttemptOutcome::Failed },
+        DisputeAction::MediationAttempt {
+            level: MediationLevel::Village,
+            number: 1,
+            outcome: AttemptOutcome::Failed,
+            mediator: String::new(),
+            agreement: String::new(),
+        },
         DisputeAction::Feedback,
         DisputeAction::Escalated { to: MediationLevel::Township },
         DisputeAction::Referred { to: Referral::Court },
-        DisputeAction::Closed,
+        DisputeAction::Closed { household_confirmed: true },
         DisputeAction::Reopened { reason: "x".into() },
         DisputeAction::Rated { score: 5 },
     ];

@@ -38,7 +38,7 @@ fn dispatch(to: &str) -> A {
 }
 
 fn attempt(level: MediationLevel, number: u8, outcome: AttemptOutcome) -> A {
-    A::MediationAttempt { level, number, outcome }
+    A::MediationAttempt { level, number, outcome, mediator: String::new(), agreement: String::new() }
 }
 
 fn reopen() -> A {
@@ -78,7 +78,7 @@ fn happy_path() -> Vec<(A, CaseStage)> {
         (dispatch("李明"), S::Dispatched),
         (attempt(Village, 1, Succeeded), S::Resolved),
         (A::Feedback, S::Resolved),
-        (A::Closed, S::Closed),
+        (A::Closed { household_confirmed: true }, S::Closed),
         (A::Rated { score: 5 }, S::Rated),
     ]
 }
@@ -99,7 +99,7 @@ fn three_threes_path() -> Vec<(A, CaseStage)> {
     steps.extend(three_failures(Township, "吉格斯太镇调解委员会"));
     steps.extend(three_failures(Banner, "旗矛盾纠纷多元化解中心"));
     steps.push((A::Referred { to: Referral::Court }, S::Referred));
-    steps.push((A::Closed, S::Closed));
+    steps.push((A::Closed { household_confirmed: true }, S::Closed));
     steps
 }
 
@@ -110,7 +110,7 @@ fn hazard_path() -> Vec<(A, CaseStage)> {
         (A::Verified, S::Open),
         (dispatch("消防大队"), S::Dispatched),
         (A::Feedback, S::Resolved),
-        (A::Closed, S::Closed),
+        (A::Closed { household_confirmed: true }, S::Closed),
         (A::Rated { score: 4 }, S::Rated),
     ]
 }
@@ -122,7 +122,7 @@ fn reopen_path() -> Vec<(A, CaseStage)> {
         (A::Verified, S::Open),
         (dispatch("李明"), S::Dispatched),
         (attempt(Village, 1, Succeeded), S::Resolved),
-        (A::Closed, S::Closed),
+        (A::Closed { household_confirmed: true }, S::Closed),
         (A::Rated { score: 2 }, S::Rated),
         (reopen(), S::Open),
         (dispatch("王刚"), S::Dispatched),
@@ -130,11 +130,11 @@ fn reopen_path() -> Vec<(A, CaseStage)> {
         (A::Escalated { to: Township }, S::Open),
         (dispatch("白泥井镇司法所"), S::Dispatched),
         (attempt(Township, 1, Succeeded), S::Resolved),
-        (A::Closed, S::Closed),
+        (A::Closed { household_confirmed: true }, S::Closed),
         (reopen(), S::Open),
         (dispatch("白泥井镇司法所"), S::Dispatched),
         (A::Feedback, S::Resolved),
-        (A::Closed, S::Closed),
+        (A::Closed { household_confirmed: true }, S::Closed),
         (A::Rated { score: 5 }, S::Rated),
     ]
 }
@@ -151,7 +151,7 @@ fn reject_and_exhausted_reopen_path() -> Vec<(A, CaseStage)> {
         (attempt(Village, 1, Failed), S::Mediating),
         (attempt(Village, 2, Failed), S::Mediating),
         (attempt(Village, 3, Succeeded), S::Resolved),
-        (A::Closed, S::Closed),
+        (A::Closed { household_confirmed: true }, S::Closed),
         (reopen(), S::Open),
         (dispatch("李明"), S::Dispatched),
         (A::Escalated { to: Township }, S::Open),
@@ -166,7 +166,7 @@ fn reopen_after_referral_path() -> Vec<(A, CaseStage)> {
         (dispatch("旗矛盾纠纷多元化解中心"), S::Dispatched),
         (A::Referred { to: Referral::Arbitration }, S::Referred),
         (A::Feedback, S::Referred),
-        (A::Closed, S::Closed),
+        (A::Closed { household_confirmed: true }, S::Closed),
     ]);
     steps
 }
@@ -229,15 +229,33 @@ fn refused_transitions_name_the_reason_stage_and_action() {
     let f1 = [&rdd[..], &[attempt(Village, 1, Failed)]].concat();
     // (prefix, refused action, expected fragment, stage, whether the action kind is allowed and only its data is wrong)
     let cases: Vec<(Vec<A>, A, &str, CaseStage, bool)> = vec![
-        (vec![], A::Closed, "cannot close a case that has not been reported", S::Unreported, false),
+        (
+            vec![],
+            A::Closed { household_confirmed: true },
+            "cannot close a case that has not been reported",
+            S::Unreported,
+            false,
+        ),
         (vec![], A::Verified, "cannot verify a case that has not been reported", S::Unreported, false),
         (vec![A::Reported], A::Reported, "cannot report a case twice", S::Reported, false),
-        (vec![A::Reported], A::Closed, "cannot close a case that has not been verified", S::Reported, false),
+        (
+            vec![A::Reported],
+            A::Closed { household_confirmed: true },
+            "cannot close a case that has not been verified",
+            S::Reported,
+            false,
+        ),
         (vec![A::Reported], dispatch("李明"), "cannot dispatch a case that has not been verified", S::Reported, false),
         (rv.clone(), A::Verified, "cannot verify a case that was already verified", S::Open, false),
         (rv.clone(), reject(), "cannot reject a case that was already verified", S::Open, false),
         (vec![A::Reported, reject()], A::Verified, "cannot verify a case that was rejected", S::Rejected, false),
-        (vec![A::Reported, reject()], A::Closed, "cannot close a case that was rejected", S::Rejected, false),
+        (
+            vec![A::Reported, reject()],
+            A::Closed { household_confirmed: true },
+            "cannot close a case that was rejected",
+            S::Rejected,
+            false,
+        ),
         (rv.clone(), A::Feedback, "feedback on a case that has not been dispatched", S::Open, false),
         (
             rv.clone(),
@@ -250,7 +268,13 @@ fn refused_transitions_name_the_reason_stage_and_action() {
         (rv.clone(), dispatch("  "), "name the handler", S::Open, true),
         (rv.clone(), reopen(), "reopen a case that is not closed or rejected", S::Open, false),
         (rdd.to_vec(), dispatch("王刚"), "already dispatched to 李明", S::Dispatched, false),
-        (rdd.to_vec(), A::Closed, "cannot close a case that has not been handled", S::Dispatched, false),
+        (
+            rdd.to_vec(),
+            A::Closed { household_confirmed: true },
+            "cannot close a case that has not been handled",
+            S::Dispatched,
+            false,
+        ),
         (
             rdd.to_vec(),
             A::Escalated { to: Township },
@@ -291,7 +315,13 @@ fn refused_transitions_name_the_reason_stage_and_action() {
             false,
         ),
         (f1.clone(), A::Feedback, "while mediation at village level is under way", S::Mediating, false),
-        (f1.clone(), A::Closed, "cannot close a case while mediation", S::Mediating, false),
+        (
+            f1.clone(),
+            A::Closed { household_confirmed: true },
+            "cannot close a case while mediation",
+            S::Mediating,
+            false,
+        ),
         (
             [&f1[..], &[attempt(Village, 2, Failed), attempt(Village, 3, Failed)]].concat(),
             attempt(Village, 4, Failed),
@@ -322,10 +352,16 @@ fn refused_transitions_name_the_reason_stage_and_action() {
         ),
         (to_closed.to_vec(), A::Rated { score: 0 }, "a rating is 1 to 5", S::Closed, true),
         (to_closed.to_vec(), A::Rated { score: 6 }, "a rating is 1 to 5", S::Closed, true),
-        (to_closed.to_vec(), A::Closed, "cannot close a case that is already closed", S::Closed, false),
+        (
+            to_closed.to_vec(),
+            A::Closed { household_confirmed: true },
+            "cannot close a case that is already closed",
+            S::Closed,
+            false,
+        ),
         (to_closed.to_vec(), A::Feedback, "cannot record feedback on a case that is already closed", S::Closed, false),
         (to_rated.clone(), A::Rated { score: 3 }, "cannot rate a case twice", S::Rated, false),
-        (to_rated.clone(), A::Closed, "already closed and rated", S::Rated, false),
+        (to_rated.clone(), A::Closed { household_confirmed: true }, "already closed and rated", S::Rated, false),
         (
             banner_failed.clone(),
             attempt(Banner, 4, Failed),
@@ -352,17 +388,20 @@ fn refused_transitions_name_the_reason_stage_and_action() {
         let state = run(prefix);
         assert_eq!(state.stage, *stage, "case {i}: stage before {bad:?}");
         let err = apply(&state, &ev(bad.clone())).expect_err(&format!("case {i}: {bad:?} should be refused"));
-        assert!(err.0.contains(fragment), "case {i}: '{err}' should contain '{fragment}'");
+        assert!(err.message.contains(fragment), "case {i}: '{err}' should contain '{fragment}'");
         let tail = format!("(stage: {stage}, action: {})", action_name(bad));
-        assert!(err.0.ends_with(&tail), "case {i}: '{err}' should end with '{tail}'");
+        assert!(err.message.ends_with(&tail), "case {i}: '{err}' should end with '{tail}'");
         let listed = allowed_actions(&state).contains(&action_name(bad));
         assert_eq!(listed, *data_error, "case {i}: allowed_actions lists {bad:?}: {listed}");
         // Strict fold names the index of the refused event.
         let mut all = prefix.clone();
         all.push(bad.clone());
         let err = fold(&events(&all)).unwrap_err();
-        assert!(err.0.starts_with(&format!("event {} ({}): ", prefix.len(), action_name(bad))), "case {i}: {err}");
-        assert!(err.0.contains(fragment), "case {i}: {err}");
+        assert!(
+            err.message.starts_with(&format!("event {} ({}): ", prefix.len(), action_name(bad))),
+            "case {i}: {err}"
+        );
+        assert!(err.message.contains(fragment), "case {i}: {err}");
     }
 }
 
@@ -370,7 +409,7 @@ fn refused_transitions_name_the_reason_stage_and_action() {
 fn events_of_another_dispute_are_refused() {
     let state = run(&[A::Reported]);
     let err = apply(&state, &ev_for(CASE + 1, A::Verified)).unwrap_err();
-    assert!(err.0.contains("belongs to dispute"), "{err}");
+    assert!(err.message.contains("belongs to dispute"), "{err}");
     assert!(apply(&state, &ev(A::Verified)).is_ok());
 }
 
@@ -395,7 +434,7 @@ fn reopening_keeps_level_and_attempts_and_clears_the_closure() {
     assert_eq!(reopened.reopens, 1);
     // The household does not get a fresh three: numbering goes on from 2.
     let err = apply(&states[8], &ev(attempt(Village, 1, Failed))).unwrap_err();
-    assert!(err.0.contains("the next attempt is number 2"), "{err}");
+    assert!(err.message.contains("the next attempt is number 2"), "{err}");
     let end = states.last().unwrap();
     assert_eq!((end.stage, end.level, end.reopens, end.rating), (S::Rated, Township, 2, Some(5)));
     assert_eq!(end.attempts, Attempts { village: 2, township: 1, banner: 0 });
@@ -409,7 +448,7 @@ fn reopened_rejection_goes_back_to_verification_and_exhausted_level_may_only_esc
     assert_eq!(redispatched.attempts.village, 3);
     assert_eq!(allowed_actions(redispatched), vec!["feedback", "escalated"]);
     let err = apply(redispatched, &ev(attempt(Village, 4, Failed))).unwrap_err();
-    assert!(err.0.contains("4th mediation attempt"), "{err}");
+    assert!(err.message.contains("4th mediation attempt"), "{err}");
 }
 
 #[test]
@@ -461,9 +500,10 @@ fn sample(state: &CaseState, kind: Kind, outcome: AttemptOutcome) -> A {
         Kind::Feedback => A::Feedback,
         Kind::Escalated => A::Escalated { to: state.level.next().unwrap_or(Banner) },
         Kind::Referred => A::Referred { to: Referral::Court },
-        Kind::Closed => A::Closed,
+        Kind::Closed => A::Closed { household_confirmed: true },
         Kind::Reopened => reopen(),
         Kind::Rated => A::Rated { score: 4 },
+        Kind::Settled => A::Settled,
     }
 }
 
@@ -492,7 +532,7 @@ fn allowed_actions_agree_with_apply_in_every_reachable_state() {
 fn lenient_fold_skips_a_duplicate_close_deterministically() {
     // Two leaders closed the case offline; sorted by clock stamp, the second close comes after the first.
     let mut actions = actions_of(&happy_path());
-    actions.insert(6, A::Closed);
+    actions.insert(6, A::Closed { household_confirmed: true });
     let evs = events(&actions);
     let state = fold_lenient(&evs);
     assert_eq!(state.stage, S::Rated);
@@ -504,7 +544,7 @@ fn lenient_fold_skips_a_duplicate_close_deterministically() {
     assert!(skipped.reason.contains("cannot close a case that is already closed"), "{}", skipped.reason);
     assert_eq!(fold_lenient(&evs), state);
     let strict = fold(&evs).unwrap_err();
-    assert!(strict.0.starts_with("event 6 (closed): "), "{strict}");
+    assert!(strict.message.starts_with("event 6 (closed): "), "{strict}");
     // Without the duplicate both folds agree.
     let clean = events(&actions_of(&happy_path()));
     assert_eq!(fold_lenient(&clean), fold(&clean).unwrap());
@@ -535,7 +575,7 @@ fn state_and_stage_serialise_in_snake_case_and_round_trip() {
     assert_eq!(serde_json::to_string(&S::Resolved).unwrap(), "\"resolved\"");
     assert_eq!(CaseState::default(), CaseState::initial());
     let mut actions = actions_of(&three_threes_path());
-    actions.push(A::Closed);
+    actions.push(A::Closed { household_confirmed: true });
     let state = fold_lenient(&events(&actions));
     assert_eq!(state.skipped.len(), 1);
     let json = serde_json::to_string(&state).unwrap();

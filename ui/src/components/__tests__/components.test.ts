@@ -45,7 +45,7 @@ describe('SyncBar', () => {
     const { rerender } = render(SyncBar);
     expect(screen.getByTestId('sync-progress')).toBeInTheDocument();
     syncing.set(false);
-    syncError.set({ kind: 'offline', message: 'refused', fields: [], net: null, unsynced: null });
+    syncError.set({ kind: 'offline', message: 'refused', fields: [], net: null, unsynced: null, code: null, params: null });
     await rerender({});
     expect(screen.getByTestId('offline')).toHaveTextContent('无法连接服务器');
     // With its cause: the server, how long was waited, and that it stopped trying, in Chinese.
@@ -55,6 +55,8 @@ describe('SyncBar', () => {
       fields: [],
       net: { cause: 'no_answer', server: 'https://grid.example.cn', after_s: 25, attempt: 2, of: 4, retrying: false, wait_s: null, detail: '' },
       unsynced: null,
+      code: null,
+      params: null,
     });
     await rerender({});
     const text = screen.getByTestId('offline').textContent ?? '';

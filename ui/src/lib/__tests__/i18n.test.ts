@@ -21,9 +21,9 @@ describe('network and store errors', () => {
 
   it('say the cause, the server and the retry in Chinese', () => {
     const net = { cause: 'refused' as const, server: 'http://10.0.0.2:8787', after_s: null, attempt: 1, of: 4, retrying: true, wait_s: 2, detail: 'x' };
-    const text = errorText(translator('zh-CN'), { kind: 'offline', message: 'english', fields: [], net, unsynced: null });
+    const text = errorText(translator('zh-CN'), { kind: 'offline', message: 'english', fields: [], net, unsynced: null, code: null, params: null });
     expect(text).toBe('服务器 http://10.0.0.2:8787 拒绝连接：服务没有运行，或地址、端口有误。2 秒后重试（第 2 次，共 4 次）');
-    expect(errorText(translator('en'), { kind: 'upgrade_required', message: '', fields: [], net: null, unsynced: null })).toContain('update Gridwork');
+    expect(errorText(translator('en'), { kind: 'upgrade_required', message: '', fields: [], net: null, unsynced: null, code: null, params: null })).toContain('update Gridwork');
   });
 });
 
