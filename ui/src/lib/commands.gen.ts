@@ -4,13 +4,16 @@ import { call } from './ipc';
 import type { Area } from './bindings/Area';
 import type { AreaCode } from './bindings/AreaCode';
 import type { AttentionItem } from './bindings/AttentionItem';
+import type { CaseQueue } from './bindings/CaseQueue';
+import type { CaseQueueQuery } from './bindings/CaseQueueQuery';
 import type { CaseView } from './bindings/CaseView';
 import type { ConflictRow } from './bindings/ConflictRow';
 import type { ContactCard } from './bindings/ContactCard';
 import type { Dispute } from './bindings/Dispute';
-import type { GeoPoint } from './bindings/GeoPoint';
+import type { DisputeAction } from './bindings/DisputeAction';
+import type { Handler } from './bindings/Handler';
+import type { HandlerKind } from './bindings/HandlerKind';
 import type { HandsetStatus } from './bindings/HandsetStatus';
-import type { Household } from './bindings/Household';
 import type { HouseholdHistory } from './bindings/HouseholdHistory';
 import type { HouseholdRow } from './bindings/HouseholdRow';
 import type { OutboxRow } from './bindings/OutboxRow';
@@ -18,7 +21,6 @@ import type { RecordId } from './bindings/RecordId';
 import type { SyncSummary } from './bindings/SyncSummary';
 import type { Today } from './bindings/Today';
 import type { Visit } from './bindings/Visit';
-import type { VisitIntervals } from './bindings/VisitIntervals';
 import type { VisitReceipt } from './bindings/VisitReceipt';
 
 /** The name of every command, as the IPC and the capability know it. */
@@ -30,11 +32,11 @@ export const COMMAND_NAMES = [
   'today',
   'list_households',
   'household_history',
-  'household',
-  'save_household',
-  'visit_intervals',
-  'locate',
   'case_view',
+  'case_queue',
+  'case_step',
+  'handlers',
+  'due_households',
   'record_visit',
   'file_dispute',
   'issue_card',
@@ -71,21 +73,21 @@ export const commands = {
   /** One household with its visits, disputes and cards. */
   householdHistory: (id: RecordId): Promise<HouseholdHistory> =>
     call<HouseholdHistory>('household_history', { id }),
-  /** One household as stored, for editing. */
-  household: (id: RecordId): Promise<Household> =>
-    call<Household>('household', { id }),
-  /** Adds a household (no id) or saves an edited one (archiving it too); answers its id. */
-  saveHousehold: (id: RecordId | null, household: Household): Promise<RecordId> =>
-    call<RecordId>('save_household', { id, household }),
-  /** The visit interval of each tag (重点人群) and of an untagged household. */
-  visitIntervals: (): Promise<VisitIntervals> =>
-    call<VisitIntervals>('visit_intervals', {}),
-  /** The micro-grid of this device's scope whose boundary holds a point, if any. */
-  locate: (point: GeoPoint): Promise<AreaCode | null> =>
-    call<AreaCode | null>('locate', { point }),
-  /** A dispute case with its events folded. */
+  /** A dispute case: the report, its timeline, the deadline and the steps this account may take. */
   caseView: (id: RecordId): Promise<CaseView> =>
     call<CaseView>('case_view', { id }),
+  /** The leader's (or township's, banner's) queue of cases, counted by stage bucket. */
+  caseQueue: (query: CaseQueueQuery): Promise<CaseQueue> =>
+    call<CaseQueue>('case_queue', { query }),
+  /** Takes one step of a case (checked against the workflow and the authority table). */
+  caseStep: (dispute: RecordId, action: DisputeAction, note: string, visit: RecordId | null): Promise<RecordId> =>
+    call<RecordId>('case_step', { dispute, action, note, visit }),
+  /** Whom a case may be dispatched to, searched by name, pinyin or initials. */
+  handlers: (text: string, kind: HandlerKind | null, limit: number): Promise<Array<Handler>> =>
+    call<Array<Handler>>('handlers', { text, kind, limit }),
+  /** A page of the households due for a visit. */
+  dueHouseholds: (offset: number, limit: number): Promise<Array<HouseholdRow>> =>
+    call<Array<HouseholdRow>>('due_households', { offset, limit }),
   /** Records a visit (with its outbox entry). */
   recordVisit: (visit: Visit): Promise<VisitReceipt> =>
     call<VisitReceipt>('record_visit', { visit }),

@@ -39,4 +39,12 @@ events_applied: number, reopens: number,
 /**
  * Events [`fold_lenient`] left out, in order.
  */
-skipped: Array<SkippedEvent>, };
+skipped: Array<SkippedEvent>, 
+/**
+ * Contradictions waiting for a leader: events left out since the last `settled` step.
+ */
+unsettled: number, 
+/**
+ * When the case came to its stage: the time of the event that brought it there.
+ */
+stage_since: string | null, };

@@ -3,4 +3,8 @@
 /**
  * An event [`fold_lenient`] left out: its position in the folded order, its action and why.
  */
-export type SkippedEvent = { index: number, action: string, reason: string, };
+export type SkippedEvent = { index: number, action: string, 
+/**
+ * The refusal's code (see [`WorkflowError`]).
+ */
+code: string, reason: string, };

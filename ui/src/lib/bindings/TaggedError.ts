@@ -13,4 +13,13 @@ net: NetError | null,
 /**
  * For `damaged_store`: unsynced changes that could still be read out of the damaged file.
  */
-unsynced: number | null, };
+unsynced: number | null, 
+/**
+ * For `workflow` and `forbidden`: the refusal's code (`workflow::REFUSAL_CODES`,
+ * `outside_area`, `forbidden`), which the UI's catalog words in the person's language.
+ */
+code: string | null, 
+/**
+ * The code's parameters (actions, stages, levels and roles by their wire names).
+ */
+params: { [key in string]: string } | null, };
