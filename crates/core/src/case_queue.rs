@@ -163,7 +163,7 @@ impl Engine {
         let sql = format!("SELECT {ROW_COLUMNS} FROM disputes d WHERE {filter} ORDER BY {ORDER} LIMIT ? OFFSET ?");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(args.iter()), raw_row)?;
-        let rows = rows.map(|r| Ok(r?.into_row(&deadlines, now_ms)?)).collect::<Result<_>>()?;
+        let rows = rows.map(|r| r.map(|r| r.into_row(&deadlines, now_ms))).collect::<rusqlite::Result<_>>()?;
         Ok(CaseQueue { counts, total, rows })
     }
 
@@ -177,7 +177,7 @@ impl Engine {
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params![me, limit], raw_row)?;
-        rows.map(|r| Ok(r?.into_row(&deadlines, now_ms)?)).collect()
+        Ok(rows.map(|r| r.map(|r| r.into_row(&deadlines, now_ms))).collect::<rusqlite::Result<_>>()?)
     }
 
     fn bucket_counts(
@@ -248,10 +248,10 @@ fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
 }
 
 impl RawRow {
-    fn into_row(self, deadlines: &gridwork_domain::deadline::StepDeadlines, now_ms: i64) -> Result<CaseRow> {
+    fn into_row(self, deadlines: &gridwork_domain::deadline::StepDeadlines, now_ms: i64) -> CaseRow {
         let mut row = self.row;
         row.due_ms = self.since.and_then(|t| deadlines.due_ms(row.stage, t));
         row.overdue = row.due_ms.is_some_and(|due| due < now_ms);
-        Ok(row)
+        row
     }
 }

@@ -126,7 +126,9 @@ impl CoreError {
                 _ => None,
             },
             code: self.refused().map(|r| r.code.to_owned()),
-            params: self.refused().map(|r| r.params.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()),
+            params: self
+                .refused()
+                .map(|r| Box::new(r.params.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())),
         }
     }
 
@@ -186,7 +188,7 @@ pub struct TaggedError {
     /// `outside_area`, `forbidden`), which the UI's catalog words in the person's language.
     pub code: Option<String>,
     /// The code's parameters (actions, stages, levels and roles by their wire names).
-    pub params: Option<std::collections::BTreeMap<String, String>>,
+    pub params: Option<Box<std::collections::BTreeMap<String, String>>>,
 }
 
 /// A coded refusal: a code and its parameters for a screen to word, the reason in English.
