@@ -11,9 +11,11 @@ import type { ConflictRow } from './bindings/ConflictRow';
 import type { ContactCard } from './bindings/ContactCard';
 import type { Dispute } from './bindings/Dispute';
 import type { DisputeAction } from './bindings/DisputeAction';
+import type { GeoPoint } from './bindings/GeoPoint';
 import type { Handler } from './bindings/Handler';
 import type { HandlerKind } from './bindings/HandlerKind';
 import type { HandsetStatus } from './bindings/HandsetStatus';
+import type { Household } from './bindings/Household';
 import type { HouseholdHistory } from './bindings/HouseholdHistory';
 import type { HouseholdRow } from './bindings/HouseholdRow';
 import type { OutboxRow } from './bindings/OutboxRow';
@@ -21,6 +23,7 @@ import type { RecordId } from './bindings/RecordId';
 import type { SyncSummary } from './bindings/SyncSummary';
 import type { Today } from './bindings/Today';
 import type { Visit } from './bindings/Visit';
+import type { VisitIntervals } from './bindings/VisitIntervals';
 import type { VisitReceipt } from './bindings/VisitReceipt';
 
 /** The name of every command, as the IPC and the capability know it. */
@@ -32,6 +35,10 @@ export const COMMAND_NAMES = [
   'today',
   'list_households',
   'household_history',
+  'household',
+  'save_household',
+  'visit_intervals',
+  'locate',
   'case_view',
   'case_queue',
   'case_step',
@@ -73,6 +80,18 @@ export const commands = {
   /** One household with its visits, disputes and cards. */
   householdHistory: (id: RecordId): Promise<HouseholdHistory> =>
     call<HouseholdHistory>('household_history', { id }),
+  /** One household as stored, for editing. */
+  household: (id: RecordId): Promise<Household> =>
+    call<Household>('household', { id }),
+  /** Adds a household (no id) or saves an edited one (archiving it too); answers its id. */
+  saveHousehold: (id: RecordId | null, household: Household): Promise<RecordId> =>
+    call<RecordId>('save_household', { id, household }),
+  /** The visit interval of each tag (重点人群) and of an untagged household. */
+  visitIntervals: (): Promise<VisitIntervals> =>
+    call<VisitIntervals>('visit_intervals', {}),
+  /** The micro-grid of this device's scope whose boundary holds a point, if any. */
+  locate: (point: GeoPoint): Promise<AreaCode | null> =>
+    call<AreaCode | null>('locate', { point }),
   /** A dispute case: the report, its timeline, the deadline and the steps this account may take. */
   caseView: (id: RecordId): Promise<CaseView> =>
     call<CaseView>('case_view', { id }),
