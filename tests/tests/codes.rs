@@ -5,8 +5,8 @@
 //! again when it differs (commit it; scripts/test.sh notices a stale one like a stale binding).
 
 use gridwork_core::CoreError;
-use gridwork_domain::authority::Action;
 use gridwork_core::explain::{Lang, REJECT_CODES, rejection};
+use gridwork_domain::authority::Action;
 use gridwork_sync_server::push_logic::RejectCode;
 
 /// The codes of the engine's `forbidden` refusals (the authority table).

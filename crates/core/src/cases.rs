@@ -201,7 +201,18 @@ pub(crate) fn refresh_all(conn: &Connection) -> Result<()> {
     let ids: Vec<String> =
         conn.prepare("SELECT id FROM disputes")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     for id in ids {
-        refresh_stage(conn, id.parse()?)?;
+        let id: RecordId = id.parse()?;
+        let (_, d): (_, Dispute) = get_record(conn, id, "dispute")?;
+        let party = d.parties.first();
+        conn.execute(
+            "UPDATE disputes SET party = ?2, household = ?3 WHERE id = ?1",
+            rusqlite::params![
+                id.to_string(),
+                party.map(|p| p.name.as_str()),
+                party.and_then(|p| p.household).map(|h| h.to_string())
+            ],
+        )?;
+        refresh_stage(conn, id)?;
     }
     Ok(())
 }

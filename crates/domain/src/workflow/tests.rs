@@ -582,3 +582,101 @@ fn state_and_stage_serialise_in_snake_case_and_round_trip() {
     assert!(json.contains("\"stage\":\"closed\"") && json.contains("\"level\":\"banner\""), "{json}");
     assert_eq!(serde_json::from_str::<CaseState>(&json).unwrap(), state);
 }
+
+#[test]
+fn every_refusal_code_is_given_with_its_parameters() {
+    let path = actions_of(&three_threes_path());
+    let happy = actions_of(&happy_path());
+    let village_failed = &path[..6]; // reported, verified, dispatched, 3 failed attempts
+    let banner_failed = &path[..16];
+    let other = ev_for(99, A::Verified);
+    let cases: Vec<(&str, Vec<A>, DisputeEvent, &[(&str, &str)])> = vec![
+        (
+            "stage",
+            vec![A::Reported],
+            ev(A::Closed { household_confirmed: true }),
+            &[("action", "closed"), ("stage", "reported")],
+        ),
+        ("twice", happy[..1].to_vec(), ev(A::Reported), &[("action", "reported")]),
+        ("already_dispatched", happy[..3].to_vec(), ev(dispatch("王芳")), &[("handler", "李明")]),
+        (
+            "attempts_used",
+            village_failed.to_vec(),
+            ev(attempt(Village, 4, Failed)),
+            &[("level", "village"), ("next", "township")],
+        ),
+        ("beyond_banner", banner_failed.to_vec(), ev(A::Escalated { to: Banner }), &[]),
+        (
+            "refer_too_early",
+            village_failed[..4].to_vec(),
+            ev(A::Referred { to: Referral::Court }),
+            &[("level", "village"), ("attempts", "1")],
+        ),
+        ("no_handler", happy[..2].to_vec(), ev(dispatch("  ")), &[]),
+        (
+            "wrong_level",
+            happy[..3].to_vec(),
+            ev(attempt(Township, 1, Failed)),
+            &[("level", "township"), ("case_level", "village")],
+        ),
+        ("wrong_number", happy[..3].to_vec(), ev(attempt(Village, 2, Failed)), &[("number", "2"), ("expected", "1")]),
+        (
+            "skip_level",
+            village_failed.to_vec(),
+            ev(A::Escalated { to: Banner }),
+            &[("from", "village"), ("to", "banner"), ("next", "township")],
+        ),
+        ("bad_score", happy[..6].to_vec(), ev(A::Rated { score: 9 }), &[("score", "9")]),
+        ("other_dispute", happy[..1].to_vec(), other, &[]),
+        ("unconfirmed", happy[..4].to_vec(), ev(A::Closed { household_confirmed: false }), &[]),
+        ("nothing_to_settle", happy[..4].to_vec(), ev(A::Settled), &[]),
+    ];
+    let mut seen: Vec<&str> = Vec::new();
+    for (code, before, event, params) in cases {
+        let state = run(&before);
+        let err = apply(&state, &event).expect_err(code);
+        assert_eq!(err.code, code, "{err}");
+        for (k, v) in params {
+            assert!(
+                err.params.iter().any(|(pk, pv)| pk == k && pv == v),
+                "{code}: {k}={v} missing from {:?}",
+                err.params
+            );
+        }
+        seen.push(code);
+    }
+    seen.sort_unstable();
+    let mut all = REFUSAL_CODES.to_vec();
+    all.sort_unstable();
+    assert_eq!(seen, all, "every code in REFUSAL_CODES has a case here");
+}
+
+#[test]
+fn a_settled_step_clears_the_flag_and_moves_nothing_on() {
+    // Two handsets closed the case offline: the later close is left out and flagged.
+    let mut actions = actions_of(&happy_path())[..6].to_vec();
+    actions.push(A::Closed { household_confirmed: true });
+    let flagged = fold_lenient(&events(&actions));
+    assert_eq!((flagged.stage, flagged.unsettled), (S::Closed, 1));
+    assert_eq!(flagged.skipped[0].code, "stage");
+    assert!(allowed_actions(&flagged).contains(&"settled"));
+    actions.push(A::Settled);
+    let settled = fold_lenient(&events(&actions));
+    assert_eq!((settled.stage, settled.unsettled, settled.skipped.len()), (S::Closed, 0, 1));
+    assert!(!allowed_actions(&settled).contains(&"settled"));
+    // A contradiction after the settle is flagged again.
+    actions.push(A::Closed { household_confirmed: true });
+    assert_eq!(fold_lenient(&events(&actions)).unsettled, 1);
+}
+
+#[test]
+fn the_stage_since_is_the_time_the_case_came_to_its_stage() {
+    let at = |h: u32| Utc.with_ymd_and_hms(2024, 5, 1, h, 0, 0).unwrap();
+    let mut evs = events(&actions_of(&happy_path())[..5]);
+    for (i, e) in evs.iter_mut().enumerate() {
+        e.at = at(i as u32 + 1);
+    }
+    // Dispatched at 3, resolved by the attempt at 4; the feedback at 5 keeps the stage.
+    let state = fold(&evs).unwrap();
+    assert_eq!((state.stage, state.stage_since), (S::Resolved, Some(at(4))));
+}
