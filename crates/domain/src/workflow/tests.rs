@@ -590,7 +590,8 @@ fn every_refusal_code_is_given_with_its_parameters() {
     let village_failed = &path[..6]; // reported, verified, dispatched, 3 failed attempts
     let banner_failed = &path[..16];
     let other = ev_for(99, A::Verified);
-    let cases: Vec<(&str, Vec<A>, DisputeEvent, &[(&str, &str)])> = vec![
+    type Case<'a> = (&'a str, Vec<A>, DisputeEvent, &'a [(&'a str, &'a str)]);
+    let cases: Vec<Case> = vec![
         (
             "stage",
             vec![A::Reported],
