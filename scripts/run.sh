@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job: the sync server with a demo banner, and the grid worker's desktop app (王芳,
-# account DEMO-W-0001, enrolled with the fresh one-time code the server prints) enrolled with it
-# and synced. The server keeps running in the
+# The main job: the sync server with a demo banner (households, and cases at every step of the
+# closed loop), and the grid worker's desktop app (王芳, account DEMO-W-0001, enrolled with the
+# fresh one-time code the server prints; GRIDWORK_ROLE=leader or supervisor for 张伟 or 李娜)
+# enrolled with it and synced. The server keeps running in the
 # foreground; Ctrl-C stops it. Without a display the server still runs, and this says so.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
@@ -21,7 +22,7 @@ log "starting the sync server on http://$ADDR with demo data"
 DATABASE="sqlite://$DATA/gridwork-sync.db"
 SERVER_OUT="$DATA/server-start.txt"
 # What the server prints (the demo's one-time codes among it) is kept to read the worker's code.
-"$BIN/gridwork-sync-server" --listen "$ADDR" --database "$DATABASE" --demo > >(tee "$SERVER_OUT") &
+"$BIN/gridwork-sync-server" --listen "$ADDR" --database "$DATABASE" --demo --demo-cases 8 > >(tee "$SERVER_OUT") &
 SERVER=$!
 APP=""
 cleanup() {
@@ -35,30 +36,43 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
+# Whose handset: GRIDWORK_ROLE=worker (default, 王芳), leader (张伟, the same grid) or supervisor
+# (李娜, the township); each keeps its own store.
+case "${GRIDWORK_ROLE:-worker}" in
+  leader) ACCOUNT=DEMO-L-0001; WHO="张伟"; KIND="grid leader's"; STORE=app-zhangwei ;;
+  supervisor) ACCOUNT=DEMO-S-0001; WHO="李娜"; KIND="township supervisor's"; STORE=app-lina ;;
+  *) ACCOUNT=DEMO-W-0001; WHO="王芳"; KIND="grid worker's"; STORE=app-wangfang ;;
+esac
 # The app keeps its store in GRIDWORK_DATA_DIR; the CLI enrolls that same store before the first start.
-export GRIDWORK_DATA_DIR="$DATA/app-wangfang"
+export GRIDWORK_DATA_DIR="$DATA/$STORE"
 mkdir -p "$GRIDWORK_DATA_DIR"
 DB="$GRIDWORK_DATA_DIR/gridwork.db"
 if [ ! -f "$DB" ]; then
-  # The code the demo printed for DEMO-W-0001; on a database seeded before, a fresh one.
-  CODE="$(awk '$1 == "DEMO-W-0001" { print $2; exit }' "$SERVER_OUT")"
+  # The code the demo printed for the account; on a database seeded before, a fresh one.
+  CODE="$(awk -v a="$ACCOUNT" '$1 == a { print $2; exit }' "$SERVER_OUT")"
   if [ -z "$CODE" ]; then
-    CODE="$("$BIN/gridwork-sync-server" code create --database "$DATABASE" --account DEMO-W-0001 --by DEMO-A-0001)"
+    CODE="$("$BIN/gridwork-sync-server" code create --database "$DATABASE" --account "$ACCOUNT" --by DEMO-A-0001)"
   fi
-  log "enrolling the demo grid worker's handset (account DEMO-W-0001, one-time code $CODE)"
-  "$BIN/gridwork" --db "$DB" enroll --server "http://$ADDR" --code "$CODE" --device-name "王芳的手机"
+  log "enrolling the demo $KIND handset (account $ACCOUNT, one-time code $CODE)"
+  "$BIN/gridwork" --db "$DB" enroll --server "http://$ADDR" --code "$CODE" --device-name "${WHO}的手机"
 fi
 log "syncing the handset"
 "$BIN/gridwork" --db "$DB" sync
-"$BIN/gridwork" --db "$DB" today --limit 3
+if [ "$ACCOUNT" = DEMO-W-0001 ]; then
+  "$BIN/gridwork" --db "$DB" today --limit 3
+else
+  "$BIN/gridwork" --db "$DB" dispute queue --limit 5
+fi
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  log "starting the grid worker's app (window: 网格通 Gridwork)"
+  log "starting the $KIND app (window: 网格通 Gridwork)"
   "$BIN/gridwork-app" &
   APP=$!
   cat <<TXT
 
-The app is open, enrolled as 王芳 with the server at http://$ADDR (data in $DATA).
+The app is open, enrolled as $WHO with the server at http://$ADDR (data in $DATA).
+To open the grid leader's or the township supervisor's app on the same data instead, stop this
+(Ctrl-C) and run  GRIDWORK_ROLE=leader ./scripts/run.sh  (or GRIDWORK_ROLE=supervisor).
 Closing the window leaves the server running; press Ctrl-C to stop both.
 TXT
 else

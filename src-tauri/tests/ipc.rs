@@ -215,7 +215,7 @@ impl DemoServer {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let store =
             gridwork_sync_server::config::open_store(&format!("sqlite://{}", dir.join("server.db").display())).unwrap();
-        rt.block_on(gridwork_sync_server::seed::seed_demo(&*store, 7)).unwrap();
+        rt.block_on(gridwork_sync_server::seed::seed_demo(&*store, 7, 0)).unwrap();
         let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let app = gridwork_sync_server::app(gridwork_sync_server::AppState::new(store.clone()));

@@ -30,6 +30,10 @@ pub struct Config {
     /// Seed of the demo banner generator.
     #[arg(long, default_value_t = 20_221)]
     pub demo_seed: u64,
+    /// With `--demo`: this many dispute cases per grid, reported over the past weeks and carried
+    /// some way through the closed loop, so the leaders' and township queues have work in them.
+    #[arg(long, default_value_t = 0)]
+    pub demo_cases: u32,
     /// Most open connections served normally; beyond them `503 overloaded` [default: 32768, lowered
     /// to what the open-file limit allows].
     #[arg(long, env = "GRIDWORK_MAX_CONNECTIONS")]

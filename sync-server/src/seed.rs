@@ -3,7 +3,8 @@
 
 use gridwork_domain::clock::wall_ms;
 use gridwork_domain::demo::{DemoSize, generate};
-use gridwork_domain::{DomainError, HlcClock, RecordState, Writer};
+use gridwork_domain::demo_cases::cases;
+use gridwork_domain::{DomainError, HlcClock, RecordId, RecordState, Writer};
 use thiserror::Error;
 
 use gridwork_domain::wire::Role;
@@ -22,21 +23,36 @@ pub enum SeedError {
 
 /// Seeds the small demo banner generated from `seed` into an empty store. Returns the accounts
 /// (with their handles) when it seeded, `None` when the store already held data.
-pub async fn seed_demo(store: &dyn SyncStore, seed: u64) -> Result<Option<Vec<Account>>, SeedError> {
-    seed_banner(store, seed, &DemoSize::small()).await
+/// With `cases_per_grid` above 0, each grid also gets that many demo cases (`demo_cases`).
+pub async fn seed_demo(
+    store: &dyn SyncStore,
+    seed: u64,
+    cases_per_grid: u32,
+) -> Result<Option<Vec<Account>>, SeedError> {
+    seed_banner(store, seed, &DemoSize::small(), cases_per_grid).await
 }
 
 /// Seeds a generated banner of any size into an empty store (see [`seed_demo`]).
-pub async fn seed_banner(store: &dyn SyncStore, seed: u64, size: &DemoSize) -> Result<Option<Vec<Account>>, SeedError> {
+pub async fn seed_banner(
+    store: &dyn SyncStore,
+    seed: u64,
+    size: &DemoSize,
+    cases_per_grid: u32,
+) -> Result<Option<Vec<Account>>, SeedError> {
     let banner = generate(seed, size);
     let writer = store.server_writer().await?;
     let mut clock = HlcClock::resume(writer.clock);
     let now_ms = wall_ms();
-    let records = banner
-        .households
-        .iter()
-        .map(|(id, h)| RecordState::create(*id, h, &mut Writer { device: writer.device, clock: &mut clock, now_ms }))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut w = Writer { device: writer.device, clock: &mut clock, now_ms };
+    let mut records =
+        banner.households.iter().map(|(id, h)| RecordState::create(*id, h, &mut w)).collect::<Result<Vec<_>, _>>()?;
+    // Each case's report, then its steps in order: the stamps order them as they happened.
+    for case in cases(seed, &banner, cases_per_grid, chrono::Utc::now()) {
+        records.push(RecordState::create(case.id, &case.dispute, &mut w)?);
+        for event in &case.events {
+            records.push(RecordState::create(RecordId::new(), event, &mut w)?);
+        }
+    }
     let accounts: Vec<Account> = banner
         .accounts
         .into_iter()

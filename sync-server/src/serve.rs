@@ -31,7 +31,7 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     let store =
         open_store(&config.database).map_err(|source| ServeError::Store { url: config.database.clone(), source })?;
     if config.demo {
-        match seed_demo(&*store, config.demo_seed).await? {
+        match seed_demo(&*store, config.demo_seed, config.demo_cases).await? {
             Some(accounts) => {
                 println!("demo banner seeded; one-time enrollment codes (handle, code, role, area; valid 7 days):");
                 for line in demo_code_lines(&demo_codes(&*store, &accounts).await?) {

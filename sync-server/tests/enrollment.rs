@@ -111,7 +111,7 @@ async fn codes_are_kept_only_as_hashes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sync.db");
     let store = gridwork_sync_server::SqliteStore::open(&path).unwrap();
-    gridwork_sync_server::seed::seed_demo(&store, 7).await.unwrap();
+    gridwork_sync_server::seed::seed_demo(&store, 7, 0).await.unwrap();
     let code = create_codes(&store, "DEMO-W-0001", "DEMO-A-0001", 7, 1).await.unwrap().remove(0);
     drop(store);
     let c = rusqlite::Connection::open(&path).unwrap();
@@ -149,4 +149,41 @@ async fn supervisors_make_codes_inside_their_township_only() {
     assert!(matches!(e, StoreError::Forbidden(_)), "no codes for an admin from a supervisor");
     let e = create_codes(&*s.store, "NOBODY", &admin, 7, 1).await.unwrap_err();
     assert!(matches!(e, StoreError::NotFound(_)), "{e}");
+}
+
+#[tokio::test]
+async fn the_demo_can_bring_cases_at_every_step_of_the_loop() {
+    use gridwork_domain::workflow::fold_lenient;
+    use gridwork_domain::{DisputeEvent, RecordKind, RecordState};
+    let dir = tempfile::tempdir().unwrap();
+    let store = gridwork_sync_server::SqliteStore::open(&dir.path().join("sync.db")).unwrap();
+    gridwork_sync_server::seed::seed_demo(&store, 7, 6).await.unwrap().expect("seeded");
+    let c = rusqlite::Connection::open(dir.path().join("sync.db")).unwrap();
+    let states: Vec<RecordState> = c
+        .prepare("SELECT state FROM records")
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|s| serde_json::from_str(&s.unwrap()).unwrap())
+        .collect();
+    let disputes = states.iter().filter(|s| s.kind == RecordKind::Dispute).count();
+    assert!(disputes >= 6, "{disputes}");
+    // Each case's events, in stamp order, follow the loop without a misfit.
+    let mut events: Vec<&RecordState> = states.iter().filter(|s| s.kind == RecordKind::DisputeEvent).collect();
+    events.sort_by_key(|s| s.origin);
+    let mut by_case: std::collections::HashMap<_, Vec<DisputeEvent>> = Default::default();
+    for s in events {
+        let e: DisputeEvent = s.decode().unwrap();
+        by_case.entry(e.dispute).or_default().push(e);
+    }
+    assert_eq!(by_case.len(), disputes);
+    let stages: std::collections::HashSet<_> = by_case
+        .values()
+        .map(|evs| {
+            let state = fold_lenient(evs);
+            assert!(state.skipped.is_empty(), "{:?}", state.skipped);
+            state.stage
+        })
+        .collect();
+    assert!(stages.len() >= 3, "{stages:?}");
 }

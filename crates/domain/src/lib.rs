@@ -9,6 +9,7 @@ pub mod card;
 pub mod clock;
 pub mod deadline;
 pub mod demo;
+pub mod demo_cases;
 pub mod dispute;
 pub mod dots;
 pub mod error;

@@ -38,7 +38,7 @@ impl Server {
     /// Starts it again after `stop`, same address, same data.
     pub async fn resume(&mut self) {
         let store = open_store(&format!("sqlite://{}", self.db.display())).expect("open the server store");
-        seed_demo(&*store, 20_221).await.expect("seed the demo banner");
+        seed_demo(&*store, 20_221, 0).await.expect("seed the demo banner");
         let listener = tokio::net::TcpListener::bind(self.addr).await.expect("bind the server address");
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

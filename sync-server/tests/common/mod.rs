@@ -40,7 +40,8 @@ impl TestServer {
     pub async fn with_state(f: impl FnOnce(AppState) -> AppState) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn SyncStore> = Arc::new(SqliteStore::open(dir.path().join("sync.db")).unwrap());
-        let accounts = gridwork_sync_server::seed::seed_demo(&*store, DEMO_SEED).await.unwrap().expect("fresh store");
+        let accounts =
+            gridwork_sync_server::seed::seed_demo(&*store, DEMO_SEED, 0).await.unwrap().expect("fresh store");
         let app = app(f(AppState::new(store.clone())));
         Self { app, store, accounts, _dir: dir }
     }

@@ -252,6 +252,18 @@ pub enum DisputeCmd {
     },
     /// A case with its events and what may happen next.
     Show { id: String },
+    /// The case queue: every case at this account's level by stage, urgency then age, with the
+    /// step each waits on and whether it is overdue.
+    Queue {
+        /// to_verify, open, dispatched, mediating, awaiting_close, awaiting_rating
+        #[arg(long)]
+        bucket: Option<String>,
+        /// Cases at every level, not only this account's.
+        #[arg(long)]
+        all_levels: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
     /// Disputes of an area (default: this device's), newest first.
     List {
         #[arg(long)]

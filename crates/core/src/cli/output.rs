@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 use chrono::{TimeZone, Utc};
+use gridwork_core::case_queue::CaseQueue;
 use gridwork_core::cases::CaseView;
 use gridwork_core::conflicts::ConflictRow;
 use gridwork_core::queue::{DisputeRow, Today};
@@ -95,6 +96,47 @@ pub fn disputes(rows: &[DisputeRow]) -> String {
     }
     let _ = write!(s, "{} disputes", rows.len());
     s
+}
+
+pub fn case_queue(q: &CaseQueue) -> String {
+    let mut s = String::new();
+    let counts: Vec<String> =
+        q.counts.iter().map(|c| format!("{:?} {} ({} overdue)", c.bucket, c.count, c.overdue)).collect();
+    let _ = writeln!(s, "{}", counts.join(" · "));
+    let now = chrono::Utc::now().timestamp_millis();
+    for r in &q.rows {
+        let due = match r.due_ms {
+            Some(due) if due < now => format!("overdue {}", span(now - due)),
+            Some(due) => format!("due in {}", span(due - now)),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            s,
+            "  {} {:<9} {:<8} {:<15} {} {} {}/3 {}",
+            r.id,
+            r.urgency,
+            r.category,
+            r.stage.as_str(),
+            r.household.as_deref().unwrap_or("-"),
+            serde_json::to_value(r.level).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            r.attempts_here,
+            due
+        );
+    }
+    let _ = write!(s, "{} of {} cases", q.rows.len(), q.total);
+    s
+}
+
+/// A span of time in the largest whole unit (days, hours, minutes).
+fn span(ms: i64) -> String {
+    let (d, h, m) = (ms / 86_400_000, ms / 3_600_000, ms / 60_000);
+    if d > 0 {
+        format!("{d} d")
+    } else if h > 0 {
+        format!("{h} h")
+    } else {
+        format!("{m} min")
+    }
 }
 
 pub fn case(c: &CaseView) -> String {

@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result, anyhow};
 use chrono::Utc;
+use gridwork_core::case_queue::CaseQueueQuery;
 use gridwork_core::{Engine, HouseholdQuery};
 use gridwork_domain::{AreaCode, Dispute, GeoPoint, GpsFix, Household, HouseholdTag, Party, RecordId, Visit};
 use serde::de::DeserializeOwned;
@@ -201,6 +202,16 @@ pub fn dispute(engine: &mut Engine, out: &Out, cmd: DisputeCmd) -> Result<()> {
         DisputeCmd::Show { id: did } => {
             let case = engine.case(id(&did)?)?;
             out.value(&case, || output::case(&case))
+        }
+        DisputeCmd::Queue { bucket, all_levels, limit } => {
+            let bucket = bucket
+                .map(|b| {
+                    parse_enum("bucket", &b, "to_verify, open, dispatched, mediating, awaiting_close, awaiting_rating")
+                })
+                .transpose()?;
+            let q = CaseQueueQuery { bucket, all_levels, limit, ..CaseQueueQuery::default() };
+            let queue = engine.case_queue(&q, Utc::now().timestamp_millis())?;
+            out.value(&queue, || output::case_queue(&queue))
         }
         DisputeCmd::List { area, limit } => {
             let area = match area {
