@@ -156,7 +156,7 @@ async fn the_demo_can_bring_cases_at_every_step_of_the_loop() {
     use gridwork_domain::workflow::fold_lenient;
     use gridwork_domain::{DisputeEvent, RecordKind, RecordState};
     let dir = tempfile::tempdir().unwrap();
-    let store = gridwork_sync_server::SqliteStore::open(&dir.path().join("sync.db")).unwrap();
+    let store = gridwork_sync_server::SqliteStore::open(dir.path().join("sync.db")).unwrap();
     gridwork_sync_server::seed::seed_demo(&store, 7, 6).await.unwrap().expect("seeded");
     let c = rusqlite::Connection::open(dir.path().join("sync.db")).unwrap();
     let states: Vec<RecordState> = c
