@@ -152,6 +152,10 @@ pub fn resolve_conflict(e: &mut Engine, id: i64) -> Done<bool> {
     e.resolve_conflict(id)
 }
 
+pub fn choose_conflict(e: &mut Engine, id: i64, keep_loser: bool) -> Done<bool> {
+    e.choose_conflict(id, keep_loser)
+}
+
 pub fn save_draft(e: &mut Engine, form: String, body: String) -> Done<()> {
     e.save_draft(&form, &body)
 }

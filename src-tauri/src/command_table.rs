@@ -54,6 +54,8 @@ gridwork_commands! {
     engine conflicts(include_resolved: bool) -> Vec<ConflictRow>;
     /// Acknowledges a conflict, keeping the merged value.
     engine resolve_conflict(id: i64) -> bool;
+    /// Keeps one value of a conflict (the kept one, or with `keep_loser` the other) as a new edit.
+    engine choose_conflict(id: i64, keep_loser: bool) -> bool;
     /// Keeps a form's unfinished input.
     engine save_draft(form: String, body: String) -> ();
     /// A form's kept input, if any.

@@ -1,5 +1,6 @@
 //! Concurrent edits through the real server: different fields merge with no conflict; the same
-//! field gets the same winner everywhere, and the conflict reaches the grid leader's device.
+//! field gets the same winner everywhere, and the conflict reaches the grid leader's device; the
+//! leader's choice of the other value reaches the worker and the conflict does not come back.
 
 use gridwork_tests::{Device, ServerProc};
 
@@ -50,4 +51,18 @@ fn concurrent_edits_merge_and_true_conflicts_reach_the_leader() {
     let c = &conflicts[0].conflict;
     assert_eq!((c.field.as_str(), c.winner.as_str(), c.loser.as_str()), ("door_number", Some("18号"), Some("8号")));
     assert_eq!(worker.engine.conflicts(false).unwrap().len(), 1, "the worker's device sees it too");
+
+    // The leader keeps the worker's value: a new edit that syncs like any other.
+    assert!(leader.engine.choose_conflict(conflicts[0].id, true).unwrap());
+    assert_eq!(leader.engine.household(id).unwrap().door_number, "8号");
+    let pushed = leader.sync().unwrap();
+    assert_eq!((pushed.rejected, pushed.conflicts), (0, 0), "{pushed:?}");
+    for _ in 0..2 {
+        assert_eq!(worker.sync().unwrap().conflicts, 0);
+        assert_eq!(leader.sync().unwrap().conflicts, 0);
+    }
+    for d in [&worker, &leader] {
+        assert_eq!(d.engine.household(id).unwrap().door_number, "8号", "the choice reached every device");
+        assert!(d.engine.conflicts(false).unwrap().is_empty(), "the conflict does not come back");
+    }
 }

@@ -1,13 +1,15 @@
-//! Conflicts found while merging: kept with both values until a person has looked at them.
+//! Conflicts found while merging: kept with both values until a person has looked at them or
+//! chosen the value to keep (a new local edit that syncs like any other).
 
-use gridwork_domain::FieldConflict;
 use gridwork_domain::authority::Action;
+use gridwork_domain::choice::choose_value;
 use gridwork_domain::wire::Role;
+use gridwork_domain::{FieldConflict, RecordState, Stamp};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use crate::engine::{Engine, get_state};
-use crate::error::Result;
+use crate::engine::{Engine, get_state, put_local_state};
+use crate::error::{CoreError, Result};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -17,6 +19,12 @@ pub struct ConflictRow {
     /// a dispute's first words (empty when the record is not on this device).
     pub label: String,
     pub conflict: FieldConflict,
+    /// Who wrote the value kept and the other one, when this device can tell: its own user, or
+    /// the person named on a visit or report written from the same device.
+    pub winner_by: Option<String>,
+    pub loser_by: Option<String>,
+    /// Whether this account may settle it (the authority table), so the app shows the buttons.
+    pub may_choose: bool,
     pub detected_ms: i64,
     pub resolved: bool,
 }
@@ -75,34 +83,114 @@ impl Engine {
             ))
         })?;
         rows.map(|row| {
-            let (id, [rid, kind, field, winner, loser, ws, ls], detected_ms, resolved, label) = row?;
-            let conflict = FieldConflict {
-                record_id: rid.parse()?,
-                kind: kind.parse()?,
-                field,
-                winner: serde_json::from_str(&winner)?,
-                loser: serde_json::from_str(&loser)?,
-                winner_stamp: serde_json::from_str(&ws)?,
-                loser_stamp: serde_json::from_str(&ls)?,
-            };
-            Ok(ConflictRow { id, label, conflict, detected_ms, resolved })
+            let (id, columns, detected_ms, resolved, label) = row?;
+            let conflict = decode(columns)?;
+            let held = get_state(&self.conn, conflict.record_id)?;
+            let settled = resolved || settled_later(held.as_ref(), &conflict);
+            let may_choose = held.is_some_and(|s| self.check_may_choose(&s).is_ok());
+            let winner_by = self.writer_name(&conflict.winner_stamp)?;
+            let loser_by = self.writer_name(&conflict.loser_stamp)?;
+            Ok(ConflictRow { id, label, conflict, winner_by, loser_by, may_choose, detected_ms, resolved: settled })
         })
+        .filter(|row| !matches!(row, Ok(r) if r.resolved && !include_resolved))
         .collect()
     }
 
-    /// Marks a conflict as looked at. (To change the value, edit the record: that is a new write.)
+    /// Marks a conflict as looked at, keeping the value the merge chose.
     pub fn resolve_conflict(&mut self, id: i64) -> Result<bool> {
-        let record: Option<String> =
-            self.conn.query_row("SELECT record_id FROM conflicts WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-        let held = match record {
-            Some(rid) => get_state(&self.conn, rid.parse()?)?,
-            None => return Ok(false),
-        };
-        if let Some(state) = held
-            && let Some(micro_grid) = state.micro_grid()
-        {
-            self.check_may(Action::ConflictChoose, &self.edit_subject(&micro_grid, &state)?)?;
+        let Some((_, held)) = self.conflict_record(id)? else { return Ok(false) };
+        if let Some(state) = held {
+            self.check_may_choose(&state)?;
         }
         Ok(self.conn.execute("UPDATE conflicts SET resolved = 1 WHERE id = ?1", [id])? == 1)
     }
+
+    /// Keeps one of a conflict's two values — the one the merge chose, or with `keep_loser` the
+    /// other — by writing it again as a new local edit (record, projection and outbox entry in one
+    /// transaction, the conflict marked resolved in the same one). The new version dominates both
+    /// concurrent writes, so it reaches every replica and the conflict does not come back. False
+    /// for an unknown conflict.
+    pub fn choose_conflict(&mut self, id: i64, keep_loser: bool) -> Result<bool> {
+        let Some((conflict, held)) = self.conflict_record(id)? else { return Ok(false) };
+        let state = held.ok_or_else(|| CoreError::NotFound { what: "record", id: conflict.record_id.to_string() })?;
+        self.check_may_choose(&state)?;
+        let value = if keep_loser { conflict.loser } else { conflict.winner };
+        self.write(|tx, w| {
+            let next = choose_value(&state, &conflict.field, value, w)?;
+            put_local_state(tx, &next, w.now_ms)?;
+            tx.execute("UPDATE conflicts SET resolved = 1 WHERE id = ?1", [id])?;
+            Ok(true)
+        })
+    }
+
+    /// A conflict (record, field and both values) and the record's version on this device.
+    fn conflict_record(&self, id: i64) -> Result<Option<(FieldConflict, Option<RecordState>)>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT record_id, kind, field, winner, loser, winner_stamp, loser_stamp FROM conflicts WHERE id = ?1",
+                [id],
+                |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?]),
+            )
+            .optional()?;
+        let Some(row) = row else { return Ok(None) };
+        let conflict = decode(row)?;
+        let held = get_state(&self.conn, conflict.record_id)?;
+        Ok(Some((conflict, held)))
+    }
+
+    /// The person behind a write: this device's user, or whoever a visit or report written from
+    /// the same device names.
+    fn writer_name(&self, stamp: &Stamp) -> Result<Option<String>> {
+        let profile = self.profile()?;
+        if stamp.device == profile.device_id {
+            return Ok(Some(profile.user_name.clone()));
+        }
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT name FROM (
+                   SELECT v.worker AS name FROM visits v JOIN records r ON r.id = v.id
+                    WHERE json_extract(r.state, '$.origin.device') = ?1
+                   UNION ALL
+                   SELECT d.reporter FROM disputes d JOIN records r ON r.id = d.id
+                    WHERE json_extract(r.state, '$.origin.device') = ?1)
+                 LIMIT 1",
+            )?
+            .query_row([stamp.device.to_string()], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn check_may_choose(&self, state: &RecordState) -> Result<()> {
+        match state.micro_grid() {
+            Some(micro_grid) => self.check_may(Action::ConflictChoose, &self.edit_subject(&micro_grid, state)?),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A conflict from its stored columns: record, kind, field, winner, loser and their stamps.
+fn decode([rid, kind, field, winner, loser, ws, ls]: [String; 7]) -> Result<FieldConflict> {
+    Ok(FieldConflict {
+        record_id: rid.parse()?,
+        kind: kind.parse()?,
+        field,
+        winner: serde_json::from_str(&winner)?,
+        loser: serde_json::from_str(&loser)?,
+        winner_stamp: serde_json::from_str(&ws)?,
+        loser_stamp: serde_json::from_str(&ls)?,
+    })
+}
+
+/// A conflict is settled by a later write of its field that had seen both sides (a choice made on
+/// another device, or an edit): the record's stamp of the field is then neither side's, and its
+/// version covers both.
+fn settled_later(held: Option<&RecordState>, c: &FieldConflict) -> bool {
+    held.is_some_and(|s| {
+        let stamp = s.stamp_of(&c.field);
+        *stamp != c.winner_stamp
+            && *stamp != c.loser_stamp
+            && s.vv.covers(&c.winner_stamp)
+            && s.vv.covers(&c.loser_stamp)
+    })
 }

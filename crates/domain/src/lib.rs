@@ -6,6 +6,7 @@ pub mod attention;
 pub mod attribution;
 pub mod authority;
 pub mod card;
+pub mod choice;
 pub mod clock;
 pub mod deadline;
 pub mod demo;

@@ -52,6 +52,7 @@ export const COMMAND_NAMES = [
   'attention',
   'conflicts',
   'resolve_conflict',
+  'choose_conflict',
   'save_draft',
   'load_draft',
   'delete_draft',
@@ -131,6 +132,9 @@ export const commands = {
   /** Acknowledges a conflict, keeping the merged value. */
   resolveConflict: (id: number): Promise<boolean> =>
     call<boolean>('resolve_conflict', { id }),
+  /** Keeps one value of a conflict (the kept one, or with `keep_loser` the other) as a new edit. */
+  chooseConflict: (id: number, keep_loser: boolean): Promise<boolean> =>
+    call<boolean>('choose_conflict', { id, keep_loser }),
   /** Keeps a form's unfinished input. */
   saveDraft: (form: string, body: string): Promise<null> =>
     call<null>('save_draft', { form, body }),

@@ -6,4 +6,13 @@ export type ConflictRow = { id: number,
  * What the record is, for a person: the household's head and door number, a card's serial,
  * a dispute's first words (empty when the record is not on this device).
  */
-label: string, conflict: FieldConflict, detected_ms: number, resolved: boolean, };
+label: string, conflict: FieldConflict, 
+/**
+ * Who wrote the value kept and the other one, when this device can tell: its own user, or
+ * the person named on a visit or report written from the same device.
+ */
+winner_by: string | null, loser_by: string | null, 
+/**
+ * Whether this account may settle it (the authority table), so the app shows the buttons.
+ */
+may_choose: boolean, detected_ms: number, resolved: boolean, };

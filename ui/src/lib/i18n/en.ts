@@ -226,6 +226,11 @@ export const en: Catalog = {
     other: 'Other value',
     field: 'Field',
     seen: 'Checked',
+    keep: 'Keep this value',
+    chosen: 'Kept “{value}”; it syncs to the other devices when online',
+    seenDone: 'Marked as checked',
+    otherDevice: 'Another device',
+    leaderChooses: 'This device did not change the record: the grid leader chooses which value to keep.',
   },
   kind: { household: 'Household', visit: 'Visit', dispute: 'Dispute', dispute_event: 'Case step', contact_card: 'Contact card' },
   purpose: {

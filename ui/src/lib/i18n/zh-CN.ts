@@ -222,6 +222,11 @@ export const zhCN = {
     other: '另一个值',
     field: '字段',
     seen: '已核对',
+    keep: '保留此值',
+    chosen: '已保留“{value}”，联网后同步到其他设备',
+    seenDone: '已标记为核对',
+    otherDevice: '其他设备',
+    leaderChooses: '该记录不是本机修改的，由网格长选择保留哪个值。',
   },
   kind: { household: '住户', visit: '走访', dispute: '矛盾纠纷', dispute_event: '案件进展', contact_card: '联系卡' },
   purpose: {
