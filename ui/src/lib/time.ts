@@ -18,8 +18,13 @@ export function formatDate(ms: number | string, l: Locale): string {
   return new Date(ms).toLocaleDateString(l, { year: 'numeric', month: 'numeric', day: 'numeric' });
 }
 
-/** Colour band of a household on the map and in lists: recent (≤7 d), month (≤30 d), overdue. */
-export function visitBand(days: number | null): 'recent' | 'month' | 'overdue' {
-  if (days == null || days > 30) return 'overdue';
+/** Colour bands of households on the map and in lists, in legend order. */
+export const BANDS = ['recent', 'month', 'overdue', 'never'] as const;
+export type Band = (typeof BANDS)[number];
+
+/** Colour band by days since the last visit: recent (≤7 d), month (≤30 d), overdue (>30 d), never visited. */
+export function visitBand(days: number | null): Band {
+  if (days == null) return 'never';
+  if (days > 30) return 'overdue';
   return days <= 7 ? 'recent' : 'month';
 }

@@ -18,7 +18,7 @@ describe('HouseholdItem', () => {
     render(HouseholdItem, { household: h('1', null, 40, 110), onopen: (id: string) => opened.push(id) });
     expect(screen.getByText('户1')).toBeInTheDocument();
     expect(screen.getByText('独居老人')).toBeInTheDocument();
-    expect(screen.getByText('从未')).toHaveClass('band-overdue');
+    expect(screen.getByText('从未')).toHaveClass('band-never');
     await fireEvent.click(screen.getByTestId('household-item'));
     expect(opened).toEqual(['1']);
   });
@@ -35,7 +35,7 @@ describe('GridMap', () => {
     const { container } = render(GridMap, { area, households, now, onopen: () => undefined });
     expect(container.querySelectorAll('polygon')).toHaveLength(1);
     const dots = screen.getAllByTestId('map-dot');
-    expect(dots.map((d) => d.getAttribute('class')?.match(/band-\w+/)?.[0])).toEqual(['band-recent', 'band-month', 'band-overdue']);
+    expect(dots.map((d) => d.getAttribute('class')?.match(/band-\w+/)?.[0])).toEqual(['band-recent', 'band-month', 'band-never']);
   });
 });
 

@@ -40,7 +40,7 @@ describe('time', () => {
   });
 
   it('bands households by days since the last visit', () => {
-    expect(visitBand(null)).toBe('overdue');
+    expect(visitBand(null)).toBe('never');
     expect(visitBand(7)).toBe('recent');
     expect(visitBand(8)).toBe('month');
     expect(visitBand(31)).toBe('overdue');
