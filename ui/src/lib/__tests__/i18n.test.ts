@@ -54,3 +54,21 @@ describe('message catalogs', () => {
     expect(get(t)('today.hello', { name: '王芳' })).toBe('王芳，您好');
   });
 });
+
+describe('coded refusals', () => {
+  const refusal = (kind: string, code: string, params: Record<string, string>) =>
+    ({ kind, message: 'English words', fields: [], net: null, unsynced: null, code, params });
+  it('word every workflow and authority code in both languages, params translated', () => {
+    const codes = ['stage', 'twice', 'already_dispatched', 'attempts_used', 'beyond_banner', 'refer_too_early', 'no_handler',
+      'wrong_level', 'wrong_number', 'skip_level', 'bad_score', 'other_dispute', 'unconfirmed', 'nothing_to_settle'];
+    for (const c of codes) for (const cat of [zhCN, en]) expect(lookup(cat, `workflow.${c}`), c).toBeTruthy();
+    for (const c of ['outside_area', 'forbidden']) for (const cat of [zhCN, en]) expect(lookup(cat, `forbidden.${c}`), c).toBeTruthy();
+    const zh = translator('zh-CN');
+    expect(errorText(zh, refusal('workflow', 'attempts_used', { level: 'village', next: 'township' }))).toBe('村级的三次调解已用完，下一步转至乡镇级');
+    expect(errorText(zh, refusal('workflow', 'attempts_used', { level: 'banner', next: 'court' }))).toBe('旗级的三次调解已用完，下一步转至法院');
+    expect(errorText(zh, refusal('workflow', 'skip_level', { from: 'village', to: 'banner', next: 'township' }))).toBe('不能从村级直接上报至旗级，应先上报至乡镇级');
+    expect(errorText(zh, refusal('forbidden', 'outside_area', {}))).toBe('这个案件不在您负责的区域内');
+    // An unknown code falls back to the kind, still without the English message.
+    expect(errorText(zh, refusal('workflow', 'new_code', {}))).toBe('这一步现在不能做，请刷新后再试');
+  });
+});

@@ -1,10 +1,14 @@
 // English message catalog. Keys mirror zh-CN.ts exactly (the type checker enforces it).
 import type { Catalog } from './zh-CN';
+import { casesEn } from './cases.en';
 
 export const en: Catalog = {
+  ...casesEn,
   app: { name: 'Gridwork', language: '中文', languageLabel: '切换到中文' },
-  nav: { today: 'Today', households: 'Homes', map: 'Map', outbox: 'Outbox' },
+  nav: { today: 'Today', households: 'Homes', map: 'Map', outbox: 'Outbox', queue: 'Cases' },
   route: {
+    queue: 'Case queue',
+    case: 'Case',
     today: 'Today',
     households: 'Households',
     household: 'Household',
@@ -74,6 +78,11 @@ export const en: Catalog = {
     myDisputes: 'Disputes I reported',
     myDisputesEmpty: 'Nothing reported yet',
     report: 'Report a dispute',
+    dispatchedToMe: 'Cases dispatched to me',
+    dispatchedEmpty: 'No case is dispatched to you',
+    feedback: 'Feed back',
+    dueShown: '{shown} of {total} shown',
+    more: 'More',
   },
   households: {
     title: 'Households',
@@ -313,6 +322,10 @@ export const en: Catalog = {
     'members.phone': "Member's phone",
     server: 'Server address',
     code: 'Enrollment code',
+    'action.to': 'Handler',
+    'action.mediator': 'Mediator',
+    'action.agreement': 'Agreement',
+    'action.reason': 'Reason',
   },
   validation: {
     required: '{field} is required',
@@ -321,6 +334,7 @@ export const en: Catalog = {
     phone: '{field} is not a phone number',
     format: '{field} has the wrong format',
     invalid: '{field} is not valid',
+    unknown_handler: '{field} is not on the list of handlers: pick one from the list',
   },
   error: {
     offline: 'The server cannot be reached; check the network and try again',

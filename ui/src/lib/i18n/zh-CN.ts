@@ -1,8 +1,13 @@
 // Chinese (zh-CN) message catalog: the app's first language. Keys mirror en.ts exactly.
+import { casesZhCN } from './cases.zh-CN';
+
 export const zhCN = {
+  ...casesZhCN,
   app: { name: '网格通', language: 'EN', languageLabel: 'Switch to English' },
-  nav: { today: '今日', households: '住户', map: '地图', outbox: '待同步' },
+  nav: { today: '今日', households: '住户', map: '地图', outbox: '待同步', queue: '案件' },
   route: {
+    queue: '案件队列',
+    case: '案件详情',
     today: '今日',
     households: '住户',
     household: '住户详情',
@@ -70,6 +75,11 @@ export const zhCN = {
     myDisputes: '我上报的矛盾纠纷',
     myDisputesEmpty: '还没有上报',
     report: '上报矛盾纠纷',
+    dispatchedToMe: '派给我的案件',
+    dispatchedEmpty: '没有派给您的案件',
+    feedback: '反馈',
+    dueShown: '已显示 {shown} / {total} 户',
+    more: '更多',
   },
   households: {
     title: '住户',
@@ -309,6 +319,10 @@ export const zhCN = {
     'members.phone': '成员电话',
     server: '服务器地址',
     code: '注册码',
+    'action.to': '承办人',
+    'action.mediator': '调解员',
+    'action.agreement': '调解协议内容',
+    'action.reason': '原因',
   },
   validation: {
     required: '请填写{field}',
@@ -317,6 +331,7 @@ export const zhCN = {
     phone: '{field}不是有效的电话号码',
     format: '{field}格式不对',
     invalid: '{field}无效',
+    unknown_handler: '{field}不在承办人名单中，请从名单中选择',
   },
   error: {
     offline: '无法连接服务器，请检查网络后重试',
@@ -327,7 +342,7 @@ export const zhCN = {
     not_initialized: '本机尚未注册',
     serials_used_up: '本机联系卡编号已用完，请先同步以获取新编号',
     validation: '请检查标红的内容',
-    workflow: '这一步现在不能做：{message}',
+    workflow: '这一步现在不能做，请刷新后再试',
     forbidden: '您的账号无权进行此操作（属于其他角色、层级或区域）',
     storage: '本机存储出错：{message}',
     no_store: '本机还没有数据库，请先注册',

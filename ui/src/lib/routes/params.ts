@@ -1,11 +1,15 @@
 // Every route of the app with the parameters it takes, as types: `go('household', { id })`
 // fails to compile without an id, and each screen receives its route's params as props.
+import type { QueueBucket } from '../bindings/QueueBucket';
 
 /** A route without parameters. */
 export type NoParams = Record<never, never>;
 
 /** The parameters of each route (a `?` param may be left out). */
 export interface RouteParams {
+  /** The leader's / supervisor's case queue, opened on one bucket when given. */
+  queue: { bucket?: QueueBucket };
+  case: { id: string };
   today: NoParams;
   households: { grid?: string };
   household: { id: string };

@@ -4,6 +4,7 @@
 import type { Component } from 'svelte';
 import type { Role } from '../bindings/Role';
 import CardIssue from '../../screens/CardIssue.svelte';
+import Case from '../../screens/Case.svelte';
 import Conflicts from '../../screens/Conflicts.svelte';
 import DisputeForm from '../../screens/DisputeForm.svelte';
 import HouseholdDetail from '../../screens/HouseholdDetail.svelte';
@@ -11,6 +12,7 @@ import HouseholdEdit from '../../screens/HouseholdEdit.svelte';
 import Households from '../../screens/Households.svelte';
 import MapView from '../../screens/MapView.svelte';
 import Outbox from '../../screens/Outbox.svelte';
+import Queue from '../../screens/Queue.svelte';
 import Today from '../../screens/Today.svelte';
 import VisitForm from '../../screens/VisitForm.svelte';
 import type { Route, RouteName, RouteParams } from './params';
@@ -28,6 +30,8 @@ export interface RouteEntry<K extends RouteName> {
 const everyone: readonly Role[] = ['grid_worker', 'grid_leader', 'supervisor', 'admin'];
 
 export const routes: { [K in RouteName]: RouteEntry<K> } = {
+  queue: { screen: Queue, title: 'route.queue', tab: 'nav.queue', tabFor: ['grid_leader', 'supervisor', 'admin'] },
+  case: { screen: Case, title: 'route.case', tabFor: [] },
   today: { screen: Today, title: 'route.today', tab: 'nav.today', tabFor: ['grid_worker'] },
   households: { screen: Households, title: 'route.households', tab: 'nav.households', tabFor: everyone },
   household: { screen: HouseholdDetail, title: 'route.household', tabFor: [] },

@@ -14,7 +14,8 @@ const base: HandsetStatus = {
 function start(role: Role) {
   mockIPC((cmd) => {
     if (cmd === 'status') return { ...base, role };
-    if (cmd === 'today') return { due: [], micro_grids: [], follow_ups: [], my_disputes: [] };
+    if (cmd === 'today') return { due: [], due_total: 0, micro_grids: [], follow_ups: [], my_disputes: [], dispatched_to_me: [] };
+    if (cmd === 'case_queue') return { counts: [], total: 0, rows: [] };
     if (cmd === 'list_households' || cmd === 'outbox' || cmd === 'conflicts' || cmd === 'attention' || cmd === 'areas') return [];
     if (cmd === 'sync_now') throw { kind: 'offline', message: 'x', fields: [] };
     return null;
@@ -43,7 +44,11 @@ describe('the shell', () => {
     start('grid_leader');
     await waitFor(() => expect(screen.getByTestId('nav-households')).toBeInTheDocument());
     expect(screen.queryByTestId('nav-today')).toBeNull();
-    await waitFor(() => expect(screen.getByTestId('nav-households')).toHaveClass('on'));
+    expect(screen.getAllByRole('button').filter((b) => b.dataset.testid?.startsWith('nav-')).map((b) => b.dataset.testid)).toEqual([
+      'nav-queue', 'nav-households', 'nav-map', 'nav-outbox',
+    ]);
+    await waitFor(() => expect(screen.getByTestId('nav-queue')).toHaveClass('on'));
+    expect(screen.getByTestId('screen-queue')).toBeInTheDocument();
     await fireEvent.click(screen.getByTestId('nav-map'));
     await waitFor(() => expect(screen.getByTestId('screen-map')).toBeInTheDocument());
   });

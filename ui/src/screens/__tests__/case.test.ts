@@ -1,0 +1,174 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { get } from 'svelte/store';
+import { flash, route } from '../../lib/stores/router';
+import Case from '../Case.svelte';
+import { NOW, caseView, handlers } from './case-fixtures';
+import type { CaseView } from '../../lib/bindings/CaseView';
+
+type Call = { cmd: string; args: Record<string, unknown> };
+
+/** Mocks the commands the case screen calls; `step` answers case_step. */
+function mock(view: CaseView, step: (args: Record<string, unknown>) => unknown = () => 'ev1'): Call[] {
+  const calls: Call[] = [];
+  mockIPC((cmd, raw) => {
+    const args = (raw ?? {}) as Record<string, unknown>;
+    calls.push({ cmd, args });
+    if (cmd === 'case_view') return view;
+    if (cmd === 'handlers') return handlers.filter((h) => h.name.includes(String(args.text ?? '')));
+    if (cmd === 'areas') return [];
+    if (cmd === 'status') return { enrolled: true, pending: 1, may: [] };
+    if (cmd === 'case_step') return step(args);
+  });
+  return calls;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(NOW);
+  route.set({ screen: 'case', params: { id: 'd1' } });
+});
+afterEach(() => {
+  cleanup();
+  clearMocks();
+  vi.useRealTimers();
+});
+
+describe('Case', () => {
+  it('shows the report, the deadline, the timeline with synced flags, and only the allowed actions', async () => {
+    mock(caseView());
+    render(Case, { props: { id: 'd1' } });
+    await waitFor(() => expect(screen.getByTestId('case-stage')).toHaveTextContent('已立案'));
+    expect(screen.getByTestId('case-description')).toHaveTextContent('楼上漏水');
+    expect(screen.getByText('13800138001')).toHaveAttribute('href', 'tel:13800138001');
+    expect(screen.getByTestId('case-due')).toHaveTextContent('本步期限：剩 5 小时');
+    const entries = screen.getAllByTestId('timeline-entry');
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toHaveTextContent('上报');
+    expect(entries[0]).toHaveTextContent('✓ 已同步');
+    expect(entries[1]).toHaveTextContent('核实立案');
+    expect(entries[1]).toHaveTextContent('待同步');
+    expect(screen.getByTestId('action-dispatched')).toBeInTheDocument();
+    for (const a of ['verified', 'rejected', 'mediation_attempt', 'feedback', 'escalated', 'referred', 'closed', 'rated', 'reopened', 'settled'])
+      expect(screen.queryByTestId(`action-${a}`), a).toBeNull();
+    await fireEvent.click(screen.getByTestId('case-household'));
+    expect(get(route)).toEqual({ screen: 'household', params: { id: 'h1' } });
+  });
+
+  it('dispatches only to a handler picked from the list, never to typed text', async () => {
+    let dispatched = false;
+    const calls = mock(caseView(), () => { dispatched = true; return 'ev1'; });
+    render(Case, { props: { id: 'd1' } });
+    await fireEvent.click(await screen.findByTestId('action-dispatched'));
+    await waitFor(() => expect(screen.getAllByTestId('handler-option')).toHaveLength(4));
+    expect(screen.getByText('调解员 / 调解委员会')).toBeInTheDocument();
+    expect(screen.getByText('职能部门')).toBeInTheDocument();
+
+    await fireEvent.input(screen.getByTestId('dispatch-search'), { target: { value: '随便写的人' } });
+    await waitFor(() => expect(screen.queryAllByTestId('handler-option')).toHaveLength(0));
+    await fireEvent.click(screen.getByTestId('submit-step'));
+    expect(screen.getByTestId('step-problem')).toHaveTextContent('请从名单中选择承办人');
+    expect(calls.some((c) => c.cmd === 'case_step')).toBe(false);
+
+    await fireEvent.input(screen.getByTestId('dispatch-search'), { target: { value: '王' } });
+    await waitFor(() => expect(screen.getAllByTestId('handler-option')).toHaveLength(1));
+    await fireEvent.click(screen.getByTestId('handler-option'));
+    await fireEvent.click(screen.getByTestId('submit-step'));
+    await waitFor(() => expect(dispatched).toBe(true));
+    const step = calls.find((c) => c.cmd === 'case_step')!;
+    expect(step.args).toEqual({ dispute: 'd1', action: { type: 'dispatched', to: '王芳' }, note: '', visit: null });
+    await waitFor(() => expect(get(flash)?.text).toBe('已派遣给 王芳'));
+    expect(screen.queryByTestId('step-form')).toBeNull();
+  });
+
+  it('shows a workflow refusal in Chinese by its code, with its params translated', async () => {
+    mock(caseView(), () => {
+      throw { kind: 'workflow', message: 'cannot dispatch a case that has not been verified', fields: [], net: null, unsynced: null,
+        code: 'stage', params: { action: 'dispatched', stage: 'reported' } };
+    });
+    render(Case, { props: { id: 'd1' } });
+    await fireEvent.click(await screen.findByTestId('action-dispatched'));
+    await fireEvent.click((await screen.findAllByTestId('handler-option'))[0]);
+    await fireEvent.click(screen.getByTestId('submit-step'));
+    const refusal = await screen.findByTestId('step-refusal');
+    expect(refusal).toHaveTextContent('案件现在是「待核实」，不能派遣');
+    expect(refusal.textContent).not.toMatch(/[A-Za-z]/);
+  });
+
+  it('shows an authority refusal in Chinese', async () => {
+    mock(caseView(), () => {
+      throw { kind: 'forbidden', message: 'a grid_worker may not dispatch', fields: [], net: null, unsynced: null,
+        code: 'forbidden', params: { role: 'grid_worker', action: 'dispatch', level: 'village' } };
+    });
+    render(Case, { props: { id: 'd1' } });
+    await fireEvent.click(await screen.findByTestId('action-dispatched'));
+    await fireEvent.click((await screen.findAllByTestId('handler-option'))[0]);
+    await fireEvent.click(screen.getByTestId('submit-step'));
+    const refusal = await screen.findByTestId('step-refusal');
+    expect(refusal).toHaveTextContent('网格员无权对这个案件进行「派遣」');
+    expect(refusal.textContent).not.toMatch(/[A-Za-z]/);
+  });
+
+  it('records a mediation attempt at the level and number the case fixes', async () => {
+    const view = caseView({ allowed: ['mediation_attempt', 'escalated'] },
+      { stage: 'mediating', attempts: { village: 1, township: 0, banner: 0 }, last_outcome: 'failed', dispatched_to: '王芳' });
+    const calls = mock(view);
+    render(Case, { props: { id: 'd1' } });
+    await fireEvent.click(await screen.findByTestId('action-mediation_attempt'));
+    expect(screen.getByTestId('attempt-fixed')).toHaveTextContent('村级 第2/3次');
+    await fireEvent.click((await screen.findAllByTestId('handler-option'))[2]);
+    await fireEvent.click(screen.getByTestId('mediation-outcome-succeeded'));
+    await fireEvent.click(screen.getByTestId('submit-step'));
+    expect(screen.getByTestId('step-problem')).toHaveTextContent('请填写调解协议内容');
+    await fireEvent.input(screen.getByTestId('agreement'), { target: { value: '楼上赔偿 800 元' } });
+    await fireEvent.click(screen.getByTestId('submit-step'));
+    await waitFor(() => expect(calls.some((c) => c.cmd === 'case_step')).toBe(true));
+    expect(calls.find((c) => c.cmd === 'case_step')!.args.action).toEqual({
+      type: 'mediation_attempt', level: 'village', number: 2, outcome: 'succeeded', mediator: 'med-1', agreement: '楼上赔偿 800 元',
+    });
+    await waitFor(() => expect(get(flash)?.text).toBe('已记录村级第2次调解'));
+  });
+
+  it('escalates to the next level, shown not asked', async () => {
+    const calls = mock(caseView({ allowed: ['escalated'] }, { stage: 'mediating', attempts: { village: 3, township: 0, banner: 0 } }));
+    render(Case, { props: { id: 'd1' } });
+    await fireEvent.click(await screen.findByTestId('action-escalated'));
+    expect(screen.getByTestId('escalate-to')).toHaveTextContent('乡镇级');
+    await fireEvent.click(screen.getByTestId('submit-step'));
+    await waitFor(() => expect(calls.find((c) => c.cmd === 'case_step')?.args.action).toEqual({ type: 'escalated', to: 'township' }));
+  });
+
+  it('closes only with the household confirmed, and rates 1 to 5 with a comment', async () => {
+    const calls = mock(caseView({ allowed: ['closed', 'reopened'] }, { stage: 'resolved' }));
+    render(Case, { props: { id: 'd1' } });
+    await fireEvent.click(await screen.findByTestId('action-closed'));
+    await fireEvent.click(screen.getByTestId('submit-step'));
+    expect(screen.getByTestId('step-problem')).toHaveTextContent('结案前请先与当事户核实确认');
+    await fireEvent.click(screen.getByTestId('confirm-household'));
+    await fireEvent.input(screen.getByTestId('note'), { target: { value: '双方满意' } });
+    await fireEvent.click(screen.getByTestId('submit-step'));
+    await waitFor(() => expect(calls.find((c) => c.cmd === 'case_step')?.args).toMatchObject({
+      action: { type: 'closed', household_confirmed: true }, note: '双方满意' }));
+    cleanup();
+
+    const rated = mock(caseView({ allowed: ['rated', 'reopened'] }, { stage: 'closed' }));
+    render(Case, { props: { id: 'd1' } });
+    await fireEvent.click(await screen.findByTestId('action-rated'));
+    await fireEvent.click(screen.getByTestId('rating-4'));
+    await fireEvent.input(screen.getByTestId('note'), { target: { value: '处理及时' } });
+    await fireEvent.click(screen.getByTestId('submit-step'));
+    await waitFor(() => expect(rated.find((c) => c.cmd === 'case_step')?.args).toMatchObject({ action: { type: 'rated', score: 4 }, note: '处理及时' }));
+  });
+
+  it('flags a contradiction and lets the leader settle it', async () => {
+    const view = caseView({ allowed: ['settled', 'rated'] }, { stage: 'closed', unsettled: 1 });
+    view.timeline[1].skipped = { index: 1, action: 'verified', code: 'stage', reason: 'x' };
+    const calls = mock(view);
+    render(Case, { props: { id: 'd1' } });
+    expect(await screen.findByTestId('contradiction')).toHaveTextContent('有 1 条相互矛盾的进展');
+    expect(screen.getByTestId('timeline-skipped')).toHaveTextContent('未计入');
+    await fireEvent.click(screen.getByTestId('action-settled'));
+    await fireEvent.click(screen.getByTestId('submit-step'));
+    await waitFor(() => expect(calls.find((c) => c.cmd === 'case_step')?.args.action).toEqual({ type: 'settled' }));
+  });
+});
