@@ -138,3 +138,37 @@ pub async fn shot(c: &Client, dir: Option<&Path>, name: &str) {
     std::fs::create_dir_all(dir).expect("screenshot folder");
     std::fs::write(dir.join(format!("{name}.png")), png).expect("write the screenshot");
 }
+
+/// Waits for an element with `test_id` whose text contains `want`, scrolls it into view and taps it.
+pub async fn click_containing(c: &Client, test_id: &str, want: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        for e in c.find_all(css(test_id)).await.unwrap_or_default() {
+            if e.text().await.unwrap_or_default().contains(want) {
+                let arg = serde_json::to_value(&e).expect("element reference");
+                c.execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]).await.expect("scroll");
+                e.click().await.unwrap_or_else(|err| panic!("click {test_id} {want:?}: {err:?}"));
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "no {test_id} showing {want:?}");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+/// Syncs from the outbox tab and waits until the run is over and nothing is left to send.
+pub async fn sync(c: &Client) {
+    click(c, "nav-outbox").await;
+    click(c, "sync-now").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let idle = find(c, "sync-now").await.attr("disabled").await.unwrap_or_default().is_none();
+        if idle && c.find(css("sync-done")).await.is_ok() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the sync did not finish");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    wait_text(c, "pending", "全部已同步").await;
+}

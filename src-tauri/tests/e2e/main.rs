@@ -4,6 +4,7 @@
 //! data directory. On the way it visits every screen; with GRIDWORK_SCREENSHOTS=<dir> it saves
 //! a phone-sized (360×740) screenshot of each (scripts/screenshots.sh refreshes docs/screenshots).
 
+mod closed_loop;
 mod conflict;
 mod driver;
 mod server;
@@ -12,6 +13,10 @@ use driver::{Driver, click, find, free_port, shot, type_into, wait_text};
 use fantoccini::Client;
 use server::Server;
 use std::path::{Path, PathBuf};
+
+/// The tests take turns: the app instances share the webview's storage (the language among it),
+/// and two cores are enough for one run at a time.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 async fn enroll(c: &Client, server: &Server, shots: Option<&Path>) {
     find(c, "server").await;
@@ -34,6 +39,7 @@ async fn open_household(c: &Client, name: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visit_recorded_offline_reaches_a_second_device_after_sync() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let shots: Option<PathBuf> = std::env::var_os("GRIDWORK_SCREENSHOTS").map(PathBuf::from);
     let shots = shots.as_deref();
     let tmp = tempfile::tempdir().unwrap();
