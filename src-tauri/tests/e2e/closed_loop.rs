@@ -6,7 +6,7 @@
 //! failed village attempts, escalated, and found in the township supervisor's queue. Every hand-over
 //! goes through the server by the outbox's sync button.
 
-use crate::driver::{Driver, click, click_containing, find, free_port, shot, sync, type_into, wait_text};
+use crate::driver::{Driver, click, click_containing, find, free_port, scroll_to, shot, sync, type_into, wait_text};
 use crate::server::Server;
 use fantoccini::{Client, Locator};
 use std::path::PathBuf;
@@ -47,7 +47,9 @@ async fn step(c: &Client, action: &str, stage: &str) {
 
 /// Picks the first handler the search `text` finds in the open picker (`search` is its input).
 async fn pick_handler(c: &Client, search: &str, text: &str) {
-    type_into(c, search, text).await;
+    if !text.is_empty() {
+        type_into(c, search, text).await;
+    }
     click(c, "handler-option").await;
     find(c, "handler-chosen").await;
 }
@@ -83,18 +85,23 @@ async fn the_closed_loop_runs_across_a_worker_a_leader_and_the_township() {
     // 2. The leader verifies it and dispatches it to the worker.
     sync(&l).await;
     click(&l, "nav-queue").await;
-    wait_text(&l, "screen-queue", &first).await;
+    find(&l, "queue-row").await;
     shot(&l, shots, "14-leader-queue").await;
     click_containing(&l, "queue-row", &first).await;
     wait_text(&l, "case-stage", "待核实").await;
     step(&l, "verified", "已立案").await;
     click(&l, "action-dispatched").await;
-    pick_handler(&l, "dispatch-search", "王芳").await;
+    find(&l, "handler-option").await;
+    scroll_to(&l, "step-form").await;
     shot(&l, shots, "16-dispatch-picker").await;
+    pick_handler(&l, "dispatch-search", "王芳").await;
     click(&l, "submit-step").await;
     wait_text(&l, "case-stage", "已派遣").await;
     wait_text(&l, "flash", "已派遣给 王芳").await;
+    l.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
     shot(&l, shots, "15-case").await;
+    scroll_to(&l, "timeline").await;
+    shot(&l, shots, "15-case-timeline").await;
     sync(&l).await;
 
     // 3. The worker finds it dispatched to her and feeds back.
@@ -146,16 +153,17 @@ async fn the_closed_loop_runs_across_a_worker_a_leader_and_the_township() {
     click_containing(&l, "household-dispute", &second).await;
     step(&l, "verified", "已立案").await;
     click(&l, "action-dispatched").await;
-    pick_handler(&l, "dispatch-search", "").await;
+    pick_handler(&l, "dispatch-search", "人民调解委员会").await;
     click(&l, "submit-step").await;
     wait_text(&l, "case-stage", "已派遣").await;
     for n in 1..=3 {
         click(&l, "action-mediation_attempt").await;
         wait_text(&l, "attempt-fixed", &format!("村级 第{n}/3次")).await;
-        pick_handler(&l, "mediator", "").await;
+        pick_handler(&l, "mediator", "人民调解委员会").await;
         click(&l, "mediation-outcome-failed").await;
         type_into(&l, "note", &format!("第{n}次劝调，双方未达成一致")).await;
         if n == 2 {
+            scroll_to(&l, "step-form").await;
             shot(&l, shots, "18-mediation-attempt").await;
         }
         click(&l, "submit-step").await;
@@ -170,10 +178,11 @@ async fn the_closed_loop_runs_across_a_worker_a_leader_and_the_township() {
 
     sync(&s).await;
     click(&s, "nav-queue").await;
-    wait_text(&s, "screen-queue", &second).await;
+    find(&s, "queue-row").await;
     shot(&s, shots, "19-township-queue").await;
     click_containing(&s, "queue-row", &second).await;
     wait_text(&s, "screen-case", "乡镇级").await;
+    wait_text(&s, "case-attempts", "村级 第3/3次").await;
     find(&s, "action-dispatched").await;
     shot(&s, shots, "20-township-case").await;
 

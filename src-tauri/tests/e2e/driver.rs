@@ -140,12 +140,15 @@ pub async fn shot(c: &Client, dir: Option<&Path>, name: &str) {
 }
 
 /// Waits for an element with `test_id` whose text contains `want`, scrolls it into view and taps it.
+/// The text is the DOM's (`textContent`): WebKit leaves a line cut short with an ellipsis out of
+/// an element's rendered text.
 pub async fn click_containing(c: &Client, test_id: &str, want: &str) {
     let deadline = Instant::now() + PATIENCE;
     loop {
         for e in c.find_all(css(test_id)).await.unwrap_or_default() {
-            if e.text().await.unwrap_or_default().contains(want) {
-                let arg = serde_json::to_value(&e).expect("element reference");
+            let arg = serde_json::to_value(&e).expect("element reference");
+            let text = c.execute("return arguments[0].textContent", vec![arg.clone()]).await.unwrap_or_default();
+            if text.as_str().unwrap_or_default().contains(want) {
                 c.execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]).await.expect("scroll");
                 e.click().await.unwrap_or_else(|err| panic!("click {test_id} {want:?}: {err:?}"));
                 return;
@@ -171,4 +174,12 @@ pub async fn sync(c: &Client) {
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
     wait_text(c, "pending", "全部已同步").await;
+}
+
+/// Scrolls the element with `test_id` to the top of the screen (below the sticky header), e.g.
+/// before a screenshot of it.
+pub async fn scroll_to(c: &Client, test_id: &str) {
+    let arg = serde_json::to_value(find(c, test_id).await).expect("element reference");
+    let js = "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -110)";
+    c.execute(js, vec![arg]).await.expect("scroll");
 }

@@ -15,6 +15,7 @@ export const casesEn: typeof casesZhCN = {
     empty: 'No cases match',
     count: '{n} cases',
     more: 'More',
+    lateCount: '{n} late',
     left: '{amount} left',
     over: '{amount} overdue',
     ago: '{amount} ago',
@@ -44,7 +45,6 @@ export const casesEn: typeof casesZhCN = {
   outcome: { succeeded: 'succeeded', failed: 'failed' },
   case: {
     title: 'Case',
-    report: 'Report',
     reporter: 'Reported by {name} · {time}',
     parties: 'Parties',
     amount: 'Amount: {n} yuan',

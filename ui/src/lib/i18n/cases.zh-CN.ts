@@ -14,6 +14,7 @@ export const casesZhCN = {
     empty: '没有符合条件的案件',
     count: '共 {n} 件',
     more: '更多',
+    lateCount: '超期 {n}',
     left: '剩 {amount}',
     over: '超期 {amount}',
     ago: '{amount}前',
@@ -43,7 +44,6 @@ export const casesZhCN = {
   outcome: { succeeded: '调解成功', failed: '调解未成功' },
   case: {
     title: '案件详情',
-    report: '上报内容',
     reporter: '上报人：{name} · {time}',
     parties: '当事人',
     amount: '涉及金额：{n} 元',

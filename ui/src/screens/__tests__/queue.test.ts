@@ -36,7 +36,7 @@ describe('Queue', () => {
     status.set(leader);
     render(Queue);
     await waitFor(() => expect(screen.getAllByTestId('queue-row')).toHaveLength(2));
-    expect(screen.getByTestId('bucket-to_verify')).toHaveTextContent('待核实 2');
+    expect(screen.getByTestId('bucket-to_verify')).toHaveTextContent('待核实 2 超期 1');
     expect(screen.getByTestId('bucket-mediating')).toHaveTextContent('调解中 1');
     expect(screen.getByTestId('bucket-all')).toHaveTextContent('全部 4');
     const [first, second] = screen.getAllByTestId('queue-row');
