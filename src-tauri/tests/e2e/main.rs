@@ -1,12 +1,14 @@
 //! End-to-end on the real app (Tauri + WebKitGTK under Xvfb, driven over WebDriver) against a real
-//! sync server on loopback: enroll; record a visit with the server stopped; see it waiting in the
-//! outbox; start the server; sync; see the visit arrive on a second app instance with its own
-//! data directory. On the way it visits every screen; with GRIDWORK_SCREENSHOTS=<dir> it saves
+//! sync server on loopback: enroll; with the server stopped record a visit, add a household and
+//! edit another's phone; see them waiting in the outbox; start the server; sync; keep one value of
+//! the conflict the phone edit met; see the visit, the new household and the kept phone arrive on
+//! a second app instance with its own data directory. On the way it visits every screen; with GRIDWORK_SCREENSHOTS=<dir> it saves
 //! a phone-sized (360×740) screenshot of each (scripts/screenshots.sh refreshes docs/screenshots).
 
 mod closed_loop;
 mod conflict;
 mod driver;
+mod register;
 mod server;
 
 use driver::{Driver, click, find, free_port, shot, type_into, wait_text};
@@ -73,15 +75,19 @@ async fn a_visit_recorded_offline_reaches_a_second_device_after_sync() {
     click(&a, "save-visit").await;
     find(&a, "flash").await;
     find(&a, "visit-entry").await;
+    // Still offline: the household's phone changes here (and on two other handsets, below), and
+    // a new household is registered.
+    register::edit_phone(&a, "13900000009").await;
+    let added = register::add_household(&a, shots).await;
 
     // Waiting in the outbox; a sync now says offline and keeps it.
     click(&a, "nav-outbox").await;
-    wait_text(&a, "pending", "1").await;
+    wait_text(&a, "pending", "3").await;
     find(&a, "outbox-row").await;
     click(&a, "sync-now").await;
     // The cause and the server, in Chinese: the server is down, so the connection is refused.
     wait_text(&a, "offline", "拒绝连接").await;
-    wait_text(&a, "pending", "1").await;
+    wait_text(&a, "pending", "3").await;
     shot(&a, shots, "06-outbox-offline").await;
 
     // Back in range: sync sends it.
@@ -96,7 +102,10 @@ async fn a_visit_recorded_offline_reaches_a_second_device_after_sync() {
     // The other screens.
     click(&a, "open-conflicts").await;
     find(&a, "conflict").await;
-    shot(&a, shots, "08-conflicts").await;
+    let kept = register::keep_other(&a, shots).await;
+    click(&a, "nav-outbox").await;
+    click(&a, "sync-now").await;
+    wait_text(&a, "pending", "全部已同步").await;
     click(&a, "nav-map").await;
     find(&a, "map-dot").await;
     shot(&a, shots, "09-map").await;
@@ -127,7 +136,11 @@ async fn a_visit_recorded_offline_reaches_a_second_device_after_sync() {
     enroll(&b, &server, None).await;
     open_household(&b, &name).await;
     wait_text(&b, "visits", &findings).await;
+    wait_text(&b, "household-phone", &kept).await;
     shot(&b, shots, "13-second-device").await;
+    click(&b, "nav-households").await;
+    type_into(&b, "search", &added).await;
+    wait_text(&b, "count", "1").await;
     b.close().await.unwrap();
     server.stop().await;
 }
