@@ -15,15 +15,15 @@ pub async fn add_household(c: &Client, shots: Option<&Path>) -> String {
     find(c, "screen-household-edit").await;
     type_into(c, "address", "锦园社区12号楼").await;
     type_into(c, "door-number", "3单元402").await;
-    click(c, "tag-elderly_alone").await;
-    wait_text(c, "interval", "每 7 天").await;
     click(c, "member-add").await;
     type_into(c, "member-name", "李小红").await;
     type_into(c, "member-relation", "子女").await;
+    click(c, "tag-elderly_alone").await;
+    wait_text(c, "interval", "每 7 天").await;
+    shot(c, shots, "14-household-edit").await;
     click(c, "save-household").await;
     wait_text(c, "head-name-error", "请填写户主姓名").await;
     type_into(c, "head-name", &head).await;
-    shot(c, shots, "14-household-edit").await;
     click(c, "save-household").await;
     wait_text(c, "flash", "已新增住户").await;
     type_into(c, "search", &head).await;
