@@ -1,6 +1,7 @@
 //! Figures of the real app (release build, under Xvfb, over WebDriver) for docs/benchmarks.md:
-//! cold start to a usable household list, and search keystroke latency over 10,000 households
-//! (each keystroke's command round trip as the page sees it: IPC, engine query, JSON).
+//! cold start to a usable household list, search keystroke latency over 10,000 households (each
+//! keystroke's command round trip as the page sees it: IPC, engine query, JSON), and a grid
+//! leader's desk over 5,000 cases: the queue and the case screen, as the page sees them.
 //! Run: `cargo bench -p gridwork-app --bench app_figures` (after building the UI).
 
 #[allow(dead_code)]
@@ -24,6 +25,69 @@ fn big_store(dir: &std::path::Path) {
     assert_eq!(e.load_demo(&demo).unwrap().inserted, 10_000);
 }
 
+/// A grid leader's store with 5,000 cases (50 in each of 100 grids) at every step of the loop.
+fn leader_store(dir: &std::path::Path) {
+    let demo = generate(11, &DemoSize::new(1, 10, 10, 10, 10));
+    let cases = gridwork_domain::demo_cases::cases(11, &demo, 50, chrono::Utc::now());
+    assert_eq!(cases.len(), 5_000);
+    let mut e = Engine::open(&dir.join(gridwork_app::state::DB_FILE)).unwrap();
+    e.set_profile(
+        Profile::offline("张伟", "13800138000", Role::GridLeader, AreaCode::parse("150621").unwrap(), 1).unwrap(),
+    )
+    .unwrap();
+    e.load_demo(&demo).unwrap();
+    e.load_demo_cases(&cases).unwrap();
+}
+
+/// Opens the queue (counts and the first page, as the queue screen asks) 20 times, then the case
+/// screen of each of the first 40 rows, and answers each call's time in ms.
+const DESK: &str = r#"
+const done = arguments[0];
+const invoke = window.__TAURI_INTERNALS__.invoke;
+const query = { bucket: null, micro_grid: null, category: null, urgency: null, all_levels: false, offset: 0, limit: 50 };
+(async () => {
+  const queue = [], cases = [];
+  let rows = [], total = 0;
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    const q = await invoke('case_queue', { query });
+    queue.push(performance.now() - t0);
+    rows = q.rows; total = q.total;
+  }
+  const more = await invoke('case_queue', { query: { ...query, limit: 40, offset: 60 } });
+  for (const r of [...rows, ...more.rows].slice(0, 60)) {
+    const t0 = performance.now();
+    await invoke('case_view', { id: r.id });
+    cases.push(performance.now() - t0);
+  }
+  done({ queue, cases, total });
+})();
+"#;
+
+fn percentiles(v: &serde_json::Value) -> (usize, f64, f64, f64) {
+    let mut ms: Vec<f64> = v.as_array().unwrap().iter().filter_map(|x| x.as_f64()).collect();
+    ms.sort_by(f64::total_cmp);
+    let pct = |p: f64| ms[((ms.len() as f64 - 1.0) * p).round() as usize];
+    (ms.len(), pct(0.5), pct(0.95), pct(1.0))
+}
+
+async fn leader_desk() {
+    let tmp = tempfile::tempdir().unwrap();
+    leader_store(tmp.path());
+    let d = driver::Driver::start(tmp.path());
+    let c = d.session().await;
+    driver::find(&c, "nav-queue").await;
+    let v = c.execute_async(DESK, vec![]).await.unwrap();
+    c.close().await.unwrap();
+    let (n, p50, p95, max) = percentiles(&v["queue"]);
+    println!(
+        "leader's queue over 5,000 cases ({} at the leader's level; counts + first 50 rows): n={n} p50={p50:.1} ms p95={p95:.1} ms max={max:.1} ms",
+        v["total"]
+    );
+    let (n, p50, p95, max) = percentiles(&v["cases"]);
+    println!("case screen (case_view): n={n} p50={p50:.1} ms p95={p95:.1} ms max={max:.1} ms");
+}
+
 const KEYSTROKES: &str = r#"
 const done = arguments[0];
 const words = ['zhangwei', 'wangfang', 'lx', 'zw', '101', '2单元', '张', '王芳', 'liu', 'chen'];
@@ -40,6 +104,7 @@ const times = [];
 
 #[tokio::main]
 async fn main() {
+    leader_desk().await;
     let tmp = tempfile::tempdir().unwrap();
     big_store(tmp.path());
     let mut starts = Vec::new();

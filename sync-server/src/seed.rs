@@ -4,7 +4,7 @@
 use gridwork_domain::clock::wall_ms;
 use gridwork_domain::demo::{DemoSize, generate};
 use gridwork_domain::demo_cases::cases;
-use gridwork_domain::{DomainError, HlcClock, RecordId, RecordState, Writer};
+use gridwork_domain::{DomainError, HlcClock, RecordState, Writer};
 use thiserror::Error;
 
 use gridwork_domain::wire::Role;
@@ -48,10 +48,7 @@ pub async fn seed_banner(
         banner.households.iter().map(|(id, h)| RecordState::create(*id, h, &mut w)).collect::<Result<Vec<_>, _>>()?;
     // Each case's report, then its steps in order: the stamps order them as they happened.
     for case in cases(seed, &banner, cases_per_grid, chrono::Utc::now()) {
-        records.push(RecordState::create(case.id, &case.dispute, &mut w)?);
-        for event in &case.events {
-            records.push(RecordState::create(RecordId::new(), event, &mut w)?);
-        }
+        records.extend(case.states(&mut w)?);
     }
     let accounts: Vec<Account> = banner
         .accounts

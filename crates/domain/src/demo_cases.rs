@@ -11,7 +11,9 @@ use crate::demo::DemoBanner;
 use crate::dispute::{
     AttemptOutcome, Dispute, DisputeAction, DisputeCategory, DisputeEvent, MediationLevel, Party, Urgency,
 };
+use crate::error::DomainError;
 use crate::ids::RecordId;
+use crate::record::{RecordState, Writer};
 use crate::wire::Role;
 
 const HOUR_MS: i64 = 3_600_000;
@@ -22,6 +24,17 @@ pub struct DemoCase {
     pub id: RecordId,
     pub dispute: Dispute,
     pub events: Vec<DisputeEvent>,
+}
+
+impl DemoCase {
+    /// The case's records as `w` writes them: the report, then each step, stamped in that order.
+    pub fn states(&self, w: &mut Writer<'_>) -> Result<Vec<RecordState>, DomainError> {
+        let mut out = vec![RecordState::create(self.id, &self.dispute, w)?];
+        for event in &self.events {
+            out.push(RecordState::create(RecordId::new(), event, w)?);
+        }
+        Ok(out)
+    }
 }
 
 /// A UUIDv7 id at `ms` from the seeded stream, so a seed gives the same ids every time.
