@@ -26,6 +26,15 @@ describe('refusals and engine errors in both languages', () => {
     }
   });
 
+  it('every workflow and authority refusal code, and every action a refusal names, has both entries', () => {
+    expect(codes.workflow.length).toBeGreaterThan(10);
+    for (const c of [zhCN, en] as unknown as Record<string, Record<string, string>>[]) {
+      for (const code of codes.workflow) expect(c.workflow?.[code], `workflow.${code}`).toBeTruthy();
+      for (const code of codes.forbidden) expect(c.forbidden?.[code], `forbidden.${code}`).toBeTruthy();
+      for (const action of codes.action) expect(c.action?.[action], `action.${action}`).toBeTruthy();
+    }
+  });
+
   it('the codes the handset mends itself say so', () => {
     for (const code of codes.mended) {
       expect(rejectionWords(translator('zh-CN'), code).todo).toContain('自动修正');
