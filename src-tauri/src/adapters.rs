@@ -13,6 +13,7 @@ use gridwork_core::sync::{RetryPolicy, SyncClient, SyncProgress};
 use gridwork_core::visits::VisitReceipt;
 use gridwork_core::{CoreError, Engine, TaggedError};
 use gridwork_domain::attention::AttentionItem;
+use gridwork_domain::household::UNTAGGED_VISIT_INTERVAL_DAYS;
 use gridwork_domain::wire::{Handler, HandlerKind};
 use gridwork_domain::{
     Area, AreaCode, ContactCard, Dispute, DisputeAction, GeoPoint, Household, HouseholdTag, RecordId, Visit,
@@ -107,9 +108,8 @@ const fn offered(t: HouseholdTag) -> bool {
 }
 
 pub fn visit_intervals(_: &mut Engine) -> Done<VisitIntervals> {
-    let untagged = Household::new(AreaCode::parse("150621001001001001")?, "", "", "").visit_interval_days();
     let tags = TAGS.iter().filter(|t| offered(**t)).map(|t| (*t, t.visit_interval_days())).collect();
-    Ok(VisitIntervals { untagged_days: untagged, tags })
+    Ok(VisitIntervals { untagged_days: UNTAGGED_VISIT_INTERVAL_DAYS, tags })
 }
 
 pub fn locate(e: &mut Engine, point: GeoPoint) -> Done<Option<AreaCode>> {

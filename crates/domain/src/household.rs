@@ -44,6 +44,9 @@ impl HouseholdTag {
     }
 }
 
+/// Days between visits of a household without tags.
+pub const UNTAGGED_VISIT_INTERVAL_DAYS: u32 = 30;
+
 /// One member of a household.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -92,9 +95,9 @@ impl Household {
         }
     }
 
-    /// Days between visits asked for by the tags (30 when untagged).
+    /// Days between visits asked for by the tags ([`UNTAGGED_VISIT_INTERVAL_DAYS`] when untagged).
     pub fn visit_interval_days(&self) -> u32 {
-        self.tags.iter().map(|t| t.visit_interval_days()).min().unwrap_or(30)
+        self.tags.iter().map(|t| t.visit_interval_days()).min().unwrap_or(UNTAGGED_VISIT_INTERVAL_DAYS)
     }
 }
 
