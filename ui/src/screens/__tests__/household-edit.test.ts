@@ -127,6 +127,27 @@ describe('HouseholdEdit', () => {
     await waitFor(() => expect(calls.some((c) => c.cmd === 'save_household')).toBe(true));
     const sent = calls.find((c) => c.cmd === 'save_household')!.args;
     expect(sent).toEqual({ id: 'h1', household: { ...stored, members: [] } });
+    expect(calls.some((c) => c.cmd === 'delete_draft' && c.args.form === 'household:h1')).toBe(true);
+  });
+
+  it('keeps unsaved input as a draft and brings it back', async () => {
+    const drafts = new Map<string, string>();
+    backend({
+      household: () => stored,
+      save_draft: (a) => void drafts.set(a.form as string, a.body as string),
+      load_draft: (a) => drafts.get(a.form as string) ?? null,
+    });
+    const first = render(HouseholdEdit, { id: 'h1' });
+    await waitFor(() => expect(screen.getByTestId('head-name')).toHaveValue('赵新民'));
+    expect(screen.queryByTestId('draft-restored')).toBeNull();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(drafts.size).toBe(0); // nothing typed, nothing kept
+    await fireEvent.input(screen.getByTestId('notes'), { target: { value: '儿子在外打工' } });
+    first.unmount();
+    await waitFor(() => expect(drafts.get('household:h1')).toContain('儿子在外打工'));
+    render(HouseholdEdit, { id: 'h1' });
+    await waitFor(() => expect(screen.getByTestId('draft-restored')).toBeInTheDocument());
+    expect(screen.getByTestId('notes')).toHaveValue('儿子在外打工');
   });
 });
 
