@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use gridwork_domain::workflow::{CaseState, fold_lenient};
-use gridwork_domain::{AreaCode, DisputeEvent, RecordId, RecordState, Stamp};
+use gridwork_domain::{AreaCode, DisputeAction, DisputeEvent, MediationLevel, RecordId, RecordState, Stamp};
 
 use super::check::{Checked, Facts};
 
@@ -22,11 +22,23 @@ impl Case {
     /// The case's state just before a step stamped `at`: a fold of the held events stamped
     /// before it, in stamp order (the order every replica folds them in).
     pub fn state_before(&self, at: &Stamp) -> CaseState {
+        self.fold_before(at, |_| true)
+    }
+
+    /// The case as someone who had not seen its escalations above `level` would hold it just
+    /// before `at`: the same fold without those escalations (and so without what followed them
+    /// at the higher levels, which no longer fits).
+    pub fn state_before_escalation_above(&self, at: &Stamp, level: MediationLevel) -> CaseState {
+        self.fold_before(at, |e| !matches!(e.action, DisputeAction::Escalated { to } if to > level))
+    }
+
+    fn fold_before(&self, at: &Stamp, keep: impl Fn(&DisputeEvent) -> bool) -> CaseState {
         let mut events: Vec<(&Stamp, DisputeEvent)> = self
             .events
             .iter()
             .filter(|s| s.origin < *at)
             .filter_map(|s| s.decode::<DisputeEvent>().ok().map(|e| (&s.origin, e)))
+            .filter(|(_, e)| keep(e))
             .collect();
         events.sort_by_key(|(stamp, _)| **stamp);
         fold_lenient(events.iter().map(|(_, e)| e))

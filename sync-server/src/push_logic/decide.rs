@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 
 use gridwork_domain::attribution::{AttributionError, check_attribution};
-use gridwork_domain::authority::{Action, Actor, Refusal, Subject, authorize};
+use gridwork_domain::authority::{Action, Actor, Refusal, Subject, authorize, role_level};
 use gridwork_domain::dots::check_dots;
 use gridwork_domain::wire::{PushOutcome, PushResponse, PushStatus};
-use gridwork_domain::{AreaCode, Causality, FieldConflict, RecordId, RecordState, merge};
+use gridwork_domain::workflow::{CaseState, apply};
+use gridwork_domain::{AreaCode, Causality, DisputeEvent, FieldConflict, RecordId, RecordState, merge};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -129,6 +130,9 @@ fn authorize_record(
     let id = pushed.id;
     let mut subject =
         Subject { written_by_actor: server.is_some_and(|s| s.vv.get(pusher.device) > 0), ..Subject::plain(micro_grid) };
+    // For a case step: the case as the server holds it before the step, and as the pusher would
+    // hold it had it not seen the escalations above its level.
+    let mut overtaken: Option<(CaseState, CaseState)> = None;
     if let Facts::Event { dispute, visit, .. } = facts {
         let case = cases.get(dispute);
         if let Some(held) = case.and_then(|c| c.micro_grid.as_ref()) {
@@ -145,6 +149,9 @@ fn authorize_record(
         }
         let state = case.map(|c| c.state_before(&pushed.origin)).unwrap_or_default();
         subject.level = state.level;
+        if let (Some(c), Some(own)) = (case, role_level(pusher.role)) {
+            overtaken = Some((state.clone(), c.state_before_escalation_above(&pushed.origin, own)));
+        }
         subject.dispatched_to_actor = state.dispatched_to.as_deref() == Some(pusher.name.as_str());
         // A visit the pusher recorded, in the case's micro-grid.
         subject.at_visit = visit
@@ -152,10 +159,40 @@ fn authorize_record(
             .is_some_and(|v| v.origin.device == pusher.device && v.micro_grid().as_ref() == Some(micro_grid));
     }
     let action = action_of(facts, server);
-    authorize(&Actor { role: pusher.role, scope: &pusher.scope }, action, &subject).map_err(|r| match r {
-        Refusal::OutsideArea => Rejection::outside(id),
-        Refusal::Forbidden { message, .. } => Rejection::new(id, RejectCode::Forbidden, message),
-    })
+    let actor = Actor { role: pusher.role, scope: &pusher.scope };
+    match authorize(&actor, action, &subject) {
+        Ok(()) => Ok(()),
+        Err(Refusal::Forbidden { .. })
+            if overtaken
+                .as_ref()
+                .is_some_and(|(now, then)| overtaken_step(&actor, action, &subject, now, then, pushed)) =>
+        {
+            Ok(())
+        }
+        Err(Refusal::OutsideArea) => Err(Rejection::outside(id)),
+        Err(Refusal::Forbidden { message, .. }) => Err(Rejection::new(id, RejectCode::Forbidden, message)),
+    }
+}
+
+/// A case step taken offline on a case that another handset has meanwhile escalated past the
+/// actor's level (one leader closed it while the other escalated it): the step fits the case as
+/// the actor held it — without that escalation — and the actor may take it there, while the case
+/// as it now stands cannot take it, so every replica's fold leaves it out and flags it as a
+/// contradiction for a leader to settle. Kept, so that both people's steps stay visible; it
+/// changes nothing. A step that would change the case at the higher level is refused as before.
+fn overtaken_step(
+    actor: &Actor<'_>,
+    action: Action,
+    subject: &Subject<'_>,
+    now: &CaseState,
+    then: &CaseState,
+    pushed: &RecordState,
+) -> bool {
+    let Ok(event) = pushed.decode::<DisputeEvent>() else { return false };
+    then.level < now.level
+        && apply(now, &event).is_err()
+        && apply(then, &event).is_ok()
+        && authorize(actor, action, &Subject { level: then.level, ..*subject }).is_ok()
 }
 
 /// The action a pushed version takes, given the server's version of the record.
