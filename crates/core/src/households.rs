@@ -36,7 +36,7 @@ pub struct HouseholdHistory {
     pub id: RecordId,
     pub household: Household,
     pub visits: Vec<(RecordId, Visit)>,
-    pub disputes: Vec<crate::queue::DisputeRow>,
+    pub disputes: Vec<crate::dispute_rows::DisputeRow>,
     pub cards: Vec<(RecordId, ContactCard)>,
 }
 
@@ -123,7 +123,7 @@ impl Engine {
         let household = self.household(id)?;
         let visits = self.typed_by_household("visits", "visited_ms", id)?;
         let cards = self.typed_by_household("cards", "issued_ms", id)?;
-        let disputes = crate::queue::disputes_of_household(&self.conn, id)?;
+        let disputes = crate::dispute_rows::disputes_of_household(&self.conn, id)?;
         Ok(HouseholdHistory { id, household, visits, disputes, cards })
     }
 
