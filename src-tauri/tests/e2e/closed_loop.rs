@@ -61,7 +61,8 @@ async fn the_closed_loop_runs_across_a_worker_a_leader_and_the_township() {
     let shots = shots.as_deref();
     let tmp = tempfile::tempdir().unwrap();
     let addr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let mut server = Server::start(&tmp.path().join("server.db"), addr).await;
+    // Each grid also holds the demo's cases at every step, so the queues look like a working day.
+    let mut server = Server::start_with_cases(&tmp.path().join("server.db"), addr, 8).await;
     let drivers: Vec<Driver> =
         ["worker", "leader", "supervisor"].iter().map(|d| Driver::start(&tmp.path().join(d))).collect();
     let w = drivers[0].session().await;
@@ -86,30 +87,30 @@ async fn the_closed_loop_runs_across_a_worker_a_leader_and_the_township() {
     sync(&l).await;
     click(&l, "nav-queue").await;
     find(&l, "queue-row").await;
-    shot(&l, shots, "14-leader-queue").await;
+    shot(&l, shots, "15-leader-queue").await;
     click_containing(&l, "queue-row", &first).await;
     wait_text(&l, "case-stage", "待核实").await;
     step(&l, "verified", "已立案").await;
     click(&l, "action-dispatched").await;
     find(&l, "handler-option").await;
     scroll_to(&l, "step-form").await;
-    shot(&l, shots, "16-dispatch-picker").await;
+    shot(&l, shots, "18-dispatch-picker").await;
     pick_handler(&l, "dispatch-search", "王芳").await;
     click(&l, "submit-step").await;
     wait_text(&l, "case-stage", "已派遣").await;
     wait_text(&l, "flash", "已派遣给 王芳").await;
     l.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
-    shot(&l, shots, "15-case").await;
+    shot(&l, shots, "16-case").await;
     scroll_to(&l, "timeline").await;
-    shot(&l, shots, "15-case-timeline").await;
+    shot(&l, shots, "17-case-timeline").await;
     sync(&l).await;
 
     // 3. The worker finds it dispatched to her and feeds back.
     sync(&w).await;
     click(&w, "nav-today").await;
     find(&w, "dispatched-row").await;
-    shot(&w, shots, "17-worker-today").await;
-    click(&w, "dispatched-feedback").await;
+    shot(&w, shots, "19-worker-today").await;
+    click_containing(&w, "dispatched-row", &first).await;
     wait_text(&w, "case-stage", "已派遣").await;
     click(&w, "action-feedback").await;
     type_into(&w, "note", "已上门协调，双方同意楼上维修水管").await;
@@ -164,7 +165,7 @@ async fn the_closed_loop_runs_across_a_worker_a_leader_and_the_township() {
         type_into(&l, "note", &format!("第{n}次劝调，双方未达成一致")).await;
         if n == 2 {
             scroll_to(&l, "step-form").await;
-            shot(&l, shots, "18-mediation-attempt").await;
+            shot(&l, shots, "20-mediation-attempt").await;
         }
         click(&l, "submit-step").await;
         wait_text(&l, "flash", &format!("已记录村级第{n}次调解")).await;
@@ -179,12 +180,12 @@ async fn the_closed_loop_runs_across_a_worker_a_leader_and_the_township() {
     sync(&s).await;
     click(&s, "nav-queue").await;
     find(&s, "queue-row").await;
-    shot(&s, shots, "19-township-queue").await;
+    shot(&s, shots, "21-township-queue").await;
     click_containing(&s, "queue-row", &second).await;
     wait_text(&s, "screen-case", "乡镇级").await;
     wait_text(&s, "case-attempts", "村级 第3/3次").await;
     find(&s, "action-dispatched").await;
-    shot(&s, shots, "20-township-case").await;
+    shot(&s, shots, "22-township-case").await;
 
     for c in [w, l, s] {
         c.close().await.unwrap();

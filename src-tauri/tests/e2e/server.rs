@@ -13,6 +13,8 @@ use tokio::task::JoinHandle;
 #[derive(Debug)]
 pub struct Server {
     pub addr: SocketAddr,
+    /// Demo cases seeded per grid at every step of the loop (0: none).
+    cases_per_grid: u32,
     db: PathBuf,
     running: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
 }
@@ -20,7 +22,12 @@ pub struct Server {
 impl Server {
     /// Starts a server with the demo banner (seeded on first start) on `addr`.
     pub async fn start(db: &Path, addr: SocketAddr) -> Self {
-        let mut s = Self { addr, db: db.to_owned(), running: None };
+        Self::start_with_cases(db, addr, 0).await
+    }
+
+    /// Starts a server whose demo banner also holds `cases_per_grid` cases in every grid.
+    pub async fn start_with_cases(db: &Path, addr: SocketAddr, cases_per_grid: u32) -> Self {
+        let mut s = Self { addr, cases_per_grid, db: db.to_owned(), running: None };
         s.resume().await;
         s
     }
@@ -38,7 +45,7 @@ impl Server {
     /// Starts it again after `stop`, same address, same data.
     pub async fn resume(&mut self) {
         let store = open_store(&format!("sqlite://{}", self.db.display())).expect("open the server store");
-        seed_demo(&*store, 20_221, 0).await.expect("seed the demo banner");
+        seed_demo(&*store, 20_221, self.cases_per_grid).await.expect("seed the demo banner");
         let listener = tokio::net::TcpListener::bind(self.addr).await.expect("bind the server address");
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
