@@ -12,11 +12,8 @@ use common::{MG, count, dispute, engine_as};
 use gridwork_core::Engine;
 use gridwork_domain::authority::{Action, Actor, Subject, authorize};
 use gridwork_domain::wire::Role;
-use gridwork_domain::workflow::{CaseState, allowed_actions, fold_lenient};
-use gridwork_domain::{
-    AreaCode, AttemptOutcome, DeviceId, DisputeAction, DisputeEvent, HlcClock, MediationLevel, RecordId, RecordState,
-    Referral, Writer,
-};
+use gridwork_domain::workflow::{CaseState, allowed_actions, fold_lenient, sample_step};
+use gridwork_domain::{AreaCode, DeviceId, DisputeAction, DisputeEvent, HlcClock, RecordId, RecordState, Writer};
 use uuid::Uuid;
 
 const ROLES: [(Role, &str, &str); 4] = [
@@ -41,28 +38,9 @@ const STEPS: [&str; 11] = [
     "settled",
 ];
 
-/// A step of `name` with data that fits `state` (`failed` picks a failed attempt).
+/// A step of `name` that fits `state` (`failed`: a failed attempt), dispatched to the worker.
 fn step(name: &str, state: &CaseState, failed: bool) -> DisputeAction {
-    match name {
-        "verified" => DisputeAction::Verified,
-        "rejected" => DisputeAction::Rejected { reason: "重复上报".into() },
-        "dispatched" => DisputeAction::Dispatched { to: "王芳".into() },
-        "mediation_attempt" => DisputeAction::MediationAttempt {
-            level: state.level,
-            number: state.attempts_here() + 1,
-            outcome: if failed { AttemptOutcome::Failed } else { AttemptOutcome::Succeeded },
-            mediator: "村人民调解委员会".into(),
-            agreement: if failed { String::new() } else { "双方和解".into() },
-        },
-        "feedback" => DisputeAction::Feedback,
-        "escalated" => DisputeAction::Escalated { to: state.level.next().unwrap_or(MediationLevel::Banner) },
-        "referred" => DisputeAction::Referred { to: Referral::Court },
-        "closed" => DisputeAction::Closed { household_confirmed: true },
-        "reopened" => DisputeAction::Reopened { reason: "当事人反映未解决".into() },
-        "rated" => DisputeAction::Rated { score: 4 },
-        "settled" => DisputeAction::Settled,
-        other => panic!("{other}"),
-    }
+    sample_step(name, state, "王芳", if failed { 1 } else { 0 }).expect("a step")
 }
 
 fn authority_action(name: &str) -> Action {

@@ -7,11 +7,8 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use gridwork_domain::workflow::{CaseStage, CaseState, allowed_actions, fold_lenient};
-use gridwork_domain::{
-    AreaCode, AttemptOutcome, DeviceId, DisputeAction, DisputeEvent, HlcClock, MediationLevel, RecordId, Referral,
-    Stamp,
-};
+use gridwork_domain::workflow::{CaseStage, CaseState, allowed_actions, fold_lenient, sample_step};
+use gridwork_domain::{AreaCode, DeviceId, DisputeAction, DisputeEvent, HlcClock, MediationLevel, RecordId, Stamp};
 use proptest::prelude::*;
 use uuid::Uuid;
 
@@ -61,30 +58,9 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// A step of the wire name `name` with data that fits `state` (the next attempt at the case's
-/// level, the next level up …); `flavour` varies what may vary (outcome, score, referral).
+/// A step of the wire name `name` that fits `state`, dispatched to the worker.
 fn step(name: &str, state: &CaseState, flavour: u8) -> DisputeAction {
-    let failed = flavour % 3 != 0;
-    match name {
-        "verified" => DisputeAction::Verified,
-        "rejected" => DisputeAction::Rejected { reason: "重复上报".into() },
-        "dispatched" => DisputeAction::Dispatched { to: PEOPLE[0].into() },
-        "mediation_attempt" => DisputeAction::MediationAttempt {
-            level: state.level,
-            number: state.attempts_here() + 1,
-            outcome: if failed { AttemptOutcome::Failed } else { AttemptOutcome::Succeeded },
-            mediator: "村人民调解委员会".into(),
-            agreement: if failed { String::new() } else { "双方和解".into() },
-        },
-        "feedback" => DisputeAction::Feedback,
-        "escalated" => DisputeAction::Escalated { to: state.level.next().unwrap_or(MediationLevel::Banner) },
-        "referred" => DisputeAction::Referred { to: if failed { Referral::Court } else { Referral::Arbitration } },
-        "closed" => DisputeAction::Closed { household_confirmed: true },
-        "reopened" => DisputeAction::Reopened { reason: "当事人反映未解决".into() },
-        "rated" => DisputeAction::Rated { score: flavour % 5 + 1 },
-        "settled" => DisputeAction::Settled,
-        other => panic!("no sample for {other}"),
-    }
+    sample_step(name, state, PEOPLE[0], flavour).expect("a step")
 }
 
 fn event(who: usize, action: DisputeAction, ms: u64) -> DisputeEvent {
