@@ -95,6 +95,45 @@ describe('Case', () => {
     expect(refusal.textContent).not.toMatch(/[A-Za-z]/);
   });
 
+  it('words a refused handler by its field and code', async () => {
+    mock(caseView(), () => {
+      throw { kind: 'validation', message: 'invalid', fields: [{ field: 'action.to', code: 'unknown_handler', message: 'x is not among' }],
+        net: null, unsynced: null, code: null, params: null };
+    });
+    render(Case, { props: { id: 'd1' } });
+    await fireEvent.click(await screen.findByTestId('action-dispatched'));
+    await fireEvent.click((await screen.findAllByTestId('handler-option'))[0]);
+    await fireEvent.click(screen.getByTestId('submit-step'));
+    expect(await screen.findByTestId('step-refusal')).toHaveTextContent('承办人不在承办人名单中，请从名单中选择');
+  });
+
+  it('shows each step of the timeline in words: mediator, outcome, agreement, reason, note', async () => {
+    const view = caseView();
+    const at = new Date(NOW).toISOString();
+    const event = (action: CaseView['timeline'][number]['event']['action'], note = '') =>
+      ({ id: `x${action.type}`, synced: true, skipped: null, event: { dispute: 'd1', micro_grid: '1', actor: '李强', at, action, note, visit: null } });
+    view.timeline = [
+      event({ type: 'mediation_attempt', level: 'village', number: 1, outcome: 'succeeded', mediator: 'med-1', agreement: '赔偿 800 元' }, '双方签字'),
+      event({ type: 'rejected', reason: '重复上报' }),
+      event({ type: 'escalated', to: 'township' }),
+      event({ type: 'closed', household_confirmed: true }),
+      event({ type: 'rated', score: 4 }),
+    ];
+    mock(view);
+    render(Case, { props: { id: 'd1' } });
+    await waitFor(() => expect(screen.getAllByTestId('timeline-entry')).toHaveLength(5));
+    const [m, r, e, c, s] = screen.getAllByTestId('timeline-entry');
+    await waitFor(() => expect(m).toHaveTextContent('调解员：锦园社区人民调解委员会'));
+    expect(m).toHaveTextContent('记录调解');
+    expect(m).toHaveTextContent('村级第1次调解 · 调解成功');
+    expect(m).toHaveTextContent('协议：赔偿 800 元');
+    expect(m).toHaveTextContent('备注：双方签字');
+    expect(r).toHaveTextContent('原因：重复上报');
+    expect(e).toHaveTextContent('上报至乡镇级');
+    expect(c).toHaveTextContent('已与当事户核实确认');
+    expect(s).toHaveTextContent('4 星');
+  });
+
   it('shows an authority refusal in Chinese', async () => {
     mock(caseView(), () => {
       throw { kind: 'forbidden', message: 'a grid_worker may not dispatch', fields: [], net: null, unsynced: null,
