@@ -31,7 +31,12 @@ describe('Queue', () => {
         // The second page repeats a case that moved (it must not show twice) and brings a new one.
         return query.offset === 0 ? queuePage : { ...queuePage, rows: [queuePage.rows[0], { ...queuePage.rows[1], id: 'c3' }] };
       }
-      if (cmd === 'today') return { micro_grids: [{ code: '150621001001001001', name: '锦园一组', households: 3, overdue: 0 }], due: [], follow_ups: [], my_disputes: [], dispatched_to_me: [], due_total: 0 };
+      if (cmd === 'areas')
+        return [
+          { code: '150621001001001', name: '第1网格', level: 'grid', parent: '150621001001' },
+          { code: '150621001001001001', name: '第1小微网格', level: 'micro_grid', parent: '150621001001001' },
+          { code: '150621001001001002', name: '第2小微网格', level: 'micro_grid', parent: '150621001001001' },
+        ];
     });
     status.set(leader);
     render(Queue);
@@ -48,6 +53,11 @@ describe('Queue', () => {
     expect(second).toHaveTextContent('剩 5 小时');
     expect(second).toHaveTextContent('村级 第2/3次');
     expect(second).toHaveTextContent('有矛盾');
+    const options = [...screen.getByTestId('queue-filter-grid').querySelectorAll('option')].map((o) => o.textContent);
+    expect(options).toEqual(['网格', '第1小微网格', '第2小微网格']);
+    await fireEvent.change(screen.getByTestId('queue-filter-grid'), { target: { value: '150621001001001002' } });
+    await waitFor(() => expect(queries.at(-1)).toMatchObject({ micro_grid: '150621001001001002' }));
+    await fireEvent.change(screen.getByTestId('queue-filter-grid'), { target: { value: '' } });
     expect(queries[0]).toMatchObject({ bucket: null, all_levels: false, offset: 0, limit: 20 });
 
     await fireEvent.click(screen.getByTestId('bucket-mediating'));
@@ -64,7 +74,7 @@ describe('Queue', () => {
   });
 
   it("names a township supervisor's queue", async () => {
-    mockIPC((cmd) => (cmd === 'case_queue' ? { counts: [], total: 0, rows: [] } : cmd === 'today' ? { micro_grids: [] } : undefined));
+    mockIPC((cmd) => (cmd === 'case_queue' ? { counts: [], total: 0, rows: [] } : cmd === 'areas' ? [] : undefined));
     status.set({ ...leader, role: 'supervisor' });
     render(Queue);
     expect(screen.getByRole('heading')).toHaveTextContent('乡镇案件队列');
