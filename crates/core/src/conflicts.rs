@@ -54,7 +54,8 @@ impl Engine {
     /// Conflicts not yet marked as seen, newest first (all of them with `include_resolved`). A grid
     /// worker sees the conflicts on records it touched — written by this device, or a household
     /// this device visited; leaders and supervisors, who review them, see every conflict in the
-    /// device's area.
+    /// device's area. A conflict whose field a later write has settled (a choice made on another
+    /// device, or an edit made after seeing both values) counts as resolved.
     pub fn conflicts(&self, include_resolved: bool) -> Result<Vec<ConflictRow>> {
         let profile = self.profile()?;
         let worker = (profile.role == Role::GridWorker).then(|| profile.device_id.to_string());
