@@ -114,4 +114,13 @@ describe('GridMap', () => {
     await fireEvent.click(items[1]);
     expect(opened).toEqual(['3', '2']);
   });
+
+  it('draws a tall grid narrower so it fits the height it is given, targets still 44 px', () => {
+    const households = [row('1', 40.0, 110.0), row('2', 40.02, 110.002)];
+    render(GridMap, { area: null, households, width: 340, maxHeight: 300, now, onopen: () => undefined });
+    const svg = screen.getByTestId('map');
+    expect(Number(svg.getAttribute('height'))).toBeLessThanOrEqual(300.5);
+    expect(Number(svg.getAttribute('width'))).toBeLessThan(340);
+    for (const d of screen.getAllByTestId('map-dot')) expect(Number(d.querySelector('.hit')!.getAttribute('r'))).toBe(22);
+  });
 });
