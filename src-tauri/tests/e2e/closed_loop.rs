@@ -4,7 +4,9 @@
 //! confirmation and records the rating; the case shows rated on all three handsets, the township
 //! supervisor's (DEMO-S-0001) among them. Then the three threes: a second case dispatched, three
 //! failed village attempts, escalated, and found in the township supervisor's queue. Every hand-over
-//! goes through the server by the outbox's sync button.
+//! goes through the server by the outbox's sync button. Last, a contradiction: two of the leader's
+//! handsets act on one case offline; both steps are kept, the one that no longer fits is flagged,
+//! and the township supervisor settles it.
 
 use crate::driver::{Driver, click, click_containing, find, free_port, scroll_to, shot, sync, type_into, wait_text};
 use crate::server::Server;
@@ -186,6 +188,52 @@ async fn the_closed_loop_runs_across_a_worker_a_leader_and_the_township() {
     wait_text(&s, "case-attempts", "村级 第3/3次").await;
     find(&s, "action-dispatched").await;
     shot(&s, shots, "22-township-case").await;
+
+    // 7. Two of the leader's handsets act on one case offline: the app records a successful
+    // second attempt while the other escalates. Both steps are kept, the one that no longer fits
+    // is flagged on every handset, and the township supervisor (the case's level now) settles it.
+    let third = format!("两部手机同时办理 {}", &tag[tag.len() - 8..]);
+    open_household(&l, &name, &line).await;
+    report(&l, &third).await;
+    click_containing(&l, "household-dispute", &third).await;
+    step(&l, "verified", "已立案").await;
+    click(&l, "action-dispatched").await;
+    pick_handler(&l, "dispatch-search", "人民调解委员会").await;
+    click(&l, "submit-step").await;
+    wait_text(&l, "case-stage", "已派遣").await;
+    click(&l, "action-mediation_attempt").await;
+    pick_handler(&l, "mediator", "人民调解委员会").await;
+    click(&l, "mediation-outcome-failed").await;
+    click(&l, "submit-step").await;
+    wait_text(&l, "case-stage", "调解中").await;
+    sync(&l).await;
+    crate::contradiction::escalate_elsewhere(&server.url(), server.code("DEMO-L-0001").await, &third).await;
+    click(&l, "nav-queue").await;
+    click_containing(&l, "queue-row", &third).await;
+    click(&l, "action-mediation_attempt").await;
+    pick_handler(&l, "mediator", "人民调解委员会").await;
+    click(&l, "mediation-outcome-succeeded").await;
+    type_into(&l, "agreement", "双方同意各退一步，补偿 500 元").await;
+    click(&l, "submit-step").await;
+    wait_text(&l, "case-stage", "已处理").await;
+    sync(&l).await;
+    click(&l, "nav-queue").await;
+    click(&l, "queue-filter-all-levels").await;
+    click_containing(&l, "queue-row", &third).await;
+    find(&l, "contradiction").await;
+    find(&l, "timeline-skipped").await;
+    sync(&s).await;
+    click(&s, "nav-queue").await;
+    click_containing(&s, "queue-row", &third).await;
+    find(&s, "contradiction").await;
+    shot(&s, shots, "23-contradiction").await;
+    scroll_to(&s, "timeline-skipped").await;
+    s.execute("window.scrollBy(0, -140)", vec![]).await.unwrap();
+    shot(&s, shots, "24-contradiction-timeline").await;
+    click(&s, "action-settled").await;
+    click(&s, "submit-step").await;
+    wait_text(&s, "flash", "已确认矛盾进展").await;
+    assert!(s.find(crate::driver::css("contradiction")).await.is_err(), "settled: the flag is gone");
 
     for c in [w, l, s] {
         c.close().await.unwrap();

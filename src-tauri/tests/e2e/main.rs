@@ -7,6 +7,7 @@
 
 mod closed_loop;
 mod conflict;
+mod contradiction;
 mod driver;
 mod register;
 mod server;

@@ -58,6 +58,7 @@ export const casesEn: typeof casesZhCN = {
     synced: 'Synced',
     pending: 'Not synced',
     skipped: 'Not counted: {why}',
+    conflicting: 'it contradicts a step taken at the same time',
     due: 'This step is due: {when}',
     level: 'Level: {level}',
     handler: 'Handler: {name}',

@@ -57,6 +57,7 @@ export const casesZhCN = {
     synced: '已同步',
     pending: '待同步',
     skipped: '未计入：{why}',
+    conflicting: '与同时办理的其他进展相互矛盾',
     due: '本步期限：{when}',
     level: '当前层级：{level}',
     handler: '承办：{name}',

@@ -205,7 +205,7 @@ describe('Case', () => {
     const calls = mock(view);
     render(Case, { props: { id: 'd1' } });
     expect(await screen.findByTestId('contradiction')).toHaveTextContent('有 1 条相互矛盾的进展');
-    expect(screen.getByTestId('timeline-skipped')).toHaveTextContent('未计入');
+    expect(screen.getByTestId('timeline-skipped')).toHaveTextContent('未计入：与同时办理的其他进展相互矛盾');
     await fireEvent.click(screen.getByTestId('action-settled'));
     await fireEvent.click(screen.getByTestId('submit-step'));
     await waitFor(() => expect(calls.find((c) => c.cmd === 'case_step')?.args.action).toEqual({ type: 'settled' }));
