@@ -18,7 +18,8 @@ pub async fn escalate_elsewhere(url: &str, code: String, description: &str) {
         let mut e = Engine::open(&dir.path().join("leader-2.db")).unwrap();
         enroll(&mut e, &url, &code, "网格长的第二部手机").unwrap();
         run(&mut e);
-        let case = e.disputes_in("", 1000).unwrap().into_iter().find(|d| d.description == description).expect("the case");
+        let case =
+            e.disputes_in("", 1000).unwrap().into_iter().find(|d| d.description == description).expect("the case");
         e.append_event(case.id, DisputeAction::Escalated { to: MediationLevel::Township }, "另一部手机：上报乡镇联调")
             .unwrap();
         run(&mut e);
