@@ -1,5 +1,6 @@
-//! Two people acting on one case offline, through the real server: the grid leader's office
-//! handset escalates a case while the leader's field handset mediates it to success and closes it.
+//! Two people acting on one case offline, through the real server: after two failed village
+//! attempts the grid leader's office handset records the third as failed and escalates the case,
+//! while the leader's field handset records the third as a success and closes it.
 //! Whichever syncs first, both handsets' steps are kept on the server, every device folds the case
 //! to the same stage, the steps that no longer fit are flagged on the case, and the leader's
 //! `settled` step clears the flag everywhere.
@@ -53,13 +54,16 @@ fn run(office_syncs_first: bool) {
     office.engine.append_event(case, DisputeAction::Verified, "").unwrap();
     office.engine.append_event(case, DisputeAction::Dispatched { to: worker_name }, "").unwrap();
     office.engine.append_event(case, attempt(1, AttemptOutcome::Failed), "分歧较大").unwrap();
+    office.engine.append_event(case, attempt(2, AttemptOutcome::Failed), "仍有分歧").unwrap();
     office.sync().unwrap();
     field.sync().unwrap();
 
-    // Offline: the office escalates; later the field handset mediates to success and closes.
+    // Offline: the office records the third attempt as failed and escalates; later the field
+    // handset records the third attempt as a success and closes the case.
+    office.engine.append_event(case, attempt(3, AttemptOutcome::Failed), "三次劝调未成").unwrap();
     office.engine.append_event(case, DisputeAction::Escalated { to: MediationLevel::Township }, "上报镇联调").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(5));
-    field.engine.append_event(case, attempt(2, AttemptOutcome::Succeeded), "现场调解").unwrap();
+    field.engine.append_event(case, attempt(3, AttemptOutcome::Succeeded), "现场调解").unwrap();
     field.engine.append_event(case, DisputeAction::Closed { household_confirmed: true }, "当事户确认").unwrap();
     let order: [&mut Device; 2] =
         if office_syncs_first { [&mut office, &mut field] } else { [&mut field, &mut office] };
@@ -72,7 +76,7 @@ fn run(office_syncs_first: bool) {
     }
     let views: Vec<_> = [&worker, &office, &field, &sup].iter().map(|d| d.engine.case(case).unwrap()).collect();
     for v in &views {
-        assert_eq!(v.timeline.len(), 7, "every step on every device");
+        assert_eq!(v.timeline.len(), 9, "every step on every device");
         assert_eq!((v.state.stage, v.state.level), (CaseStage::Open, MediationLevel::Township), "escalated first");
         assert_eq!(v.state.unsettled, 2, "the field handset's attempt and close are flagged");
         assert_eq!(v.timeline.iter().filter(|t| t.skipped.is_some()).count(), 2);

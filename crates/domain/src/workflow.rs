@@ -16,7 +16,7 @@
 //! | `dispatched` | mediation_attempt (failed)          | `mediating`                     |
 //! | `dispatched` | feedback                            | `resolved`                      |
 //! | `mediating`  | mediation_attempt (succeeded/failed)| `resolved` / `mediating`        |
-//! | `mediating`  | escalated (to the next level)       | `open` at the new level         |
+//! | `mediating`  | escalated (after the third failure) | `open` at the next level        |
 //! | `mediating`  | referred (banner, 3 failures)       | `referred`                      |
 //! | `resolved`   | feedback                            | `resolved`                      |
 //! | `resolved`   | closed                              | `closed`                        |
@@ -29,7 +29,8 @@
 //!
 //! Mediation attempts carry the case's current level and the number `attempts at level + 1`; a
 //! level takes at most three. Escalation goes one level up (village → township → banner) and only
-//! after the last attempt at the level failed; it leaves the case `open`, to be dispatched to a
+//! after the level's third attempt failed (三个三: the attempts at a level come first); it leaves
+//! the case `open`, to be dispatched to a
 //! handler at the new level. Referral to court or arbitration needs the banner's third failure.
 //!
 //! # Reopening
@@ -53,7 +54,8 @@
 //!
 //! A refusal carries a code and its parameters ([`WorkflowError`]) besides its English words, so
 //! a screen words it in the person's language: `stage` {action, stage}, `twice` {action},
-//! `already_dispatched` {handler}, `attempts_used` {level, next}, `beyond_banner`,
+//! `already_dispatched` {handler}, `attempts_used` {level, next}, `escalate_too_early` {level,
+//! attempts}, `beyond_banner`,
 //! `refer_too_early` {level, attempts}, `no_handler`, `wrong_level` {level, case_level},
 //! `wrong_number` {number, expected}, `skip_level` {from, to, next}, `bad_score` {score},
 //! `other_dispute`, `unconfirmed`, `nothing_to_settle`. Actions, stages and levels are given by
@@ -78,11 +80,12 @@ pub struct WorkflowError {
 }
 
 /// Every refusal code [`apply`] gives (the UI's catalog has words for each).
-pub const REFUSAL_CODES: [&str; 14] = [
+pub const REFUSAL_CODES: [&str; 15] = [
     "stage",
     "twice",
     "already_dispatched",
     "attempts_used",
+    "escalate_too_early",
     "beyond_banner",
     "refer_too_early",
     "no_handler",
@@ -489,7 +492,7 @@ fn gate(state: &CaseState, kind: Kind) -> Result<(), Why> {
             S::Dispatched | S::Resolved | S::Referred => Ok(()),
             _ => Err(stage_refusal(state, kind)),
         },
-        Kind::Escalated if stage == S::Mediating || state.exhausted() => match state.level.next() {
+        Kind::Escalated if state.exhausted() => match state.level.next() {
             Some(_) => Ok(()),
             None => Err(why(
                 "beyond_banner",
@@ -499,6 +502,18 @@ fn gate(state: &CaseState, kind: Kind) -> Result<(), Why> {
                     .to_owned(),
             )),
         },
+        Kind::Escalated if stage == S::Mediating => {
+            let n = state.attempts_here();
+            Err(why(
+                "escalate_too_early",
+                &[("level", level), ("attempts", &n.to_string())],
+                format!(
+                    "cannot escalate a case from {level} level after {n} failed attempt{}: the level's three \
+                     attempts come first",
+                    if n == 1 { "" } else { "s" }
+                ),
+            ))
+        }
         Kind::Escalated => Err(stage_refusal(state, kind)),
         Kind::Referred => match stage {
             S::Dispatched | S::Mediating if state.level == MediationLevel::Banner && state.exhausted() => Ok(()),

@@ -193,36 +193,34 @@ fn one_closes_while_another_escalates() {
             held: BTreeMap::new(),
         })
         .collect();
-    let shared = [
-        DisputeAction::Reported,
-        DisputeAction::Verified,
-        DisputeAction::Dispatched { to: "王芳".into() },
-        step("mediation_attempt", &CaseState::initial(), 1),
-    ];
-    for (n, action) in shared.into_iter().enumerate() {
+    // Reported, verified, dispatched, two failed village attempts: everyone holds these.
+    let shared = ["reported", "verified", "dispatched", "mediation_attempt", "mediation_attempt"];
+    for (n, name) in shared.into_iter().enumerate() {
+        let action = step(name, &replicas[1].state(), 1);
         let stamp = replicas[1].tick(ms(n as u64 + 1));
         replicas[1].held.insert(stamp, event(1, action, ms(n as u64 + 1)));
     }
     sync_all(&mut replicas);
     assert_eq!(replicas[1].state().stage, CaseStage::Mediating);
-    // Offline: the office handset escalates (the last attempt failed), the field handset's
-    // mediation succeeds and it closes the case.
-    let s = replicas[1].state();
-    let up = step("escalated", &s, 0);
-    let stamp = replicas[1].tick(ms(10));
-    replicas[1].held.insert(stamp, event(1, up, ms(10)));
-    let again = step("mediation_attempt", &s, 0);
-    let stamp = replicas[2].tick(ms(11));
-    replicas[2].held.insert(stamp, event(2, again, ms(11)));
-    let s2 = replicas[2].state();
-    assert_eq!(s2.stage, CaseStage::Resolved);
-    let stamp = replicas[2].tick(ms(12));
-    replicas[2].held.insert(stamp, event(2, step("closed", &s2, 0), ms(12)));
+    // Offline: the office handset records the third attempt as failed and escalates; the field
+    // handset records the third attempt as a success and closes the case.
+    for (n, (name, variant)) in [("mediation_attempt", 1), ("escalated", 0)].into_iter().enumerate() {
+        let action = step(name, &replicas[1].state(), variant);
+        let stamp = replicas[1].tick(ms(10 + n as u64));
+        replicas[1].held.insert(stamp, event(1, action, ms(10 + n as u64)));
+    }
+    assert_eq!(replicas[1].state().level, MediationLevel::Township);
+    for (n, (name, variant)) in [("mediation_attempt", 0), ("closed", 0)].into_iter().enumerate() {
+        let action = step(name, &replicas[2].state(), variant);
+        let stamp = replicas[2].tick(ms(20 + n as u64));
+        replicas[2].held.insert(stamp, event(2, action, ms(20 + n as u64)));
+    }
+    assert_eq!(replicas[2].state().stage, CaseStage::Closed);
     sync_all(&mut replicas);
     let states: Vec<CaseState> = replicas.iter().map(Replica::state).collect();
     assert!(states.iter().all(|s| s == &states[0]));
     let s = &states[0];
-    assert_eq!(s.events_applied + s.skipped.len(), 7, "both handsets' steps are kept");
+    assert_eq!(s.events_applied + s.skipped.len(), 9, "both handsets' steps are kept");
     assert_eq!(s.stage, CaseStage::Open, "escalated first (by clock), so the case is open at township level");
     assert_eq!(s.level, MediationLevel::Township);
     assert_eq!(s.unsettled, 2, "the field handset's attempt and close are flagged: {:?}", s.skipped);

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use gridwork_domain::workflow::{CaseState, fold_lenient};
-use gridwork_domain::{AreaCode, DisputeAction, DisputeEvent, MediationLevel, RecordId, RecordState, Stamp};
+use gridwork_domain::{AreaCode, DeviceId, DisputeEvent, RecordId, RecordState, Stamp};
 
 use super::check::{Checked, Facts};
 
@@ -25,14 +25,25 @@ impl Case {
         self.fold_before(at, |_| true)
     }
 
-    /// The case as someone who had not seen its escalations above `level` would hold it just
-    /// before `at`: the same fold without those escalations (and so without what followed them
-    /// at the higher levels, which no longer fits).
-    pub fn state_before_escalation_above(&self, at: &Stamp, level: MediationLevel) -> CaseState {
-        self.fold_before(at, |e| !matches!(e.action, DisputeAction::Escalated { to } if to > level))
+    /// The case as the `author` device could have held it just before a step stamped `at`: for
+    /// each cut of the events stamped before `at`, the fold of those up to the cut and of the
+    /// author's own steps after it (a device knows its own steps; of others' it may have seen any
+    /// prefix, in stamp order).
+    pub fn views_before(&self, at: &Stamp, author: DeviceId) -> Vec<CaseState> {
+        let events = self.sorted_before(at, |_| true);
+        (1..=events.len())
+            .map(|cut| {
+                let own_later = events[cut..].iter().filter(|(stamp, _)| stamp.device == author);
+                fold_lenient(events[..cut].iter().chain(own_later).map(|(_, e)| e))
+            })
+            .collect()
     }
 
     fn fold_before(&self, at: &Stamp, keep: impl Fn(&DisputeEvent) -> bool) -> CaseState {
+        fold_lenient(self.sorted_before(at, keep).iter().map(|(_, e)| e))
+    }
+
+    fn sorted_before(&self, at: &Stamp, keep: impl Fn(&DisputeEvent) -> bool) -> Vec<(&Stamp, DisputeEvent)> {
         let mut events: Vec<(&Stamp, DisputeEvent)> = self
             .events
             .iter()
@@ -41,7 +52,7 @@ impl Case {
             .filter(|(_, e)| keep(e))
             .collect();
         events.sort_by_key(|(stamp, _)| **stamp);
-        fold_lenient(events.iter().map(|(_, e)| e))
+        events
     }
 }
 

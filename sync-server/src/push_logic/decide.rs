@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use gridwork_domain::attribution::{AttributionError, check_attribution};
-use gridwork_domain::authority::{Action, Actor, Refusal, Subject, authorize, role_level};
+use gridwork_domain::authority::{Action, Actor, Refusal, Subject, authorize};
 use gridwork_domain::dots::check_dots;
 use gridwork_domain::wire::{PushOutcome, PushResponse, PushStatus};
 use gridwork_domain::workflow::{CaseState, apply};
@@ -130,9 +130,9 @@ fn authorize_record(
     let id = pushed.id;
     let mut subject =
         Subject { written_by_actor: server.is_some_and(|s| s.vv.get(pusher.device) > 0), ..Subject::plain(micro_grid) };
-    // For a case step: the case as the server holds it before the step, and as the pusher would
-    // hold it had it not seen the escalations above its level.
-    let mut overtaken: Option<(CaseState, CaseState)> = None;
+    // For a case step: the case as the server holds it before the step, and as the pusher's
+    // device could have held it then.
+    let mut overtaken: Option<(CaseState, Vec<CaseState>)> = None;
     if let Facts::Event { dispute, visit, .. } = facts {
         let case = cases.get(dispute);
         if let Some(held) = case.and_then(|c| c.micro_grid.as_ref()) {
@@ -149,8 +149,8 @@ fn authorize_record(
         }
         let state = case.map(|c| c.state_before(&pushed.origin)).unwrap_or_default();
         subject.level = state.level;
-        if let (Some(c), Some(own)) = (case, role_level(pusher.role)) {
-            overtaken = Some((state.clone(), c.state_before_escalation_above(&pushed.origin, own)));
+        if let Some(c) = case {
+            overtaken = Some((state.clone(), c.views_before(&pushed.origin, pusher.device)));
         }
         subject.dispatched_to_actor = state.dispatched_to.as_deref() == Some(pusher.name.as_str());
         // A visit the pusher recorded, in the case's micro-grid.
@@ -163,9 +163,9 @@ fn authorize_record(
     match authorize(&actor, action, &subject) {
         Ok(()) => Ok(()),
         Err(Refusal::Forbidden { .. })
-            if overtaken
-                .as_ref()
-                .is_some_and(|(now, then)| overtaken_step(&actor, action, &subject, now, then, pushed)) =>
+            if overtaken.as_ref().is_some_and(|(now, views)| {
+                overtaken_step(&actor, &pusher.name, action, &subject, now, views, pushed)
+            }) =>
         {
             Ok(())
         }
@@ -174,25 +174,32 @@ fn authorize_record(
     }
 }
 
-/// A case step taken offline on a case that another handset has meanwhile escalated past the
-/// actor's level (one leader closed it while the other escalated it): the step fits the case as
-/// the actor held it — without that escalation — and the actor may take it there, while the case
-/// as it now stands cannot take it, so every replica's fold leaves it out and flags it as a
-/// contradiction for a leader to settle. Kept, so that both people's steps stay visible; it
-/// changes nothing. A step that would change the case at the higher level is refused as before.
+/// A case step taken offline that another handset's steps have overtaken (one leader closed the
+/// case while the other escalated it past the first one's level): the case as the pusher's device
+/// could have held it — its own earlier steps and what came before them, without what others did
+/// since — took the step, and the table let the pusher take it there; the case as it now stands
+/// cannot take it, so every replica's fold leaves it out and flags it as a contradiction for a
+/// leader to settle. Kept, so that both people's steps stay visible; it changes nothing. Any
+/// other step the table refuses is refused as before.
 fn overtaken_step(
     actor: &Actor<'_>,
+    name: &str,
     action: Action,
     subject: &Subject<'_>,
     now: &CaseState,
-    then: &CaseState,
+    views: &[CaseState],
     pushed: &RecordState,
 ) -> bool {
     let Ok(event) = pushed.decode::<DisputeEvent>() else { return false };
-    then.level < now.level
-        && apply(now, &event).is_err()
-        && apply(then, &event).is_ok()
-        && authorize(actor, action, &Subject { level: then.level, ..*subject }).is_ok()
+    apply(now, &event).is_err()
+        && views.iter().any(|then| {
+            let there = Subject {
+                level: then.level,
+                dispatched_to_actor: then.dispatched_to.as_deref() == Some(name),
+                ..*subject
+            };
+            apply(then, &event).is_ok() && authorize(actor, action, &there).is_ok()
+        })
 }
 
 /// The action a pushed version takes, given the server's version of the record.

@@ -115,7 +115,8 @@ fn hazard_path() -> Vec<(A, CaseStage)> {
     ]
 }
 
-/// Closed after a village success, reopened, mediated again from attempt 2, escalated.
+/// Closed after a village success, reopened, mediated again from attempt 2 to the level's third,
+/// escalated.
 fn reopen_path() -> Vec<(A, CaseStage)> {
     vec![
         (A::Reported, S::Reported),
@@ -127,6 +128,7 @@ fn reopen_path() -> Vec<(A, CaseStage)> {
         (reopen(), S::Open),
         (dispatch("王刚"), S::Dispatched),
         (attempt(Village, 2, Failed), S::Mediating),
+        (attempt(Village, 3, Failed), S::Mediating),
         (A::Escalated { to: Township }, S::Open),
         (dispatch("白泥井镇司法所"), S::Dispatched),
         (attempt(Township, 1, Succeeded), S::Resolved),
@@ -227,6 +229,7 @@ fn refused_transitions_name_the_reason_stage_and_action() {
     let rv = vec![A::Reported, A::Verified];
     let rdd = [A::Reported, A::Verified, dispatch("李明")];
     let f1 = [&rdd[..], &[attempt(Village, 1, Failed)]].concat();
+    let f3 = [&f1[..], &[attempt(Village, 2, Failed), attempt(Village, 3, Failed)]].concat();
     // (prefix, refused action, expected fragment, stage, whether the action kind is allowed and only its data is wrong)
     let cases: Vec<(Vec<A>, A, &str, CaseStage, bool)> = vec![
         (
@@ -299,9 +302,10 @@ fn refused_transitions_name_the_reason_stage_and_action() {
         (rdd.to_vec(), attempt(Village, 0, Succeeded), "the next attempt is number 1", S::Dispatched, true),
         (f1.clone(), attempt(Village, 1, Failed), "the next attempt is number 2", S::Mediating, true),
         (f1.clone(), attempt(Village, 3, Failed), "the next attempt is number 2", S::Mediating, true),
-        (f1.clone(), A::Escalated { to: Banner }, "cannot escalate from village to banner level", S::Mediating, true),
+        (f3.clone(), A::Escalated { to: Banner }, "cannot escalate from village to banner level", S::Mediating, true),
+        (f1.clone(), A::Escalated { to: Township }, "the level's three attempts come first", S::Mediating, false),
         (
-            f1.clone(),
+            f3.clone(),
             A::Escalated { to: Village },
             "a case moves up one level at a time, to township",
             S::Mediating,
@@ -414,10 +418,17 @@ fn events_of_another_dispute_are_refused() {
 }
 
 #[test]
-fn escalation_is_allowed_after_one_failure_but_not_without_one() {
-    let after_one = run(&[A::Reported, A::Verified, dispatch("李明"), attempt(Village, 1, Failed)]);
-    let up = apply(&after_one, &ev(A::Escalated { to: Township })).unwrap();
-    assert_eq!((up.stage, up.level, up.attempts.village, up.dispatched_to.as_deref()), (S::Open, Township, 1, None));
+fn escalation_comes_after_the_levels_third_failure() {
+    let mut steps = vec![A::Reported, A::Verified, dispatch("李明")];
+    for n in 1..=2 {
+        steps.push(attempt(Village, n, Failed));
+        let err = apply(&run(&steps), &ev(A::Escalated { to: Township })).unwrap_err();
+        assert_eq!(err.code, "escalate_too_early", "after {n}: {err}");
+        assert!(err.params.contains(&("attempts", n.to_string())), "{err:?}");
+    }
+    steps.push(attempt(Village, 3, Failed));
+    let up = apply(&run(&steps), &ev(A::Escalated { to: Township })).unwrap();
+    assert_eq!((up.stage, up.level, up.attempts.village, up.dispatched_to.as_deref()), (S::Open, Township, 3, None));
     let fresh = apply(&up, &ev(dispatch("镇调解委员会"))).unwrap();
     assert_eq!(fresh.last_outcome, None);
     assert!(apply(&fresh, &ev(A::Escalated { to: Banner })).is_err());
@@ -437,7 +448,7 @@ fn reopening_keeps_level_and_attempts_and_clears_the_closure() {
     assert!(err.message.contains("the next attempt is number 2"), "{err}");
     let end = states.last().unwrap();
     assert_eq!((end.stage, end.level, end.reopens, end.rating), (S::Rated, Township, 2, Some(5)));
-    assert_eq!(end.attempts, Attempts { village: 2, township: 1, banner: 0 });
+    assert_eq!(end.attempts, Attempts { village: 3, township: 1, banner: 0 });
 }
 
 #[test]
@@ -476,7 +487,8 @@ fn allowed_actions_for_typical_states() {
         (vec![A::Reported, reject()], vec!["reopened"]),
         (vec![A::Reported, A::Verified], vec!["dispatched"]),
         (three_village_failures[..3].to_vec(), vec!["mediation_attempt", "feedback"]),
-        (three_village_failures[..4].to_vec(), vec!["mediation_attempt", "escalated"]),
+        (three_village_failures[..4].to_vec(), vec!["mediation_attempt"]),
+        (three_village_failures[..5].to_vec(), vec!["mediation_attempt"]),
         (three_village_failures.to_vec(), vec!["escalated"]),
         (actions_of(&three_threes_path())[..16].to_vec(), vec!["referred"]),
         (actions_of(&three_threes_path())[..17].to_vec(), vec!["feedback", "closed"]),
@@ -552,21 +564,23 @@ fn lenient_fold_skips_a_duplicate_close_deterministically() {
 
 #[test]
 fn lenient_fold_skips_concurrent_escalation_and_attempt() {
-    // One device escalated after the second failure while another recorded a third attempt.
+    // One device recorded the third attempt as failed and escalated, while another, which had
+    // seen two failures, recorded the third as a success.
     let actions = [
         A::Reported,
         A::Verified,
         dispatch("李明"),
         attempt(Village, 1, Failed),
         attempt(Village, 2, Failed),
+        attempt(Village, 3, Failed),
         A::Escalated { to: Township },
         attempt(Village, 3, Succeeded),
         A::Rated { score: 5 },
     ];
     let state = fold_lenient(&events(&actions));
-    assert_eq!((state.stage, state.level, state.attempts.village), (S::Open, Township, 2));
+    assert_eq!((state.stage, state.level, state.attempts.village), (S::Open, Township, 3));
     let skipped: Vec<_> = state.skipped.iter().map(|s| (s.index, s.action.as_str())).collect();
-    assert_eq!(skipped, vec![(6, "mediation_attempt"), (7, "rated")]);
+    assert_eq!(skipped, vec![(7, "mediation_attempt"), (8, "rated")]);
     assert!(state.skipped[0].reason.contains("mediation attempt on a case that has not been dispatched"));
 }
 
@@ -607,6 +621,12 @@ fn every_refusal_code_is_given_with_its_parameters() {
             &[("level", "village"), ("next", "township")],
         ),
         ("beyond_banner", banner_failed.to_vec(), ev(A::Escalated { to: Banner }), &[]),
+        (
+            "escalate_too_early",
+            village_failed[..4].to_vec(),
+            ev(A::Escalated { to: Township }),
+            &[("level", "village"), ("attempts", "1")],
+        ),
         (
             "refer_too_early",
             village_failed[..4].to_vec(),

@@ -157,6 +157,7 @@ export const casesEn: typeof casesZhCN = {
     twice: 'This case already had "{action}"; it cannot happen twice',
     already_dispatched: 'The case is already dispatched to {handler}',
     attempts_used: 'The three {level} attempts are used up: next is {next}',
+    escalate_too_early: 'Escalate only after three failed {level} attempts ({attempts} so far)',
     beyond_banner: 'Banner is the last level: there is nowhere higher to escalate',
     refer_too_early: 'Refer only after three failed banner attempts ({level}: {attempts} so far)',
     no_handler: 'Pick a handler first',

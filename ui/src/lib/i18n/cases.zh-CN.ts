@@ -156,6 +156,7 @@ export const casesZhCN = {
     twice: '这个案件已经{action}过，不能重复',
     already_dispatched: '案件已派遣给 {handler}，不能重复派遣',
     attempts_used: '{level}的三次调解已用完，下一步转至{next}',
+    escalate_too_early: '{level}三次调解都未成功后才能上报上级（已调解 {attempts} 次）',
     beyond_banner: '旗级已是最高层级，不能再上报',
     refer_too_early: '旗级三次调解都未成功后才能转诉讼或仲裁（{level}已调解 {attempts} 次）',
     no_handler: '请先选择承办人',
