@@ -1,10 +1,25 @@
 // Shared fixtures for the queue, case and today tests: a case view as the engine returns it, the
-// handlers of the reference data, and a queue page.
+// handlers of the reference data, a queue page, and each test run at NOW.
+import { cleanup } from '@testing-library/svelte';
+import { clearMocks } from '@tauri-apps/api/mocks';
 import type { CaseQueue } from '../../lib/bindings/CaseQueue';
 import type { CaseView } from '../../lib/bindings/CaseView';
 import type { Handler } from '../../lib/bindings/Handler';
 
 export const NOW = Date.UTC(2026, 11, 1, 8, 0, 0);
+
+/** Runs each test of the file at NOW, and leaves no screen or IPC mock behind it. */
+export function eachTestAtNow(): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => {
+    cleanup();
+    clearMocks();
+    vi.useRealTimers();
+  });
+}
 const HOUR = 3_600_000;
 
 export const handlers: Handler[] = [

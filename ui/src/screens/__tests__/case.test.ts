@@ -1,9 +1,9 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { mockIPC } from '@tauri-apps/api/mocks';
 import { get } from 'svelte/store';
 import { flash, route } from '../../lib/stores/router';
 import Case from '../Case.svelte';
-import { NOW, caseView, handlers } from './case-fixtures';
+import { NOW, caseView, eachTestAtNow, handlers } from './case-fixtures';
 import type { CaseView } from '../../lib/bindings/CaseView';
 
 type Call = { cmd: string; args: Record<string, unknown> };
@@ -23,16 +23,8 @@ function mock(view: CaseView, step: (args: Record<string, unknown>) => unknown =
   return calls;
 }
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW);
-  route.set({ screen: 'case', params: { id: 'd1' } });
-});
-afterEach(() => {
-  cleanup();
-  clearMocks();
-  vi.useRealTimers();
-});
+eachTestAtNow();
+beforeEach(() => route.set({ screen: 'case', params: { id: 'd1' } }));
 
 describe('Case', () => {
   it('shows the report, the deadline, the timeline with synced flags, and only the allowed actions', async () => {

@@ -1,25 +1,17 @@
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { mockIPC } from '@tauri-apps/api/mocks';
 import { get } from 'svelte/store';
 import { route } from '../../lib/stores/router';
 import { status } from '../../lib/stores/sync';
 import Queue from '../Queue.svelte';
-import { NOW, queuePage } from './case-fixtures';
+import { eachTestAtNow, queuePage } from './case-fixtures';
 
 const leader = {
   enrolled: true, user_name: '李强', user_phone: null, role: 'grid_leader' as const, scope: '150621001001001', device_name: '手机',
   server_url: 'http://x', pending: 0, rejected: 0, last_sync_ms: null, serials_left: 100, may: [], clock_offset_ms: null,
 };
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW);
-});
-afterEach(() => {
-  cleanup();
-  clearMocks();
-  vi.useRealTimers();
-});
+eachTestAtNow();
 
 describe('Queue', () => {
   it('shows counts per bucket and each case with its deadline, level and attempt, and flags, in Chinese', async () => {
