@@ -130,7 +130,9 @@ fn sync_all(replicas: &mut [Replica]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    // About one run in five ends with nothing to settle; the settle property skips those, so a
+    // long run (PROPTEST_CASES=…) must be allowed as many skips.
+    #![proptest_config(ProptestConfig { cases: 400, max_global_rejects: 1_000_000, ..ProptestConfig::default() })]
 
     #[test]
     fn every_replica_folds_the_same_case_and_keeps_every_step(ops in proptest::collection::vec(op(), 1..40)) {
