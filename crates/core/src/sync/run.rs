@@ -2,7 +2,7 @@
 //! conflicts, reference data and a new card-serial block when they are due; and enrollment.
 
 use gridwork_domain::clock::wall_ms;
-use gridwork_domain::wire::EnrollRequest;
+use gridwork_domain::wire::{EnrollRequest, ReferenceData};
 use serde::Serialize;
 
 use super::decide::{Mend, clock_offset};
@@ -119,10 +119,7 @@ pub fn enroll(engine: &mut Engine, server_url: &str, code: &str, device_name: &s
         engine.correct_clock(clock_offset(r.server_ms, sent, engine.phone_ms()), false)?;
     }
     let reference = SyncClient::new(server_url, Some(r.token))?.reference()?;
-    engine.import_areas(&reference.areas)?;
-    engine.import_handlers(&reference.handlers, &reference.deadlines)?;
-    set_meta(&engine.conn, "reference_v", &REFERENCE_VERSION.to_string())?;
-    set_meta(&engine.conn, "reference_ms", &wall_ms().to_string())?;
+    keep_reference(engine, &reference, wall_ms())?;
     Ok(profile)
 }
 
@@ -289,7 +286,11 @@ fn refresh_reference(engine: &mut Engine, client: &SyncClient) -> Result<()> {
     if kept_all && now.saturating_sub(last) < REFERENCE_EVERY_MS {
         return Ok(());
     }
-    let reference = client.reference()?;
+    keep_reference(engine, &client.reference()?, now)
+}
+
+/// Keeps the server's reference data (areas, handlers, deadlines) and when it was fetched.
+fn keep_reference(engine: &mut Engine, reference: &ReferenceData, now: u64) -> Result<()> {
     engine.import_areas(&reference.areas)?;
     engine.import_handlers(&reference.handlers, &reference.deadlines)?;
     set_meta(&engine.conn, "reference_v", &REFERENCE_VERSION.to_string())?;
