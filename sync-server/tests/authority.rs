@@ -438,3 +438,35 @@ async fn an_overtaken_step_is_kept_only_when_it_changes_nothing() {
     let close = event(leader, &case[0], INSIDE, DisputeAction::Closed { household_confirmed: true });
     assert_eq!(push_one(&s, fleet.of(Role::GridLeader, INSIDE).await, &close).await, "forbidden");
 }
+
+/// What a hostile handset sends to the loop's new ways in is refused with a code: a grid worker's
+/// `settled`, a leader's `settled` on a township case, an agreement too long to store.
+#[tokio::test]
+async fn a_hostile_handsets_new_steps_are_refused_with_a_code() {
+    let s = TestServer::demo().await;
+    let mut fleet = Fleet::new(&s);
+    let village = case_at(&mut fleet, INSIDE, MediationLevel::Village, true).await;
+    let worker = fleet.of(Role::GridWorker, INSIDE).await;
+    observe(worker, &village);
+    let settle = event(worker, &village[0], INSIDE, DisputeAction::Settled);
+    assert_eq!(push_one(&s, fleet.of(Role::GridWorker, INSIDE).await, &settle).await, "forbidden");
+
+    let township = case_at(&mut fleet, INSIDE, MediationLevel::Township, false).await;
+    let leader = fleet.of(Role::GridLeader, INSIDE).await;
+    observe(leader, &township);
+    let settle = event(leader, &township[0], INSIDE, DisputeAction::Settled);
+    assert_eq!(push_one(&s, fleet.of(Role::GridLeader, INSIDE).await, &settle).await, "forbidden");
+
+    let leader = fleet.of(Role::GridLeader, INSIDE).await;
+    observe(leader, &village);
+    let attempt = DisputeAction::MediationAttempt {
+        level: MediationLevel::Village,
+        number: 1,
+        outcome: AttemptOutcome::Succeeded,
+        mediator: "村人民调解委员会".into(),
+        agreement: "双方和解".into(),
+    };
+    let mut long = event(leader, &village[0], INSIDE, attempt);
+    long.fields.get_mut("action").unwrap()["agreement"] = Value::from("协".repeat(5_000));
+    assert_eq!(push_one(&s, fleet.of(Role::GridLeader, INSIDE).await, &long).await, "validation");
+}
