@@ -22,7 +22,7 @@ impl Case {
     /// The case's state just before a step stamped `at`: a fold of the held events stamped
     /// before it, in stamp order (the order every replica folds them in).
     pub fn state_before(&self, at: &Stamp) -> CaseState {
-        self.fold_before(at, |_| true)
+        fold_lenient(self.sorted_before(at).iter().map(|(_, e)| e))
     }
 
     /// The case as the `author` device could have held it just before a step stamped `at`: for
@@ -30,7 +30,7 @@ impl Case {
     /// author's own steps after it (a device knows its own steps; of others' it may have seen any
     /// prefix, in stamp order).
     pub fn views_before(&self, at: &Stamp, author: DeviceId) -> Vec<CaseState> {
-        let events = self.sorted_before(at, |_| true);
+        let events = self.sorted_before(at);
         (1..=events.len())
             .map(|cut| {
                 let own_later = events[cut..].iter().filter(|(stamp, _)| stamp.device == author);
@@ -39,17 +39,13 @@ impl Case {
             .collect()
     }
 
-    fn fold_before(&self, at: &Stamp, keep: impl Fn(&DisputeEvent) -> bool) -> CaseState {
-        fold_lenient(self.sorted_before(at, keep).iter().map(|(_, e)| e))
-    }
-
-    fn sorted_before(&self, at: &Stamp, keep: impl Fn(&DisputeEvent) -> bool) -> Vec<(&Stamp, DisputeEvent)> {
+    /// The held events stamped before `at`, in stamp order.
+    fn sorted_before(&self, at: &Stamp) -> Vec<(&Stamp, DisputeEvent)> {
         let mut events: Vec<(&Stamp, DisputeEvent)> = self
             .events
             .iter()
             .filter(|s| s.origin < *at)
             .filter_map(|s| s.decode::<DisputeEvent>().ok().map(|e| (&s.origin, e)))
-            .filter(|(_, e)| keep(e))
             .collect();
         events.sort_by_key(|(stamp, _)| **stamp);
         events

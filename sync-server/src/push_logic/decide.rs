@@ -12,7 +12,7 @@ use gridwork_domain::{AreaCode, Causality, DisputeEvent, FieldConflict, RecordId
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::cases::Cases;
+use super::cases::{Case, Cases};
 use super::check::{Candidate, Checked, Facts};
 use super::{Pusher, RejectCode, Rejection};
 
@@ -130,9 +130,9 @@ fn authorize_record(
     let id = pushed.id;
     let mut subject =
         Subject { written_by_actor: server.is_some_and(|s| s.vv.get(pusher.device) > 0), ..Subject::plain(micro_grid) };
-    // For a case step: the case as the server holds it before the step, and as the pusher's
-    // device could have held it then.
-    let mut overtaken: Option<(CaseState, Vec<CaseState>)> = None;
+    // For a case step: the case as the server holds it before the step, and the case itself,
+    // whose views as the pusher's device could have held it are worked out only on a refusal.
+    let mut overtaken: Option<(CaseState, &Case)> = None;
     if let Facts::Event { dispute, visit, .. } = facts {
         let case = cases.get(dispute);
         if let Some(held) = case.and_then(|c| c.micro_grid.as_ref()) {
@@ -150,7 +150,7 @@ fn authorize_record(
         let state = case.map(|c| c.state_before(&pushed.origin)).unwrap_or_default();
         subject.level = state.level;
         if let Some(c) = case {
-            overtaken = Some((state.clone(), c.views_before(&pushed.origin, pusher.device)));
+            overtaken = Some((state.clone(), c));
         }
         subject.dispatched_to_actor = state.dispatched_to.as_deref() == Some(pusher.name.as_str());
         // A visit the pusher recorded, in the case's micro-grid.
@@ -163,9 +163,9 @@ fn authorize_record(
     match authorize(&actor, action, &subject) {
         Ok(()) => Ok(()),
         Err(Refusal::Forbidden { .. })
-            if overtaken.as_ref().is_some_and(|(now, views)| {
-                overtaken_step(&actor, &pusher.name, action, &subject, now, views, pushed)
-            }) =>
+            if overtaken
+                .as_ref()
+                .is_some_and(|(now, case)| overtaken_step(&actor, pusher, action, &subject, now, case, pushed)) =>
         {
             Ok(())
         }
@@ -183,19 +183,19 @@ fn authorize_record(
 /// other step the table refuses is refused as before.
 fn overtaken_step(
     actor: &Actor<'_>,
-    name: &str,
+    pusher: &Pusher,
     action: Action,
     subject: &Subject<'_>,
     now: &CaseState,
-    views: &[CaseState],
+    case: &Case,
     pushed: &RecordState,
 ) -> bool {
     let Ok(event) = pushed.decode::<DisputeEvent>() else { return false };
     apply(now, &event).is_err()
-        && views.iter().any(|then| {
+        && case.views_before(&pushed.origin, pusher.device).iter().any(|then| {
             let there = Subject {
                 level: then.level,
-                dispatched_to_actor: then.dispatched_to.as_deref() == Some(name),
+                dispatched_to_actor: then.dispatched_to.as_deref() == Some(pusher.name.as_str()),
                 ..*subject
             };
             apply(then, &event).is_ok() && authorize(actor, action, &there).is_ok()
