@@ -5,9 +5,9 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 
 /// The characters of a code: capital letters and digits, without the ones easily confused.
-pub const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+pub const ALPHABET: &[u8] = gridwork_domain::enroll_link::CODE_ALPHABET;
 /// Characters in a code: 31^12 ≈ 2^59 codes, so guessing one is hopeless even without the lockout.
-pub const LEN: usize = 12;
+pub const LEN: usize = gridwork_domain::enroll_link::CODE_LEN;
 /// How long a code stays valid unless the creator says otherwise.
 pub const DEFAULT_VALID_DAYS: u32 = 7;
 

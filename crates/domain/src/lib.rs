@@ -13,6 +13,7 @@ pub mod demo;
 pub mod demo_cases;
 pub mod dispute;
 pub mod dots;
+pub mod enroll_link;
 pub mod error;
 pub mod extra_fields;
 pub mod geo;

@@ -1,6 +1,8 @@
 //! The sync protocol's wire types (JSON over HTTP under /api/v1), shared by the handset client and
 //! the server so that neither writes them twice.
 
+pub mod office;
+
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
