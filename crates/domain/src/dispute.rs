@@ -133,6 +133,29 @@ pub enum AttemptOutcome {
     Failed,
 }
 
+/// Who handled a case in the village (村级): the party secretary or the mediation committee.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum VillageHandler {
+    /// 村(社区)党组织书记
+    Secretary,
+    /// 人民调解委员会委员
+    Committee,
+}
+
+impl VillageHandler {
+    pub const ALL: [VillageHandler; 2] = [Self::Secretary, Self::Committee];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Secretary => "secretary",
+            Self::Committee => "committee",
+        }
+    }
+}
+
 /// Where a case goes after the banner's last mediation fails.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

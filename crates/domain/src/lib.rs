@@ -21,6 +21,7 @@ pub mod household;
 pub mod ids;
 pub mod merge;
 pub mod record;
+pub mod report;
 pub mod restamp;
 pub mod serial;
 pub mod standing;
