@@ -50,7 +50,7 @@ async fn a_worker_cannot_take_the_leaders_steps() {
     let mut w = s.enroll(&s.code("DEMO-W", 1)).await;
     let dispute = RecordId::new();
     let steps = [
-        DisputeAction::Closed { household_confirmed: true },
+        DisputeAction::Closed { household_confirmed: true, village_handler: None },
         DisputeAction::Escalated { to: MediationLevel::Township },
         DisputeAction::Referred { to: Referral::Court },
         DisputeAction::Dispatched { to: "王芳".into() },

@@ -81,7 +81,7 @@ fn cases_follow_the_closed_loop() {
     let wd = w.file_dispute(&dispute()).unwrap();
     assert_eq!(w.case(wd).unwrap().allowed, Vec::<&str>::new(), "no buttons for what the worker may not do");
     assert_eq!(w.append_event(wd, DisputeAction::Verified, "").unwrap_err().tag(), "forbidden");
-    let err = e.append_event(d, DisputeAction::Closed { household_confirmed: true }, "结案").unwrap_err();
+    let err = e.append_event(d, DisputeAction::Closed { household_confirmed: true, village_handler: None }, "结案").unwrap_err();
     assert_eq!(err.tag(), "workflow");
     assert!(err.to_string().contains("verified"), "{err}");
     e.append_event(d, DisputeAction::Verified, "").unwrap();
@@ -94,7 +94,7 @@ fn cases_follow_the_closed_loop() {
         agreement: String::new(),
     };
     e.append_event(d, attempt, "双方和解").unwrap();
-    e.append_event(d, DisputeAction::Closed { household_confirmed: true }, "回访确认").unwrap();
+    e.append_event(d, DisputeAction::Closed { household_confirmed: true, village_handler: None }, "回访确认").unwrap();
     e.append_event(d, DisputeAction::Rated { score: 5 }, "").unwrap();
     let case = e.case(d).unwrap();
     assert_eq!(case.state.stage.as_str(), "rated");

@@ -146,7 +146,7 @@ pub fn sample_step(action: Action, level: MediationLevel) -> Option<DisputeActio
         Action::Feedback => DisputeAction::Feedback,
         Action::Escalate => DisputeAction::Escalated { to: level.next().unwrap_or(MediationLevel::Banner) },
         Action::Refer => DisputeAction::Referred { to: Referral::Court },
-        Action::Close => DisputeAction::Closed { household_confirmed: true },
+        Action::Close => DisputeAction::Closed { household_confirmed: true, village_handler: None },
         Action::Reopen => DisputeAction::Reopened { reason: "当事人反映未解决".into() },
         Action::Rate => DisputeAction::Rated { score: 4 },
         Action::Settle => DisputeAction::Settled,

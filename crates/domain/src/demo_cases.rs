@@ -183,7 +183,7 @@ fn steps_to(end: &str, worker: &str) -> Vec<(Who, DisputeAction, &'static str)> 
         _ => vec![verify, dispatch, (Who::Worker, attempt(1, Succeeded, Village), "已调解")],
     };
     if matches!(end, "closed" | "rated") {
-        steps.push((Who::Leader, DisputeAction::Closed { household_confirmed: true }, "电话回访，当事户确认"));
+        steps.push((Who::Leader, DisputeAction::Closed { household_confirmed: true, village_handler: None }, "电话回访，当事户确认"));
     }
     if end == "rated" {
         steps.push((Who::Leader, DisputeAction::Rated { score: 5 }, "当事户满意"));

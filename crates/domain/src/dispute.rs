@@ -207,6 +207,11 @@ pub enum DisputeAction {
     Closed {
         #[serde(default)]
         household_confirmed: bool,
+        /// Who handled a village-level case: the village party secretary or a member of the
+        /// people's mediation committee (about 70% / 30%). `None` from handsets that did not ask.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        village_handler: Option<VillageHandler>,
     },
     Reopened {
         reason: String,

@@ -65,7 +65,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::dispute::{AttemptOutcome, DisputeAction, DisputeEvent, MediationLevel, Referral};
+use crate::dispute::{AttemptOutcome, DisputeAction, DisputeEvent, MediationLevel, Referral, VillageHandler};
 use crate::ids::RecordId;
 
 mod gate;
@@ -194,6 +194,16 @@ pub struct CaseState {
     pub unsettled: u32,
     /// When the case came to its stage: the time of the event that brought it there.
     pub stage_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the case was reported: the time of its `reported` event.
+    pub reported_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the current closure happened (`None` while open, and again after a reopening).
+    pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The level the case was at when it was closed (the level that resolved it).
+    pub closed_level: Option<MediationLevel>,
+    /// Who handled the case in the village, as the closing step at village level recorded it.
+    pub village_handler: Option<VillageHandler>,
+    /// The highest level the case has reached (village until escalated).
+    pub max_level: MediationLevel,
 }
 
 impl CaseState {
@@ -213,6 +223,11 @@ impl CaseState {
             skipped: Vec::new(),
             unsettled: 0,
             stage_since: None,
+            reported_at: None,
+            closed_at: None,
+            closed_level: None,
+            village_handler: None,
+            max_level: MediationLevel::Village,
         }
     }
 
@@ -358,6 +373,7 @@ pub fn apply(state: &CaseState, event: &DisputeEvent) -> Result<CaseState, Workf
         DisputeAction::Reported => {
             next.dispute = Some(event.dispute);
             next.stage = S::Reported;
+            next.reported_at = Some(event.at);
         }
         DisputeAction::Verified => next.stage = S::Open,
         DisputeAction::Rejected { .. } => next.stage = S::Rejected,
@@ -418,6 +434,7 @@ pub fn apply(state: &CaseState, event: &DisputeEvent) -> Result<CaseState, Workf
                 )));
             }
             next.level = *to;
+            next.max_level = next.max_level.max(*to);
             next.last_outcome = None;
             next.dispatched_to = None;
             next.stage = S::Open;
@@ -426,7 +443,7 @@ pub fn apply(state: &CaseState, event: &DisputeEvent) -> Result<CaseState, Workf
             next.referral = Some(*to);
             next.stage = S::Referred;
         }
-        DisputeAction::Closed { household_confirmed } => {
+        DisputeAction::Closed { household_confirmed, village_handler } => {
             if !household_confirmed {
                 return Err(refuse(why(
                     "unconfirmed",
@@ -435,9 +452,15 @@ pub fn apply(state: &CaseState, event: &DisputeEvent) -> Result<CaseState, Workf
                 )));
             }
             next.stage = S::Closed;
+            next.closed_at = Some(event.at);
+            next.closed_level = Some(state.level);
+            next.village_handler = if state.level == MediationLevel::Village { *village_handler } else { None };
         }
         DisputeAction::Reopened { .. } => {
             next.reopens += 1;
+            next.closed_at = None;
+            next.closed_level = None;
+            next.village_handler = None;
             if state.stage == S::Rejected {
                 next.stage = S::Reported;
             } else {

@@ -175,7 +175,7 @@ fn every_event_maps_to_a_case_action_of_its_kind() {
         DisputeAction::Feedback,
         DisputeAction::Escalated { to: MediationLevel::Township },
         DisputeAction::Referred { to: Referral::Court },
-        DisputeAction::Closed { household_confirmed: true },
+        DisputeAction::Closed { household_confirmed: true, village_handler: None },
         DisputeAction::Reopened { reason: "x".into() },
         DisputeAction::Rated { score: 5 },
     ];

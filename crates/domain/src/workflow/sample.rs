@@ -27,7 +27,7 @@ pub fn sample_step(name: &str, state: &CaseState, handler: &str, variant: u8) ->
         "referred" => {
             DisputeAction::Referred { to: if variant % 2 == 0 { Referral::Court } else { Referral::Arbitration } }
         }
-        "closed" => DisputeAction::Closed { household_confirmed: true },
+        "closed" => DisputeAction::Closed { household_confirmed: true, village_handler: None },
         "reopened" => DisputeAction::Reopened { reason: "当事人反映未解决".into() },
         "rated" => DisputeAction::Rated { score: variant % 5 + 1 },
         "settled" => DisputeAction::Settled,

@@ -78,7 +78,7 @@ fn happy_path() -> Vec<(A, CaseStage)> {
         (dispatch("李明"), S::Dispatched),
         (attempt(Village, 1, Succeeded), S::Resolved),
         (A::Feedback, S::Resolved),
-        (A::Closed { household_confirmed: true }, S::Closed),
+        (A::Closed { household_confirmed: true, village_handler: None }, S::Closed),
         (A::Rated { score: 5 }, S::Rated),
     ]
 }
@@ -99,7 +99,7 @@ fn three_threes_path() -> Vec<(A, CaseStage)> {
     steps.extend(three_failures(Township, "吉格斯太镇调解委员会"));
     steps.extend(three_failures(Banner, "旗矛盾纠纷多元化解中心"));
     steps.push((A::Referred { to: Referral::Court }, S::Referred));
-    steps.push((A::Closed { household_confirmed: true }, S::Closed));
+    steps.push((A::Closed { household_confirmed: true, village_handler: None }, S::Closed));
     steps
 }
 
@@ -110,7 +110,7 @@ fn hazard_path() -> Vec<(A, CaseStage)> {
         (A::Verified, S::Open),
         (dispatch("消防大队"), S::Dispatched),
         (A::Feedback, S::Resolved),
-        (A::Closed { household_confirmed: true }, S::Closed),
+        (A::Closed { household_confirmed: true, village_handler: None }, S::Closed),
         (A::Rated { score: 4 }, S::Rated),
     ]
 }
@@ -123,7 +123,7 @@ fn reopen_path() -> Vec<(A, CaseStage)> {
         (A::Verified, S::Open),
         (dispatch("李明"), S::Dispatched),
         (attempt(Village, 1, Succeeded), S::Resolved),
-        (A::Closed { household_confirmed: true }, S::Closed),
+        (A::Closed { household_confirmed: true, village_handler: None }, S::Closed),
         (A::Rated { score: 2 }, S::Rated),
         (reopen(), S::Open),
         (dispatch("王刚"), S::Dispatched),
@@ -132,11 +132,11 @@ fn reopen_path() -> Vec<(A, CaseStage)> {
         (A::Escalated { to: Township }, S::Open),
         (dispatch("白泥井镇司法所"), S::Dispatched),
         (attempt(Township, 1, Succeeded), S::Resolved),
-        (A::Closed { household_confirmed: true }, S::Closed),
+        (A::Closed { household_confirmed: true, village_handler: None }, S::Closed),
         (reopen(), S::Open),
         (dispatch("白泥井镇司法所"), S::Dispatched),
         (A::Feedback, S::Resolved),
-        (A::Closed { household_confirmed: true }, S::Closed),
+        (A::Closed { household_confirmed: true, village_handler: None }, S::Closed),
         (A::Rated { score: 5 }, S::Rated),
     ]
 }
@@ -153,7 +153,7 @@ fn reject_and_exhausted_reopen_path() -> Vec<(A, CaseStage)> {
         (attempt(Village, 1, Failed), S::Mediating),
         (attempt(Village, 2, Failed), S::Mediating),
         (attempt(Village, 3, Succeeded), S::Resolved),
-        (A::Closed { household_confirmed: true }, S::Closed),
+        (A::Closed { household_confirmed: true, village_handler: None }, S::Closed),
         (reopen(), S::Open),
         (dispatch("李明"), S::Dispatched),
         (A::Escalated { to: Township }, S::Open),
@@ -168,7 +168,7 @@ fn reopen_after_referral_path() -> Vec<(A, CaseStage)> {
         (dispatch("旗矛盾纠纷多元化解中心"), S::Dispatched),
         (A::Referred { to: Referral::Arbitration }, S::Referred),
         (A::Feedback, S::Referred),
-        (A::Closed { household_confirmed: true }, S::Closed),
+        (A::Closed { household_confirmed: true, village_handler: None }, S::Closed),
     ]);
     steps
 }
@@ -315,7 +315,7 @@ fn sample(state: &CaseState, kind: Kind, outcome: AttemptOutcome) -> A {
         Kind::Feedback => A::Feedback,
         Kind::Escalated => A::Escalated { to: state.level.next().unwrap_or(Banner) },
         Kind::Referred => A::Referred { to: Referral::Court },
-        Kind::Closed => A::Closed { household_confirmed: true },
+        Kind::Closed => A::Closed { household_confirmed: true, village_handler: None },
         Kind::Reopened => reopen(),
         Kind::Rated => A::Rated { score: 4 },
         Kind::Settled => A::Settled,
@@ -347,7 +347,7 @@ fn allowed_actions_agree_with_apply_in_every_reachable_state() {
 fn lenient_fold_skips_a_duplicate_close_deterministically() {
     // Two leaders closed the case offline; sorted by clock stamp, the second close comes after the first.
     let mut actions = actions_of(&happy_path());
-    actions.insert(6, A::Closed { household_confirmed: true });
+    actions.insert(6, A::Closed { household_confirmed: true, village_handler: None });
     let evs = events(&actions);
     let state = fold_lenient(&evs);
     assert_eq!(state.stage, S::Rated);
@@ -392,7 +392,7 @@ fn state_and_stage_serialise_in_snake_case_and_round_trip() {
     assert_eq!(serde_json::to_string(&S::Resolved).unwrap(), "\"resolved\"");
     assert_eq!(CaseState::default(), CaseState::initial());
     let mut actions = actions_of(&three_threes_path());
-    actions.push(A::Closed { household_confirmed: true });
+    actions.push(A::Closed { household_confirmed: true, village_handler: None });
     let state = fold_lenient(&events(&actions));
     assert_eq!(state.skipped.len(), 1);
     let json = serde_json::to_string(&state).unwrap();
@@ -401,3 +401,39 @@ fn state_and_stage_serialise_in_snake_case_and_round_trip() {
 }
 
 mod refusals;
+
+/// What the office's reports read off a case: when it was reported and closed, the level that
+/// closed it, who handled it in the village, and the highest level it reached.
+#[test]
+fn the_figures_a_closure_leaves_on_the_case() {
+    let close = |h| A::Closed { household_confirmed: true, village_handler: h };
+    let village = run(&[
+        A::Reported,
+        A::Verified,
+        dispatch("村书记 李明"),
+        attempt(Village, 1, Succeeded),
+        close(Some(VillageHandler::Secretary)),
+    ]);
+    assert_eq!(village.reported_at, Some(ev(A::Reported).at));
+    assert_eq!(village.closed_at, Some(ev(A::Reported).at));
+    assert_eq!(village.closed_level, Some(Village));
+    assert_eq!(village.village_handler, Some(VillageHandler::Secretary));
+    assert_eq!(village.max_level, Village);
+
+    // Reopening forgets the closure; a later close at township level records no village handler.
+    let mut actions = vec![A::Reported, A::Verified, dispatch("村书记 李明"), attempt(Village, 1, Succeeded)];
+    actions.push(close(Some(VillageHandler::Committee)));
+    actions.push(reopen());
+    let reopened = run(&actions);
+    assert_eq!((reopened.closed_at, reopened.closed_level, reopened.village_handler), (None, None, None));
+    actions.push(dispatch("调委会 王强"));
+    actions.extend([attempt(Village, 2, Failed), attempt(Village, 3, Failed)]);
+    actions.push(A::Escalated { to: Township });
+    actions.extend([dispatch("吉格斯太镇调解委员会"), attempt(Township, 1, Succeeded)]);
+    actions.push(close(Some(VillageHandler::Committee)));
+    let township = run(&actions);
+    assert_eq!(township.closed_level, Some(Township));
+    assert_eq!(township.village_handler, None);
+    assert_eq!(township.max_level, Township);
+    assert_eq!(township.level, Township);
+}

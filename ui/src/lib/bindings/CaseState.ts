@@ -6,6 +6,7 @@ import type { MediationLevel } from "./MediationLevel";
 import type { RecordId } from "./RecordId";
 import type { Referral } from "./Referral";
 import type { SkippedEvent } from "./SkippedEvent";
+import type { VillageHandler } from "./VillageHandler";
 
 /**
  * The state of one case: a fold of its events.
@@ -47,4 +48,24 @@ unsettled: number,
 /**
  * When the case came to its stage: the time of the event that brought it there.
  */
-stage_since: string | null, };
+stage_since: string | null, 
+/**
+ * When the case was reported: the time of its `reported` event.
+ */
+reported_at: string | null, 
+/**
+ * When the current closure happened (`None` while open, and again after a reopening).
+ */
+closed_at: string | null, 
+/**
+ * The level the case was at when it was closed (the level that resolved it).
+ */
+closed_level: MediationLevel | null, 
+/**
+ * Who handled the case in the village, as the closing step at village level recorded it.
+ */
+village_handler: VillageHandler | null, 
+/**
+ * The highest level the case has reached (village until escalated).
+ */
+max_level: MediationLevel, };

@@ -2,8 +2,14 @@
 import type { AttemptOutcome } from "./AttemptOutcome";
 import type { MediationLevel } from "./MediationLevel";
 import type { Referral } from "./Referral";
+import type { VillageHandler } from "./VillageHandler";
 
 /**
  * One step of a case. Events are never edited; the case state is a fold of them (see `workflow`).
  */
-export type DisputeAction = { "type": "reported" } | { "type": "verified" } | { "type": "rejected", reason: string, } | { "type": "dispatched", to: string, } | { "type": "mediation_attempt", level: MediationLevel, number: number, outcome: AttemptOutcome, mediator: string, agreement: string, } | { "type": "feedback" } | { "type": "escalated", to: MediationLevel, } | { "type": "referred", to: Referral, } | { "type": "closed", household_confirmed: boolean, } | { "type": "reopened", reason: string, } | { "type": "rated", score: number, } | { "type": "settled" };
+export type DisputeAction = { "type": "reported" } | { "type": "verified" } | { "type": "rejected", reason: string, } | { "type": "dispatched", to: string, } | { "type": "mediation_attempt", level: MediationLevel, number: number, outcome: AttemptOutcome, mediator: string, agreement: string, } | { "type": "feedback" } | { "type": "escalated", to: MediationLevel, } | { "type": "referred", to: Referral, } | { "type": "closed", household_confirmed: boolean, 
+/**
+ * Who handled a village-level case: the village party secretary or a member of the
+ * people's mediation committee (about 70% / 30%). `None` from handsets that did not ask.
+ */
+village_handler?: VillageHandler, } | { "type": "reopened", reason: string, } | { "type": "rated", score: number, } | { "type": "settled" };

@@ -44,6 +44,7 @@ export function caseView(over: Partial<CaseView> = {}, state: Partial<CaseView['
     state: {
       dispute: 'd1', stage: 'open', level: 'village', attempts: { village: 0, township: 0, banner: 0 }, last_outcome: null,
       dispatched_to: null, referral: null, rating: null, events_applied: 2, reopens: 0, skipped: [], unsettled: 0, stage_since: null,
+      reported_at: null, closed_at: null, closed_level: null, village_handler: null, max_level: 'village',
       ...state,
     },
     allowed: ['dispatched'],

@@ -17,7 +17,7 @@ fn refused_transitions_name_the_reason_stage_and_action() {
     let cases: Vec<(Vec<A>, A, &str, CaseStage, bool)> = vec![
         (
             vec![],
-            A::Closed { household_confirmed: true },
+            A::Closed { household_confirmed: true, village_handler: None },
             "cannot close a case that has not been reported",
             S::Unreported,
             false,
@@ -26,7 +26,7 @@ fn refused_transitions_name_the_reason_stage_and_action() {
         (vec![A::Reported], A::Reported, "cannot report a case twice", S::Reported, false),
         (
             vec![A::Reported],
-            A::Closed { household_confirmed: true },
+            A::Closed { household_confirmed: true, village_handler: None },
             "cannot close a case that has not been verified",
             S::Reported,
             false,
@@ -37,7 +37,7 @@ fn refused_transitions_name_the_reason_stage_and_action() {
         (vec![A::Reported, reject()], A::Verified, "cannot verify a case that was rejected", S::Rejected, false),
         (
             vec![A::Reported, reject()],
-            A::Closed { household_confirmed: true },
+            A::Closed { household_confirmed: true, village_handler: None },
             "cannot close a case that was rejected",
             S::Rejected,
             false,
@@ -56,7 +56,7 @@ fn refused_transitions_name_the_reason_stage_and_action() {
         (rdd.to_vec(), dispatch("王刚"), "already dispatched to 李明", S::Dispatched, false),
         (
             rdd.to_vec(),
-            A::Closed { household_confirmed: true },
+            A::Closed { household_confirmed: true, village_handler: None },
             "cannot close a case that has not been handled",
             S::Dispatched,
             false,
@@ -104,7 +104,7 @@ fn refused_transitions_name_the_reason_stage_and_action() {
         (f1.clone(), A::Feedback, "while mediation at village level is under way", S::Mediating, false),
         (
             f1.clone(),
-            A::Closed { household_confirmed: true },
+            A::Closed { household_confirmed: true, village_handler: None },
             "cannot close a case while mediation",
             S::Mediating,
             false,
@@ -141,14 +141,14 @@ fn refused_transitions_name_the_reason_stage_and_action() {
         (to_closed.to_vec(), A::Rated { score: 6 }, "a rating is 1 to 5", S::Closed, true),
         (
             to_closed.to_vec(),
-            A::Closed { household_confirmed: true },
+            A::Closed { household_confirmed: true, village_handler: None },
             "cannot close a case that is already closed",
             S::Closed,
             false,
         ),
         (to_closed.to_vec(), A::Feedback, "cannot record feedback on a case that is already closed", S::Closed, false),
         (to_rated.clone(), A::Rated { score: 3 }, "cannot rate a case twice", S::Rated, false),
-        (to_rated.clone(), A::Closed { household_confirmed: true }, "already closed and rated", S::Rated, false),
+        (to_rated.clone(), A::Closed { household_confirmed: true, village_handler: None }, "already closed and rated", S::Rated, false),
         (
             banner_failed.clone(),
             attempt(Banner, 4, Failed),
@@ -212,7 +212,7 @@ fn every_refusal_code_is_given_with_its_parameters() {
         (
             "stage",
             vec![A::Reported],
-            ev(A::Closed { household_confirmed: true }),
+            ev(A::Closed { household_confirmed: true, village_handler: None }),
             &[("action", "closed"), ("stage", "reported")],
         ),
         ("twice", happy[..1].to_vec(), ev(A::Reported), &[("action", "reported")]),
@@ -252,7 +252,7 @@ fn every_refusal_code_is_given_with_its_parameters() {
         ),
         ("bad_score", happy[..6].to_vec(), ev(A::Rated { score: 9 }), &[("score", "9")]),
         ("other_dispute", happy[..1].to_vec(), other, &[]),
-        ("unconfirmed", happy[..4].to_vec(), ev(A::Closed { household_confirmed: false }), &[]),
+        ("unconfirmed", happy[..4].to_vec(), ev(A::Closed { household_confirmed: false, village_handler: None }), &[]),
         ("nothing_to_settle", happy[..4].to_vec(), ev(A::Settled), &[]),
     ];
     let mut seen: Vec<&str> = Vec::new();
@@ -279,7 +279,7 @@ fn every_refusal_code_is_given_with_its_parameters() {
 fn a_settled_step_clears_the_flag_and_moves_nothing_on() {
     // Two handsets closed the case offline: the later close is left out and flagged.
     let mut actions = actions_of(&happy_path())[..6].to_vec();
-    actions.push(A::Closed { household_confirmed: true });
+    actions.push(A::Closed { household_confirmed: true, village_handler: None });
     let flagged = fold_lenient(&events(&actions));
     assert_eq!((flagged.stage, flagged.unsettled), (S::Closed, 1));
     assert_eq!(flagged.skipped[0].code, "stage");
@@ -289,7 +289,7 @@ fn a_settled_step_clears_the_flag_and_moves_nothing_on() {
     assert_eq!((settled.stage, settled.unsettled, settled.skipped.len()), (S::Closed, 0, 1));
     assert!(!allowed_actions(&settled).contains(&"settled"));
     // A contradiction after the settle is flagged again.
-    actions.push(A::Closed { household_confirmed: true });
+    actions.push(A::Closed { household_confirmed: true, village_handler: None });
     assert_eq!(fold_lenient(&events(&actions)).unsettled, 1);
 }
 
