@@ -7,3 +7,7 @@ globalThis.ResizeObserver ??= class {
   unobserve() {}
   disconnect() {}
 } as unknown as typeof ResizeObserver;
+
+// jsdom has no canvas: every canvas answers that it cannot draw (as a webview without one would),
+// so the charts show their tables only; a test that wants a drawing stubs getContext itself.
+HTMLCanvasElement.prototype.getContext = (() => null) as unknown as HTMLCanvasElement['getContext'];

@@ -126,6 +126,7 @@ async fn the_closed_loop_runs_across_a_worker_a_leader_and_the_township() {
     click_containing(&l, "queue-row", &first).await;
     wait_text(&l, "case-stage", "已处理").await;
     click(&l, "action-closed").await;
+    click(&l, "village-handler-secretary").await;
     click(&l, "confirm-household").await;
     type_into(&l, "note", "已电话回访当事户，确认已修好").await;
     click(&l, "submit-step").await;

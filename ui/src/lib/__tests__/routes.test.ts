@@ -4,24 +4,37 @@ import { en } from '../i18n/en';
 import { zhCN } from '../i18n/zh-CN';
 import { lookup } from '../i18n';
 import type { RouteName } from '../routes/params';
-import { homeFor, routes, tabsFor, view } from '../routes/table';
+import { homeFor, moreFor, navFor, routes, sideNavFor, tabsFor, view } from '../routes/table';
 import { back, go, route, tab } from '../stores/router';
 
 describe('the route table', () => {
   it('gives each role its tabs, in order, and starts it on the first', () => {
-    // The leaders' queue heads their tabs once its screen is in the table.
-    const queue = ('queue' in routes ? ['queue'] : []) as string[] as RouteName[];
     const expected: Record<Role, RouteName[]> = {
       grid_worker: ['today', 'households', 'map', 'outbox'],
-      grid_leader: [...queue, 'households', 'map', 'outbox'],
-      supervisor: [...queue, 'households', 'map', 'outbox'],
-      admin: [...queue, 'households', 'map', 'outbox'],
+      grid_leader: ['queue', 'households', 'map', 'outbox'],
+      supervisor: ['queue', 'households', 'map', 'outbox'],
+      admin: ['queue', 'households', 'map', 'outbox'],
     };
     for (const role of Object.keys(expected) as Role[]) {
       expect(tabsFor(role), role).toEqual(expected[role]);
       expect(homeFor(role), role).toBe(expected[role][0]);
     }
     expect(tabsFor(null)).toEqual(expected.grid_worker);
+  });
+
+  it("gives the office's roles a side navigation on a desk, the rest linked from their first screen on a phone", () => {
+    const office = sideNavFor('supervisor');
+    // The contract's order; the fleet and accounts screens (OFFICE) sit between the notice and the households.
+    expect(office).toEqual(['queue', 'households', 'map', 'outbox']);
+    expect(sideNavFor('admin')).toEqual(office);
+    for (const role of ['grid_worker', 'grid_leader', null] as const) {
+      expect(sideNavFor(role), String(role)).toEqual([]);
+      expect(navFor(role, true), String(role)).toEqual({ side: false, routes: tabsFor(role) });
+      expect(moreFor(role), String(role)).toEqual([]);
+    }
+    expect(navFor('supervisor', true)).toEqual({ side: true, routes: office });
+    expect(navFor('supervisor', false)).toEqual({ side: false, routes: tabsFor('supervisor') });
+    expect(moreFor('supervisor')).toEqual(office.filter((n) => !tabsFor('supervisor').includes(n)));
   });
 
   it('has a screen and a title in both languages for every route, and a label for every tab', () => {
@@ -31,7 +44,7 @@ describe('the route table', () => {
         expect(lookup(zhCN, key), `${name}: ${key}`).toBeTruthy();
         expect(lookup(en, key), `${name}: ${key}`).toBeTruthy();
       }
-      if (r.tabFor.length > 0) expect(r.tab, name).toBeTruthy();
+      if (r.tabFor.length > 0 || (r.sideFor ?? []).length > 0) expect(r.tab, name).toBeTruthy();
     }
   });
 

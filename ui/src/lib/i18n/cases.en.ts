@@ -79,6 +79,8 @@ export const casesEn: typeof casesZhCN = {
     stars: '{n} stars',
   },
   step: {
+    whoHandled: 'Handled in the village by',
+    handlerRequired: 'Choose who handled it: the party secretary or a committee member',
     reason: 'Reason',
     reasonRequired: 'Please give a reason',
     note: 'Note (optional)',

@@ -78,6 +78,8 @@ export const casesZhCN = {
     stars: '{n} 星',
   },
   step: {
+    whoHandled: '由谁办理（村级）',
+    handlerRequired: '请选择由谁办理：村党组织书记或调委会委员',
     reason: '原因',
     reasonRequired: '请填写原因',
     note: '备注（可不填）',

@@ -1,12 +1,19 @@
 // English message catalog. Keys mirror zh-CN.ts exactly (the type checker enforces it).
 import type { Catalog } from './zh-CN';
 import { casesEn } from './cases.en';
+import { reportEn } from './report.en';
 
 export const en: Catalog = {
   ...casesEn,
+  ...reportEn,
+  shell: { navigation: 'Navigation' },
   app: { name: 'Gridwork', language: '中文', languageLabel: '切换到中文' },
-  nav: { today: 'Today', households: 'Homes', map: 'Map', outbox: 'Outbox', queue: 'Cases' },
+  nav: { dashboard: 'Overview', ranking: 'Ranking', notice: 'Notice', today: 'Today', households: 'Homes', map: 'Map', outbox: 'Outbox', queue: 'Cases' },
   route: {
+    dashboard: 'Dashboard',
+    figures: 'Behind the figure',
+    ranking: 'Quarterly ranking',
+    notice: 'Monthly notice',
     queue: 'Case queue',
     case: 'Case',
     today: 'Today',
@@ -292,6 +299,13 @@ export const en: Catalog = {
     rental: 'Rental',
   },
   field: {
+    month: 'Month',
+    quarter: 'Quarter',
+    from: 'From',
+    to: 'To',
+    period: 'Period',
+    limit: 'Items per page',
+    'figure.step': 'Step',
     findings: 'Findings',
     follow_up: 'Follow-up',
     fix: 'Position',
@@ -328,6 +342,13 @@ export const en: Catalog = {
     'action.reason': 'Reason',
   },
   validation: {
+    bad_month: '{field}: write it as 2026-11',
+    bad_quarter: '{field}: write it as 2026Q4',
+    bad_date: '{field}: write it as 2026-11-03',
+    period_reversed: 'The period ends before it starts',
+    period_too_long: 'The period is too long: two years at most',
+    bad_limit: 'Too many or too few items asked for',
+    bad_step: '{field} is not a step of the loop',
     required: '{field} is required',
     too_long: '{field} is too long',
     range: '{field} is out of range',

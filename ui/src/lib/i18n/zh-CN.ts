@@ -1,11 +1,18 @@
 // Chinese (zh-CN) message catalog: the app's first language. Keys mirror en.ts exactly.
 import { casesZhCN } from './cases.zh-CN';
+import { reportZhCN } from './report.zh-CN';
 
 export const zhCN = {
   ...casesZhCN,
+  ...reportZhCN,
+  shell: { navigation: '导航' },
   app: { name: '网格通', language: 'EN', languageLabel: 'Switch to English' },
-  nav: { today: '今日', households: '住户', map: '地图', outbox: '待同步', queue: '案件' },
+  nav: { dashboard: '看板', ranking: '排名', notice: '月通报', today: '今日', households: '住户', map: '地图', outbox: '待同步', queue: '案件' },
   route: {
+    dashboard: '看板',
+    figures: '数字明细',
+    ranking: '季度排名',
+    notice: '月通报',
     queue: '案件队列',
     case: '案件详情',
     today: '今日',
@@ -289,6 +296,13 @@ export const zhCN = {
     rental: '出租房',
   },
   field: {
+    month: '月份',
+    quarter: '季度',
+    from: '开始日期',
+    to: '结束日期',
+    period: '统计期间',
+    limit: '每页条数',
+    'figure.step': '环节',
     findings: '走访情况',
     follow_up: '跟进事项',
     fix: '位置',
@@ -325,6 +339,13 @@ export const zhCN = {
     'action.reason': '原因',
   },
   validation: {
+    bad_month: '{field}应写成 2026-11 这样的年月',
+    bad_quarter: '{field}应写成 2026Q4 这样的季度',
+    bad_date: '{field}应写成 2026-11-03 这样的日期',
+    period_reversed: '结束日期早于开始日期',
+    period_too_long: '统计期间太长，最多两年',
+    bad_limit: '每页条数超出范围',
+    bad_step: '{field}不是闭环中的环节',
     required: '请填写{field}',
     too_long: '{field}太长了',
     range: '{field}超出范围',

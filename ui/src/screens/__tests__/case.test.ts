@@ -169,17 +169,33 @@ describe('Case', () => {
     await waitFor(() => expect(calls.find((c) => c.cmd === 'case_step')?.args.action).toEqual({ type: 'escalated', to: 'township' }));
   });
 
-  it('closes only with the household confirmed, and rates 1 to 5 with a comment', async () => {
+  it('closes a village case only with who handled it and the household confirmed, and rates 1 to 5 with a comment', async () => {
     const calls = mock(caseView({ allowed: ['closed', 'reopened'] }, { stage: 'resolved' }));
     render(Case, { props: { id: 'd1' } });
     await fireEvent.click(await screen.findByTestId('action-closed'));
+    expect(screen.getByRole('radiogroup', { name: '由谁办理（村级）' })).toBeInTheDocument();
+    await fireEvent.click(screen.getByTestId('submit-step'));
+    expect(screen.getByTestId('step-problem')).toHaveTextContent('请选择由谁办理：村党组织书记或调委会委员');
+    await fireEvent.click(screen.getByTestId('village-handler-committee'));
+    expect(screen.getByTestId('village-handler-committee')).toHaveAttribute('aria-checked', 'true');
+    expect(screen.getByTestId('village-handler-secretary')).toHaveTextContent('村党组织书记');
     await fireEvent.click(screen.getByTestId('submit-step'));
     expect(screen.getByTestId('step-problem')).toHaveTextContent('结案前请先与当事户核实确认');
     await fireEvent.click(screen.getByTestId('confirm-household'));
     await fireEvent.input(screen.getByTestId('note'), { target: { value: '双方满意' } });
     await fireEvent.click(screen.getByTestId('submit-step'));
-    await waitFor(() => expect(calls.find((c) => c.cmd === 'case_step')?.args).toMatchObject({
-      action: { type: 'closed', household_confirmed: true }, note: '双方满意' }));
+    await waitFor(() => expect(calls.find((c) => c.cmd === 'case_step')?.args).toMatchObject({ note: '双方满意' }));
+    expect(calls.find((c) => c.cmd === 'case_step')?.args.action).toEqual({ type: 'closed', household_confirmed: true, village_handler: 'committee' });
+    cleanup();
+
+    // Above the village nobody is asked: the action carries no handler.
+    const township = mock(caseView({ allowed: ['closed'] }, { stage: 'resolved', level: 'township' }));
+    render(Case, { props: { id: 'd1' } });
+    await fireEvent.click(await screen.findByTestId('action-closed'));
+    expect(screen.queryByTestId('village-handler-secretary')).toBeNull();
+    await fireEvent.click(screen.getByTestId('confirm-household'));
+    await fireEvent.click(screen.getByTestId('submit-step'));
+    await waitFor(() => expect(township.find((c) => c.cmd === 'case_step')?.args.action).toEqual({ type: 'closed', household_confirmed: true }));
     cleanup();
 
     const rated = mock(caseView({ allowed: ['rated', 'reopened'] }, { stage: 'closed' }));

@@ -4,6 +4,7 @@ import App from '../../App.svelte';
 import type { HandsetStatus } from '../../lib/bindings/HandsetStatus';
 import type { Role } from '../../lib/bindings/Role';
 import { tab } from '../../lib/stores/router';
+import { status } from '../../lib/stores/sync';
 
 const base: HandsetStatus = {
   enrolled: true, user_name: '王芳', user_phone: '13800138000', role: 'grid_worker', scope: '150621001001001',
@@ -21,11 +22,23 @@ function start(role: Role) {
     return null;
   }, { shouldMockEvents: true });
   tab('today');
+  status.set(null); // as at start-up: the role is known once the status answers
   render(App);
 }
 
+/** The window's width as matchMedia answers it (jsdom has none). */
+function windowWidth(px: number) {
+  window.matchMedia = ((query: string) => ({
+    matches: px >= Number(/min-width: (\d+)px/.exec(query)?.[1] ?? Infinity),
+    media: query, addEventListener() {}, removeEventListener() {},
+  })) as unknown as typeof window.matchMedia;
+}
+
+const navIds = () => screen.getAllByRole('button').filter((b) => b.dataset.testid?.startsWith('nav-')).map((b) => b.dataset.testid);
+
 afterEach(async () => {
   cleanup();
+  delete (window as { matchMedia?: unknown }).matchMedia;
   await new Promise((r) => setTimeout(r, 0)); // the sync strip stops listening first
   clearMocks();
 });
@@ -51,5 +64,38 @@ describe('the shell', () => {
     expect(screen.getByTestId('screen-queue')).toBeInTheDocument();
     await fireEvent.click(screen.getByTestId('nav-map'));
     await waitFor(() => expect(screen.getByTestId('screen-map')).toBeInTheDocument());
+  });
+
+  it("lays the office's window out for a desk: a side navigation instead of the bottom tabs", async () => {
+    windowWidth(1440);
+    start('supervisor');
+    await waitFor(() => expect(screen.getByTestId('screen-queue')).toBeInTheDocument());
+    expect(screen.getByTestId('layout-desk')).toBeInTheDocument();
+    expect(screen.getByTestId('side-nav')).toHaveAttribute('aria-label', '导航');
+    expect(navIds()).toEqual(['nav-queue', 'nav-households', 'nav-map', 'nav-outbox']);
+    expect(screen.getByTestId('nav-queue')).toHaveAttribute('aria-current', 'page');
+    expect(screen.queryByTestId('more-links')).toBeNull();
+    await fireEvent.click(screen.getByTestId('nav-map'));
+    await waitFor(() => expect(screen.getByTestId('screen-map')).toBeInTheDocument());
+    // A side entry is a top-level screen: no way back, the app's name as the title.
+    expect(screen.queryByTestId('back')).toBeNull();
+    expect(screen.getByTestId('nav-map')).toHaveClass('on');
+  });
+
+  it('falls back to the bottom tabs at phone width', async () => {
+    windowWidth(360);
+    start('supervisor');
+    await waitFor(() => expect(screen.getByTestId('screen-queue')).toBeInTheDocument());
+    expect(screen.getByTestId('layout-phone')).toBeInTheDocument();
+    expect(screen.queryByTestId('side-nav')).toBeNull();
+    expect(navIds()).toEqual(['nav-queue', 'nav-households', 'nav-map', 'nav-outbox']);
+  });
+
+  it("keeps a grid leader's bottom tabs on a wide window", async () => {
+    windowWidth(1440);
+    start('grid_leader');
+    await waitFor(() => expect(screen.getByTestId('screen-queue')).toBeInTheDocument());
+    expect(screen.getByTestId('layout-phone')).toBeInTheDocument();
+    expect(navIds()).toEqual(['nav-queue', 'nav-households', 'nav-map', 'nav-outbox']);
   });
 });
