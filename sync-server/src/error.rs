@@ -26,6 +26,9 @@ pub enum AppError {
     Revoked(String),
     #[error("{0}")]
     OutOfScope(String),
+    /// An office action the calling device's account may not take.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -61,7 +64,7 @@ impl AppError {
                 StatusCode::BAD_REQUEST
             }
             Self::Unauthorized(_) | Self::Revoked(_) => StatusCode::UNAUTHORIZED,
-            Self::OutOfScope(_) => StatusCode::FORBIDDEN,
+            Self::OutOfScope(_) | Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
@@ -85,6 +88,7 @@ impl AppError {
             Self::Unauthorized(_) => "unauthorized",
             Self::Revoked(_) => "revoked",
             Self::OutOfScope(_) => "out_of_scope",
+            Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::Conflict { code, .. } => code,
@@ -127,6 +131,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound(what) => AppError::NotFound(format!("{what} not found")),
             StoreError::Conflict { code, message } => AppError::Conflict { code, message },
+            StoreError::Forbidden(message) => AppError::Forbidden(message),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -152,6 +157,7 @@ mod tests {
             (AppError::Unauthorized("x".into()), 401, "unauthorized"),
             (AppError::Revoked("x".into()), 401, "revoked"),
             (AppError::OutOfScope("x".into()), 403, "out_of_scope"),
+            (AppError::Forbidden("x".into()), 403, "forbidden"),
             (AppError::NotFound("x".into()), 404, "not_found"),
             (AppError::Conflict { code: "batch_id_reused", message: "x".into() }, 409, "batch_id_reused"),
             (AppError::BatchTooLarge("x".into()), 413, "batch_too_large"),

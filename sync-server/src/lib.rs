@@ -24,6 +24,7 @@ pub mod error;
 pub mod extract;
 pub mod fd_limit;
 pub mod json_errors;
+pub mod last_contact;
 pub mod listen;
 pub mod protocol_version;
 pub mod push_logic;
@@ -136,17 +137,17 @@ fn compression() -> CompressionLayer<impl Predicate> {
 /// Bytes of a body that go out in one TCP segment on a common link.
 const ONE_PACKET: u64 = 1400;
 
-/// The whole HTTP API: routes, each device's last-spoken version, the per-device request rate, the
+/// The whole HTTP API: routes, each device's last contact (version, outbox), the per-device request rate, the
 /// protocol check, JSON errors, header, body and time limits, request decompression and response
 /// compression (gzip, zstd), the server's clock on every answer, request tracing.
 pub fn app(state: AppState) -> Router {
     let limits = state.limits;
     let max = limits.max_body_bytes;
     let limiter = Arc::new(rate_limit::RateLimiter::new(limits.rate_burst, limits.rate_per_sec));
-    let seen = Arc::new(protocol_version::SeenVersions::default());
+    let seen = Arc::new(last_contact::SeenContacts::default());
     let min_protocol = state.versions.min_protocol;
     routes::router()
-        .layer(axum::middleware::from_fn_with_state((state.clone(), seen), protocol_version::note_version))
+        .layer(axum::middleware::from_fn_with_state((state.clone(), seen), last_contact::note_contact))
         .layer(axum::middleware::from_fn_with_state((state.clone(), limiter), rate_limit::limit_rate))
         .layer(axum::middleware::from_fn_with_state(min_protocol, protocol_version::check_version))
         .layer(DefaultBodyLimit::max(max))

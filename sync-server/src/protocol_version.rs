@@ -1,23 +1,19 @@
 //! Versions on the wire: each request says the protocol and app version it speaks
 //! (`Gridwork-Protocol`, `Gridwork-App`); a protocol older than the server still answers is refused
 //! `426 upgrade_required`; every answer, errors included, carries the server's clock
-//! (`Gridwork-Time`) and protocol; and each device's last-spoken versions are kept for the office.
+//! (`Gridwork-Time`) and protocol. What each device last spoke is kept by `last_contact`.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use gridwork_domain::clock::wall_ms;
+use gridwork_domain::extra_fields::ExtraFields;
 use gridwork_domain::wire::{APP_HEADER, MIN_PROTOCOL, PROTOCOL_HEADER, PROTOCOL_VERSION, TIME_HEADER};
-use gridwork_domain::{DeviceId, extra_fields::ExtraFields};
 
-use crate::AppState;
-use crate::auth::AuthDevice;
 use crate::error::AppError;
-use crate::store::DeviceVersion;
 
 /// Longest app version kept; the rest is cut off.
 pub const MAX_APP_CHARS: usize = 64;
@@ -92,7 +88,7 @@ fn exempt(path: &str) -> bool {
 }
 
 /// Middleware: reads the version headers, refuses a protocol below the minimum, and hands the
-/// version on to the handlers (and to [`note_version`]).
+/// version on to the handlers (and to `last_contact::note_contact`).
 pub async fn check_version(State(min_protocol): State<u32>, mut req: Request, next: Next) -> Response {
     if exempt(req.uri().path()) {
         return next.run(req).await;
@@ -115,50 +111,6 @@ pub async fn stamp(mut res: Response) -> Response {
     headers.insert(TIME_HEADER, HeaderValue::from(wall_ms()));
     headers.insert(PROTOCOL_HEADER, HeaderValue::from(PROTOCOL_VERSION));
     res
-}
-
-/// The version each device was last noted with, so a device's every request does not write.
-#[derive(Debug, Default)]
-pub struct SeenVersions(Mutex<HashMap<DeviceId, ClientVersion>>);
-
-impl SeenVersions {
-    /// True (and remembered) when `device` speaks other than it was last noted with.
-    pub fn changed(&self, device: DeviceId, v: &ClientVersion) -> bool {
-        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if seen.get(&device) == Some(v) {
-            return false;
-        }
-        seen.insert(device, v.clone());
-        true
-    }
-
-    /// Forgets `device`, so its version is written again next time (after a failed write).
-    pub fn forget(&self, device: DeviceId) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&device);
-    }
-}
-
-/// Middleware (after authentication): keeps, per device, the protocol and app version it last
-/// spoke, written only when they change. The request never waits for the write.
-pub async fn note_version(
-    State((state, seen)): State<(AppState, Arc<SeenVersions>)>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let device = req.extensions().get::<AuthDevice>().map(|d| d.0.device_id);
-    if let (Some(device), Some(v)) = (device, req.extensions().get::<ClientVersion>())
-        && seen.changed(device, v)
-    {
-        let seen = seen.clone();
-        let note = DeviceVersion { protocol: v.protocol, app: v.app.clone(), at_ms: wall_ms() };
-        tokio::spawn(async move {
-            if let Err(e) = state.store.note_version(device, note).await {
-                tracing::warn!(%device, %e, "cannot note the device's app version");
-                seen.forget(device);
-            }
-        });
-    }
-    next.run(req).await
 }
 
 #[cfg(test)]
@@ -210,18 +162,5 @@ mod tests {
             assert_eq!(judge(protocol, min).err().map(|e| e.code()), want, "{protocol} vs {min}");
         }
         assert_eq!(judge(1, 2).unwrap_err().status().as_u16(), 426);
-    }
-
-    #[test]
-    fn a_device_is_noted_again_only_when_its_version_changes() {
-        let seen = SeenVersions::default();
-        let d = DeviceId::new();
-        let v1 = ClientVersion { protocol: 1, app: Some("0.4.1".into()) };
-        let v2 = ClientVersion { protocol: 1, app: Some("0.5.0".into()) };
-        assert!(seen.changed(d, &v1));
-        assert!(!seen.changed(d, &v1));
-        assert!(seen.changed(d, &v2));
-        seen.forget(d);
-        assert!(seen.changed(d, &v2));
     }
 }

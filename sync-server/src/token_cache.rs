@@ -29,6 +29,12 @@ impl TokenCache {
         entries.get(token_hash).filter(|(_, at)| now.saturating_duration_since(*at) < TTL).map(|(d, _)| d.clone())
     }
 
+    /// Forgets every entry: after a device is revoked or an account disabled here, its tokens are
+    /// refused from the next request on.
+    pub fn clear(&self) {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
     pub fn put(&self, token_hash: String, device: DeviceAuth, now: Instant) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= CAPACITY {

@@ -12,8 +12,10 @@ use crate::error::AppError;
 pub mod attention;
 pub mod conflicts;
 pub mod enroll;
+pub mod fleet;
 pub mod me;
 pub mod meta;
+pub mod office;
 pub mod pull;
 pub mod push;
 pub mod records;
@@ -55,6 +57,12 @@ pub fn table() -> Vec<Route> {
         route(Method::POST, "/api/v1/reenroll", reenroll::reenroll),
         route(Method::POST, "/api/v1/restore", restore::restore),
         route(Method::POST, "/api/v1/records", records::records),
+        route(Method::GET, "/api/v1/fleet", fleet::fleet),
+        route(Method::GET, "/api/v1/admin/accounts", office::list),
+        route(Method::POST, "/api/v1/admin/accounts", office::create),
+        route(Method::POST, "/api/v1/admin/accounts/{handle}/codes", office::issue_code),
+        route(Method::POST, "/api/v1/admin/accounts/{handle}/disable", office::disable),
+        route(Method::POST, "/api/v1/admin/devices/{id}/revoke", office::revoke),
     ]
 }
 

@@ -17,6 +17,8 @@ pub mod action {
     pub const ENROLL: &str = "enroll";
     /// A one-time code made for an account.
     pub const CODE_CREATE: &str = "code_create";
+    /// An account made by the office.
+    pub const ACCOUNT_CREATE: &str = "account_create";
     /// A device withdrawn.
     pub const DEVICE_REVOKE: &str = "device_revoke";
     /// An account disabled (all its devices refused from then on).

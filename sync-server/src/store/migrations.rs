@@ -18,6 +18,7 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
     (11, "attention", include_str!("../../migrations/0011_attention.sql")),
     (12, "history", include_str!("../../migrations/0012_history.sql")),
     (13, "device_version", include_str!("../../migrations/0013_device_version.sql")),
+    (14, "device_contact", include_str!("../../migrations/0014_device_contact.sql")),
 ];
 
 /// Applies the migrations the database has not seen yet; returns how many ran.

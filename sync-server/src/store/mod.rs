@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use gridwork_domain::attention::{AttentionItem, AttentionReach};
+use gridwork_domain::wire::office::{FleetRow, NewAccount, OfficeAccount};
 use gridwork_domain::wire::{PushResponse, Role, StoredConflict};
 use gridwork_domain::{Area, AreaCode, DeviceId, Hlc, RecordId, RecordState, SerialBlock};
 use thiserror::Error;
@@ -17,6 +18,7 @@ mod sqlite;
 mod sqlite_admin;
 mod sqlite_attention;
 mod sqlite_enroll;
+mod sqlite_office;
 mod sqlite_read;
 mod sqlite_serial;
 mod sqlite_versions;
@@ -146,6 +148,26 @@ pub struct DeviceVersion {
     /// `None` when the app did not say.
     pub app: Option<String>,
     pub at_ms: u64,
+}
+
+/// What a request told of the device that sent it, noted for the office's view of its fleet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceContact {
+    pub protocol: u32,
+    /// `None` when the app did not say.
+    pub app: Option<String>,
+    /// Changes waiting in its outbox (`Gridwork-Outbox`); `None` when it did not say.
+    pub waiting: Option<u32>,
+    pub at_ms: u64,
+}
+
+/// A device as the fleet view reads it, before its flags are judged (`routes::fleet`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FleetDevice {
+    /// Flags empty, days without contact unset.
+    pub row: FleetRow,
+    pub revoked: bool,
+    pub disabled: bool,
 }
 
 /// The server's own identity as a writer of records.
@@ -291,8 +313,24 @@ pub trait SyncStore: Send + Sync + std::fmt::Debug + 'static {
     /// (`Conflict` `serial_quota` otherwise). Audited either way.
     async fn assign_serial_block(&self, device: DeviceId, now_ms: u64) -> Result<SerialBlock, StoreError>;
 
-    /// Notes the protocol and app version `device` last spoke.
-    async fn note_version(&self, device: DeviceId, version: DeviceVersion) -> Result<(), StoreError>;
+    /// Notes a contact with `device`: when, the protocol and app version it spoke (the time of a
+    /// new version kept apart), and the changes waiting in its outbox. Not flushed before it returns.
+    async fn note_contact(&self, device: DeviceId, contact: DeviceContact) -> Result<(), StoreError>;
+
+    /// Every device of an account whose area lies inside `scope`, by account handle then enrollment.
+    async fn fleet(&self, scope: &AreaCode) -> Result<Vec<FleetDevice>, StoreError>;
+
+    /// The accounts whose area lies inside `scope` (disabled ones too), by handle, without devices.
+    async fn office_accounts(&self, scope: &AreaCode) -> Result<Vec<OfficeAccount>, StoreError>;
+
+    /// The handle of the account `device` belongs to.
+    async fn account_of(&self, device: DeviceId) -> Result<String, StoreError>;
+
+    /// Makes an account with the next free handle of its township and role
+    /// (`wire::office::handle_prefix`), if `by` may administer an account of that role and area
+    /// (`Forbidden` otherwise) and the area exists and fits the role (`Conflict` `unknown_area` /
+    /// `scope_role`). Audited either way.
+    async fn create_account(&self, account: NewAccount, by: &str, now_ms: u64) -> Result<Account, StoreError>;
 
     /// What each device last spoke (devices not heard from since the versions were kept are left out).
     async fn device_versions(&self) -> Result<Vec<(DeviceId, DeviceVersion)>, StoreError>;

@@ -21,11 +21,13 @@ use uuid::Uuid;
 use super::flush::Flusher;
 use super::sqlite_write::PushJob;
 use super::{
-    Account, AuditEntry, BatchMode, CodeEnrollment, DeviceAuth, DeviceVersion, EnrollOutcome, Enrollment, NewCodes,
-    PullPage, Reenrollment, Seed, ServerWriter, StoreError, SyncStore, audit, migrations, sqlite_admin,
-    sqlite_attention, sqlite_enroll, sqlite_read, sqlite_serial, sqlite_versions, sqlite_write,
+    Account, AuditEntry, BatchMode, CodeEnrollment, DeviceAuth, DeviceContact, DeviceVersion, EnrollOutcome,
+    Enrollment, FleetDevice, NewCodes, PullPage, Reenrollment, Seed, ServerWriter, StoreError, SyncStore, audit,
+    migrations, sqlite_admin, sqlite_attention, sqlite_enroll, sqlite_office, sqlite_read, sqlite_serial,
+    sqlite_versions, sqlite_write,
 };
 use crate::push_logic::Checked;
+use gridwork_domain::wire::office::{NewAccount, OfficeAccount};
 
 /// Read-only connections kept open next to the writer.
 const READERS: usize = 2;
@@ -428,11 +430,30 @@ impl SyncStore for SqliteStore {
         self.write(move |c| sqlite_serial::grant_block(c, device, now_ms)).await
     }
 
-    async fn note_version(&self, device: DeviceId, version: DeviceVersion) -> Result<(), StoreError> {
+    async fn note_contact(&self, device: DeviceId, contact: DeviceContact) -> Result<(), StoreError> {
         // A note lost in a power cut is written again at the device's next request: it need not
         // wait for the disk (a crowd of handsets syncing after a restart would each wait a flush).
         let turn = self.writer_turn().await?;
-        self.write_unflushed(turn, move |c| sqlite_versions::note_version(c, device, &version)).await.map(|_| ())
+        self.write_unflushed(turn, move |c| sqlite_office::note_contact(c, device, &contact)).await.map(|_| ())
+    }
+
+    async fn fleet(&self, scope: &AreaCode) -> Result<Vec<FleetDevice>, StoreError> {
+        let scope = scope.clone();
+        self.read(move |c| sqlite_office::fleet(c, &scope)).await
+    }
+
+    async fn office_accounts(&self, scope: &AreaCode) -> Result<Vec<OfficeAccount>, StoreError> {
+        let scope = scope.clone();
+        self.read(move |c| sqlite_office::office_accounts(c, &scope)).await
+    }
+
+    async fn account_of(&self, device: DeviceId) -> Result<String, StoreError> {
+        self.read(move |c| sqlite_office::account_of(c, device)).await
+    }
+
+    async fn create_account(&self, account: NewAccount, by: &str, now_ms: u64) -> Result<Account, StoreError> {
+        let by = by.to_owned();
+        self.write(move |c| sqlite_office::create_account(c, &account, &by, now_ms)).await
     }
 
     async fn device_versions(&self) -> Result<Vec<(DeviceId, DeviceVersion)>, StoreError> {

@@ -71,6 +71,14 @@ pub fn create_codes(c: &mut Connection, codes: &NewCodes, now_ms: u64) -> Result
         ..Default::default()
     };
     let tx = check(tx, &actor, &target, audit.clone())?;
+    if target.disabled {
+        append_audit(&tx, &[AuditRow { result: "account_disabled", ..audit }])?;
+        tx.commit()?;
+        return Err(StoreError::Conflict {
+            code: "account_disabled",
+            message: format!("the account {} is disabled: it may not enroll handsets", target.handle),
+        });
+    }
     {
         let mut insert = tx.prepare_cached(
             "INSERT INTO enroll_codes (code_hash, account_id, created_by, created_at_ms, expires_at_ms)

@@ -1,18 +1,10 @@
-//! The protocol and app version each device last spoke, in the SQLite store (the office's fleet
-//! view reads them).
+//! The protocol and app version each device last spoke, in the SQLite store (written with each
+//! contact, see `sqlite_office::note_contact`).
 
 use gridwork_domain::DeviceId;
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
-use super::sqlite::sql_int;
 use super::{DeviceVersion, StoreError};
-
-/// Notes what `device` last spoke; a device the store does not hold is left alone.
-pub fn note_version(c: &Connection, device: DeviceId, v: &DeviceVersion) -> Result<(), StoreError> {
-    c.prepare_cached("UPDATE devices SET protocol = ?1, app_version = ?2, version_seen_at_ms = ?3 WHERE id = ?4")?
-        .execute(params![v.protocol, v.app, sql_int(v.at_ms), device.to_string()])?;
-    Ok(())
-}
 
 /// Every device that has spoken since the versions were kept, with what it last spoke.
 pub fn device_versions(c: &Connection) -> Result<Vec<(DeviceId, DeviceVersion)>, StoreError> {

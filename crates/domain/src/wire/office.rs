@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Role;
+use crate::area::AreaLevel;
 use crate::error::ValidationError;
 use crate::ids::{AreaCode, DeviceId};
 use crate::validate::Check;
@@ -201,6 +202,33 @@ pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
 /// The newest app version among `versions`.
 pub fn newest_version<'a>(versions: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     versions.into_iter().max_by(|a, b| compare_versions(a, b))
+}
+
+/// Whether an account of `role` may work in an area of `level`: a worker in a grid or a
+/// micro-grid, a leader in a grid, a supervisor in a township, the banner centre in the banner.
+pub fn scope_fits(role: Role, level: AreaLevel) -> bool {
+    matches!(
+        (role, level),
+        (Role::GridWorker, AreaLevel::Grid | AreaLevel::MicroGrid)
+            | (Role::GridLeader, AreaLevel::Grid)
+            | (Role::Supervisor, AreaLevel::Township)
+            | (Role::Admin, AreaLevel::Banner)
+    )
+}
+
+/// The start of a new account's handle: the code of the township it works in (the banner's for
+/// the banner centre) and the role's letter, e.g. `150621001-W-`; the office's store adds the
+/// next free number, `150621001-W-0007`.
+pub fn handle_prefix(role: Role, scope: &AreaCode) -> String {
+    let letter = match role {
+        Role::GridWorker => 'W',
+        Role::GridLeader => 'L',
+        Role::Supervisor => 'S',
+        Role::Admin => 'A',
+    };
+    let area = scope.as_str();
+    let township = area.get(..9).unwrap_or(area);
+    format!("{township}-{letter}-")
 }
 
 #[cfg(test)]

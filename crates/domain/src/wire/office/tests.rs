@@ -76,3 +76,26 @@ fn new_accounts_are_checked() {
     assert_eq!(codes(NewAccount { phone: "12345".into(), ..ok.clone() }), vec![f("phone", "phone")]);
     assert_eq!(NewAccount { name: "  张伟 ".into(), phone: " 13800001111 ".into(), ..ok.clone() }.trimmed(), ok);
 }
+
+#[test]
+fn scopes_fit_roles_and_name_the_handle() {
+    use AreaLevel::*;
+    let fits = [
+        (Role::GridWorker, Grid, true),
+        (Role::GridWorker, MicroGrid, true),
+        (Role::GridWorker, Village, false),
+        (Role::GridLeader, Grid, true),
+        (Role::GridLeader, MicroGrid, false),
+        (Role::Supervisor, Township, true),
+        (Role::Supervisor, Grid, false),
+        (Role::Admin, Banner, true),
+        (Role::Admin, Township, false),
+    ];
+    for (role, level, want) in fits {
+        assert_eq!(scope_fits(role, level), want, "{role:?} {level:?}");
+    }
+    let area = |s: &str| AreaCode::parse(s).unwrap();
+    assert_eq!(handle_prefix(Role::GridWorker, &area("150621001002003")), "150621001-W-");
+    assert_eq!(handle_prefix(Role::Supervisor, &area("150621004")), "150621004-S-");
+    assert_eq!(handle_prefix(Role::Admin, &area("150621")), "150621-A-");
+}
