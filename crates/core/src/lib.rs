@@ -22,6 +22,7 @@ pub mod handlers;
 pub mod households;
 pub mod integrity;
 pub mod net_error;
+pub mod office;
 pub mod outbox;
 pub mod profile;
 mod projection;

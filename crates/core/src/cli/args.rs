@@ -103,6 +103,12 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// The township office: every handset of its area with its last contact and flags (the copy
+    /// kept from the last fetch when the server cannot be reached).
+    Fleet,
+    /// The township office's accounts and handsets: list, create, one-time codes, revoke, disable.
+    #[command(subcommand)]
+    Office(super::office::OfficeCmd),
     /// Everything on the device as JSON.
     Export {
         /// Write to this file instead of standard output.

@@ -1,6 +1,7 @@
 //! The command-line interface: argument definitions and dispatch to the engine's services.
 
 mod args;
+mod office;
 mod output;
 mod problems;
 mod records;
@@ -67,6 +68,8 @@ pub fn run(cli: Cli) -> Result<()> {
             let rows = engine.conflicts(all)?;
             out.value(&rows, || output::conflicts(&rows))
         }
+        Command::Fleet => office::fleet(&mut engine, &out),
+        Command::Office(cmd) => office::run(&mut engine, &out, cmd),
         Command::Export { out: path } => {
             let doc = engine.export_json()?;
             let text = serde_json::to_string_pretty(&doc)?;

@@ -12,6 +12,7 @@ use reqwest::blocking::{Client, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -26,6 +27,10 @@ pub const PROTOCOL_HEADER: &str = "Gridwork-Protocol";
 pub const APP_HEADER: &str = "Gridwork-App";
 /// The response header with the server's wall clock (ms since the epoch).
 pub const TIME_HEADER: &str = "Gridwork-Time";
+/// The request header with the changes waiting in the outbox (kept by the server for the office).
+pub const OUTBOX_HEADER: &str = "Gridwork-Outbox";
+/// What `waiting` holds before it is told.
+const WAITING_UNKNOWN: u64 = u64::MAX;
 
 /// A PullResponse read with each state's JSON text kept, so that it can be stored as received.
 #[derive(Debug, serde::Deserialize)]
@@ -95,6 +100,8 @@ pub struct SyncClient {
     pub retry: RetryPolicy,
     on_retry: Option<RetryHook>,
     server_time: Arc<Mutex<Option<ServerTime>>>,
+    /// The changes waiting in the outbox, sent with every request (`Gridwork-Outbox`) once told.
+    waiting: Arc<AtomicU64>,
 }
 
 impl SyncClient {
@@ -115,7 +122,13 @@ impl SyncClient {
             retry: RetryPolicy::default(),
             on_retry: None,
             server_time: Arc::new(Mutex::new(None)),
+            waiting: Arc::new(AtomicU64::new(WAITING_UNKNOWN)),
         })
+    }
+
+    /// Sends `n` changes waiting as `Gridwork-Outbox` from now on (this client and its clones).
+    pub fn set_waiting(&self, n: u64) {
+        self.waiting.store(n.min(u64::from(u32::MAX)), Ordering::Relaxed);
     }
 
     /// Sends `token` from now on (this client and its clones).
@@ -139,6 +152,11 @@ impl SyncClient {
     /// The server's clock as the last answer (of any status) told it, if one did.
     pub fn server_time(&self) -> Option<ServerTime> {
         *self.server_time.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The HTTP client, for the calls of sibling modules.
+    pub(super) fn http(&self) -> &Client {
+        &self.http
     }
 
     /// The server's address, as configured.
@@ -246,11 +264,11 @@ impl SyncClient {
         })
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(super) fn url(&self, path: &str) -> String {
         format!("{}/api/v1/{path}", self.base)
     }
 
-    fn authed(&self, rb: RequestBuilder) -> RequestBuilder {
+    pub(super) fn authed(&self, rb: RequestBuilder) -> RequestBuilder {
         match &*self.token.read().unwrap_or_else(|p| p.into_inner()) {
             Some(t) => rb.bearer_auth(t),
             None => rb,
@@ -259,7 +277,7 @@ impl SyncClient {
 
     /// Sends the request `make` builds (with a body of `body_bytes`), again after a pause when
     /// the failure is worth retrying (`decide::next_try`), telling `on_retry` each time.
-    fn send<T: DeserializeOwned>(&self, body_bytes: usize, make: impl Fn() -> RequestBuilder) -> Result<T> {
+    pub(super) fn send<T: DeserializeOwned>(&self, body_bytes: usize, make: impl Fn() -> RequestBuilder) -> Result<T> {
         let started = Instant::now();
         let of = self.retry.attempts.max(1);
         let mut attempt = 0;
@@ -267,6 +285,10 @@ impl SyncClient {
             let rb = make()
                 .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
                 .header(APP_HEADER, env!("CARGO_PKG_VERSION"));
+            let rb = match self.waiting.load(Ordering::Relaxed) {
+                WAITING_UNKNOWN => rb,
+                n => rb.header(OUTBOX_HEADER, n.to_string()),
+            };
             // A body bigger than a few kilobytes gets longer to go out on a slow link.
             let rb = if body_bytes > 0 { rb.timeout(send_timeout(body_bytes)) } else { rb };
             let failure = match self.once(rb, send_timeout(body_bytes)) {
@@ -322,6 +344,7 @@ impl SyncClient {
             (401, "revoked") => CoreError::Revoked(message),
             (401, _) => CoreError::Unauthorized(message),
             (426, _) | (_, "upgrade_required") => CoreError::UpgradeRequired(message),
+            (403, "forbidden") => CoreError::Forbidden(crate::error::Refused { code: "forbidden", params: Vec::new(), message }),
             _ => CoreError::Server { code: api_code, message },
         };
         Err(Failure::Server(Some(code), err))

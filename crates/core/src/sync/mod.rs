@@ -8,6 +8,7 @@ mod hand_back;
 pub mod http;
 mod in_flight;
 mod new_identity;
+mod office_calls;
 mod pull;
 mod push;
 mod run;

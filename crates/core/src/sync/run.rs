@@ -139,6 +139,8 @@ pub fn sync(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(S
 
 fn sync_run(engine: &mut Engine, client: &SyncClient, progress: &mut dyn FnMut(SyncProgress)) -> Result<SyncReport> {
     let mut report = SyncReport::default();
+    // Every request says how many changes wait here, for the office's view of its fleet.
+    client.set_waiting(engine.pending_count()?);
     // A mend a refusal of the last sync asked for comes before anything is sent.
     let due = [Mend::Clock, Mend::Identity].into_iter().map(|m| get_meta(&engine.conn, mend_key(m)));
     if due.collect::<Result<Vec<_>>>()?.iter().any(Option::is_some) {
@@ -184,6 +186,7 @@ fn exchange(
         preflight(engine, client, report)?;
         push_all(engine, client, report, progress, &mut None)?;
     }
+    client.set_waiting(engine.pending_count()?);
     report.cursor = pull_all(engine, client, report, progress, held)?;
     Ok(())
 }
