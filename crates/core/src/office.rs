@@ -31,7 +31,8 @@ impl Engine {
     /// The fleet as last fetched, marked `stale`; `None` when it was never fetched.
     pub fn kept_fleet(&self) -> Result<Option<Fleet>> {
         let Some(text) = get_meta(&self.conn, KEPT_FLEET)? else { return Ok(None) };
-        let mut fleet: Fleet = serde_json::from_str(&text).map_err(|e| CoreError::Corrupt(format!("kept fleet: {e}")))?;
+        let mut fleet: Fleet =
+            serde_json::from_str(&text).map_err(|e| CoreError::Corrupt(format!("kept fleet: {e}")))?;
         fleet.stale = true;
         Ok(Some(fleet))
     }
@@ -65,9 +66,8 @@ pub fn create_account(engine: &mut Engine, client: &SyncClient, account: &NewAcc
 /// A one-time code for the account, with the link its QR code carries (this device's server).
 pub fn issue_code(engine: &mut Engine, client: &SyncClient, account: &str, valid_days: u32) -> Result<IssuedCode> {
     let mut issued = call(engine, client, |c| c.issue_code(account, valid_days))?;
-    issued.link = enroll_link(client.server(), &issued.code).map_err(|e| {
-        CoreError::Validation(vec![ValidationError::coded("server_url", e.code(), e.to_string())])
-    })?;
+    issued.link = enroll_link(client.server(), &issued.code)
+        .map_err(|e| CoreError::Validation(vec![ValidationError::coded("server_url", e.code(), e.to_string())]))?;
     Ok(issued)
 }
 

@@ -118,9 +118,11 @@ fn refusals_keep_their_codes_and_revoked_wipes() {
 
 #[test]
 fn scanned_texts_that_are_not_links_are_refused_with_their_code() {
-    let ok = office::read_enroll_link("gridwork:enroll?server=http%3A%2F%2F10.0.0.2%3A8787&code=abcd-efgh-jk23").unwrap();
+    let ok =
+        office::read_enroll_link("gridwork:enroll?server=http%3A%2F%2F10.0.0.2%3A8787&code=abcd-efgh-jk23").unwrap();
     assert_eq!((ok.server.as_str(), ok.code.as_str()), ("http://10.0.0.2:8787", "ABCD-EFGH-JK23"));
-    for (text, code) in [("https://weixin.qq.com/x", "not_enroll_link"), ("gridwork:enroll?code=ABCD-EFGH-JK23", "bad_server")]
+    for (text, code) in
+        [("https://weixin.qq.com/x", "not_enroll_link"), ("gridwork:enroll?code=ABCD-EFGH-JK23", "bad_server")]
     {
         match office::read_enroll_link(text) {
             Err(CoreError::Validation(f)) => assert_eq!((f[0].field.as_str(), f[0].code.as_str()), ("link", code)),

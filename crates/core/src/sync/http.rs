@@ -344,7 +344,9 @@ impl SyncClient {
             (401, "revoked") => CoreError::Revoked(message),
             (401, _) => CoreError::Unauthorized(message),
             (426, _) | (_, "upgrade_required") => CoreError::UpgradeRequired(message),
-            (403, "forbidden") => CoreError::Forbidden(crate::error::Refused { code: "forbidden", params: Vec::new(), message }),
+            (403, "forbidden") => {
+                CoreError::Forbidden(crate::error::Refused { code: "forbidden", params: Vec::new(), message })
+            }
             _ => CoreError::Server { code: api_code, message },
         };
         Err(Failure::Server(Some(code), err))
