@@ -175,10 +175,16 @@ pub(crate) fn events_of(conn: &Connection, dispute: RecordId) -> Result<Vec<(Rec
     )
 }
 
-/// Recomputes a dispute's queue columns from its events.
+/// Recomputes a dispute's queue columns and report columns from its events.
 pub(crate) fn refresh_stage(conn: &Connection, dispute: RecordId) -> Result<()> {
     let events = events_of(conn, dispute)?;
     let state = fold_lenient(events.iter().map(|(_, e)| e));
+    write_queue_columns(conn, dispute, &state)?;
+    crate::report::columns::write(conn, dispute, &state)
+}
+
+/// Writes a dispute's queue columns (migration 0005) from its folded case.
+fn write_queue_columns(conn: &Connection, dispute: RecordId, state: &CaseState) -> Result<()> {
     conn.prepare_cached(
         "UPDATE disputes SET stage = ?2, level = ?3, attempts_here = ?4, stage_since_ms = ?5, dispatched_to = ?6,
              unsettled = ?7
@@ -190,13 +196,14 @@ pub(crate) fn refresh_stage(conn: &Connection, dispute: RecordId) -> Result<()> 
         crate::projection::enum_str(&state.level)?,
         state.attempts_here(),
         state.stage_since.map(|t| t.timestamp_millis()),
-        state.dispatched_to,
+        state.dispatched_to.as_deref(),
         state.unsettled,
     ])?;
     Ok(())
 }
 
-/// Recomputes the queue columns of every dispute held (once, when the columns are added).
+/// Recomputes the queue columns of every dispute held (once, when the columns are added; the
+/// report columns of migration 0007 are filled by their own back-fill).
 pub(crate) fn refresh_all(conn: &Connection) -> Result<()> {
     let ids: Vec<String> =
         conn.prepare("SELECT id FROM disputes")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
@@ -212,7 +219,8 @@ pub(crate) fn refresh_all(conn: &Connection) -> Result<()> {
                 party.and_then(|p| p.household).map(|h| h.to_string())
             ],
         )?;
-        refresh_stage(conn, id)?;
+        let events = events_of(conn, id)?;
+        write_queue_columns(conn, id, &fold_lenient(events.iter().map(|(_, e)| e)))?;
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_outbox_reject_code.sql")),
     (4, include_str!("../migrations/0004_receipts.sql")),
     (5, include_str!("../migrations/0005_case_queue.sql")),
+    (7, include_str!("../migrations/0007_report_columns.sql")),
 ];
 
 /// The `synchronous` setting of every commit but the few that may be lost (see `relaxed`).
@@ -121,6 +122,10 @@ fn migrate(conn: &mut Connection) -> Result<(), CoreError> {
             if *version == 5 {
                 // The queue's columns of the cases already held.
                 crate::cases::refresh_all(&tx)?;
+            }
+            if *version == 7 {
+                // The report columns of the cases already held.
+                crate::report::columns::backfill(&tx)?;
             }
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_ms) VALUES (?1, ?2)",

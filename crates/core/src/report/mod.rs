@@ -1,0 +1,18 @@
+//! The township office's figures over the store: the dashboard and the list behind each of its
+//! numbers, the monthly notice (and its XLSX and CSV files), the quarterly ranking. What is
+//! counted and how it scores lives in `gridwork_domain::report`; this module counts it.
+
+pub(crate) mod columns;
+mod area_figures;
+mod dashboard;
+mod export;
+mod list;
+mod notice;
+mod predicate;
+mod ranking;
+mod scope;
+
+pub use export::{write_csv, write_xlsx};
+
+/// A day in milliseconds.
+pub(crate) const DAY_MS: i64 = 86_400_000;
