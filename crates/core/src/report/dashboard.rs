@@ -13,7 +13,6 @@ use gridwork_domain::{AreaCode, DisputeCategory, MediationLevel, dispute::Villag
 use rusqlite::params_from_iter;
 
 use super::predicate::{Frame, predicate};
-use super::scope::Scope;
 use crate::engine::Engine;
 use crate::error::{CoreError, Result};
 

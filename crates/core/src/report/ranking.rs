@@ -23,7 +23,7 @@ impl Engine {
             .resolve()
             .map_err(|e| CoreError::Validation(vec![e.into()]))?;
         let scope = self.report_scope(scope)?;
-        let mut rank_level = |level: &str| -> Result<Vec<RankRow>> {
+        let rank_level = |level: &str| -> Result<Vec<RankRow>> {
             let mut rows = Vec::new();
             for (code, name, parent) in self.areas_at(&scope, level)? {
                 let parent_name = match &parent {
