@@ -232,7 +232,11 @@ fn a_store_from_before_the_queue_gets_its_cases_placed_when_it_opens() {
     // Back to the store as the version before the queue left it.
     l.connection()
         .execute_batch(
-            "DROP INDEX disputes_stage; DROP INDEX disputes_dispatched_to; DROP TABLE handlers;
+            "DROP INDEX disputes_closed; DROP INDEX disputes_stage_since; DROP INDEX cards_issued;
+             ALTER TABLE disputes DROP COLUMN closed_ms; ALTER TABLE disputes DROP COLUMN closed_level;
+             ALTER TABLE disputes DROP COLUMN village_handler; ALTER TABLE disputes DROP COLUMN rating;
+             ALTER TABLE disputes DROP COLUMN max_level; DELETE FROM schema_migrations WHERE version = 7;
+             DROP INDEX disputes_stage; DROP INDEX disputes_dispatched_to; DROP TABLE handlers;
              ALTER TABLE disputes DROP COLUMN level; ALTER TABLE disputes DROP COLUMN attempts_here;
              ALTER TABLE disputes DROP COLUMN stage_since_ms; ALTER TABLE disputes DROP COLUMN dispatched_to;
              ALTER TABLE disputes DROP COLUMN unsettled; ALTER TABLE disputes DROP COLUMN party;

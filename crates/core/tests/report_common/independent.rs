@@ -37,8 +37,9 @@ pub fn cases_cte() -> String {
                    coalesce((SELECT json_extract(x.action, '$.to') FROM ev x WHERE x.dispute = r.id AND x.type = 'escalated'
                              ORDER BY x.at DESC LIMIT 1), 'village') AS level,
                    (SELECT json_extract(x.action, '$.village_handler') FROM ev x
-                     WHERE x.dispute = r.id AND x.type = 'closed' AND x.at = c.at) AS handler,
-                   (SELECT json_extract(x.action, '$.score') FROM ev x WHERE x.dispute = r.id AND x.type = 'rated' AND x.at > c.at) AS rating
+                     WHERE x.dispute = r.id AND x.type = 'closed' AND x.at = c.at AND (o.at IS NULL OR o.at < c.at)) AS handler,
+                   (SELECT json_extract(x.action, '$.score') FROM ev x WHERE x.dispute = r.id AND x.type = 'rated' AND x.at > c.at
+                     AND (o.at IS NULL OR o.at < c.at)) AS rating
             FROM records r LEFT JOIN last_ev l ON l.dispute = r.id LEFT JOIN last_close c ON c.dispute = r.id
                  LEFT JOIN last_reopen o ON o.dispute = r.id
             WHERE r.kind = 'dispute') ",
