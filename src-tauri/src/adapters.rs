@@ -5,6 +5,7 @@
 use gridwork_core::case_queue::{CaseQueue, CaseQueueQuery};
 use gridwork_core::cases::CaseView;
 use gridwork_core::conflicts::ConflictRow;
+use gridwork_core::highlights::{HighlightRow, NewHighlight};
 use gridwork_core::households::{HouseholdHistory, HouseholdQuery, HouseholdRow};
 use gridwork_core::outbox::OutboxRow;
 use gridwork_core::status::HandsetStatus;
@@ -154,6 +155,18 @@ pub fn resolve_conflict(e: &mut Engine, id: i64) -> Done<bool> {
 
 pub fn choose_conflict(e: &mut Engine, id: i64, keep_loser: bool) -> Done<bool> {
     e.choose_conflict(id, keep_loser)
+}
+
+pub fn award_highlight(e: &mut Engine, highlight: NewHighlight) -> Done<RecordId> {
+    e.award_highlight(&highlight)
+}
+
+pub fn withdraw_highlight(e: &mut Engine, id: RecordId) -> Done<()> {
+    e.withdraw_highlight(id)
+}
+
+pub fn highlights(e: &mut Engine, quarter: String, scope: Option<AreaCode>) -> Done<Vec<HighlightRow>> {
+    e.highlights(&quarter, scope.as_ref())
 }
 
 pub fn save_draft(e: &mut Engine, form: String, body: String) -> Done<()> {

@@ -56,6 +56,12 @@ gridwork_commands! {
     engine resolve_conflict(id: i64) -> bool;
     /// Keeps one value of a conflict (the kept one, or with `keep_loser` the other) as a new edit.
     engine choose_conflict(id: i64, keep_loser: bool) -> bool;
+    /// Awards highlight points (亮点加分) to a grid or village for a quarter's ranking.
+    engine award_highlight(highlight: NewHighlight) -> RecordId;
+    /// Withdraws an award: its points stop counting.
+    engine withdraw_highlight(id: RecordId) -> ();
+    /// The awards of a quarter inside an area (the device's when none).
+    engine highlights(quarter: String, scope: Option<AreaCode>) -> Vec<HighlightRow>;
     /// Keeps a form's unfinished input.
     engine save_draft(form: String, body: String) -> ();
     /// A form's kept input, if any.

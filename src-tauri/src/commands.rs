@@ -7,6 +7,7 @@ use gridwork_core::TaggedError;
 use gridwork_core::case_queue::{CaseQueue, CaseQueueQuery};
 use gridwork_core::cases::CaseView;
 use gridwork_core::conflicts::ConflictRow;
+use gridwork_core::highlights::{HighlightRow, NewHighlight};
 use gridwork_core::households::{HouseholdHistory, HouseholdRow};
 use gridwork_core::outbox::OutboxRow;
 use gridwork_core::status::HandsetStatus;

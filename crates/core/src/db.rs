@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_outbox_reject_code.sql")),
     (4, include_str!("../migrations/0004_receipts.sql")),
     (5, include_str!("../migrations/0005_case_queue.sql")),
+    (6, include_str!("../migrations/0006_highlights.sql")),
     (7, include_str!("../migrations/0007_report_columns.sql")),
 ];
 

@@ -186,7 +186,7 @@ fn write_row(
         }
     };
     // Written as the record holds it; the record was validated when written or received.
-    let micro_grid = state.str_field("micro_grid").unwrap_or_default();
+    let micro_grid = state.str_field(state.kind.area_field()).unwrap_or_default();
     let written = tx.prepare_cached(sql)?.execute((
         state.id.to_string(),
         state.kind.as_str(),

@@ -19,6 +19,7 @@ pub mod error;
 pub mod explain;
 pub mod export;
 pub mod handlers;
+pub mod highlights;
 pub mod households;
 pub mod integrity;
 pub mod net_error;

@@ -4,6 +4,7 @@
 //! SQLite copies every page it touches into a statement journal first.
 
 use gridwork_domain::geo::{DEFAULT_FAR_VISIT_M, visit_distance};
+use gridwork_domain::highlight::Highlight;
 use gridwork_domain::{
     ContactCard, Dispute, DisputeEvent, GeoPoint, Household, Record, RecordId, RecordKind, RecordState, Visit,
 };
@@ -48,6 +49,12 @@ impl Projected for ContactCard {
     }
 }
 
+impl Projected for Highlight {
+    fn project_into(&self, tx: &Transaction<'_>, state: &RecordState) -> Result<()> {
+        highlight(tx, &state.id.to_string(), self)
+    }
+}
+
 /// A state's typed record, decoded ahead of the transaction that projects it (a pull decodes
 /// on its fetching thread while the store thread writes the page before).
 #[derive(Clone, Debug)]
@@ -57,6 +64,7 @@ pub(crate) enum Typed {
     Dispute(Dispute),
     DisputeEvent(DisputeEvent),
     ContactCard(ContactCard),
+    Highlight(Highlight),
 }
 
 impl Typed {
@@ -67,6 +75,7 @@ impl Typed {
             RecordKind::Dispute => Self::Dispute(state.decode()?),
             RecordKind::DisputeEvent => Self::DisputeEvent(state.decode()?),
             RecordKind::ContactCard => Self::ContactCard(state.decode()?),
+            RecordKind::Highlight => Self::Highlight(state.decode()?),
         })
     }
 
@@ -78,6 +87,7 @@ impl Typed {
             Self::Dispute(r) => r.project_into(tx, state),
             Self::DisputeEvent(r) => r.project_into(tx, state),
             Self::ContactCard(r) => r.project_into(tx, state),
+            Self::Highlight(r) => r.project_into(tx, state),
         }
     }
 }
@@ -193,6 +203,27 @@ fn card(tx: &Transaction<'_>, id: &str, c: &ContactCard) -> Result<()> {
         c.serial.as_str(),
         c.issued_at.timestamp_millis(),
         serde_json::to_string(&c.status)?,
+    ])?;
+    Ok(())
+}
+
+fn highlight(tx: &Transaction<'_>, id: &str, h: &Highlight) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO highlights (id, area, quarter, points, reason, awarded_by, awarded_ms, withdrawn)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET area = excluded.area, quarter = excluded.quarter,
+             points = excluded.points, reason = excluded.reason, awarded_by = excluded.awarded_by,
+             awarded_ms = excluded.awarded_ms, withdrawn = excluded.withdrawn",
+    )?
+    .execute(rusqlite::params![
+        id,
+        h.area.as_str(),
+        h.quarter,
+        h.points,
+        h.reason,
+        h.awarded_by,
+        h.awarded_at.timestamp_millis(),
+        h.withdrawn,
     ])?;
     Ok(())
 }

@@ -44,10 +44,12 @@ pub enum Action {
     ConflictChoose,
     /// Settle a case's contradictions (steps taken concurrently that no longer fit the case).
     Settle,
+    /// Award or withdraw highlight points for the quarterly ranking.
+    HighlightAward,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Self::HouseholdCreate,
         Self::HouseholdEdit,
         Self::HouseholdArchive,
@@ -68,6 +70,7 @@ impl Action {
         Self::CardRevoke,
         Self::ConflictChoose,
         Self::Settle,
+        Self::HighlightAward,
     ];
 
     /// The wire name.
@@ -93,6 +96,7 @@ impl Action {
             Self::CardRevoke => "card_revoke",
             Self::ConflictChoose => "conflict_choose",
             Self::Settle => "settle",
+            Self::HighlightAward => "highlight_award",
         }
     }
 
@@ -104,6 +108,7 @@ impl Action {
             Self::Report | Self::ReportEdit => Some(RecordKind::Dispute),
             Self::CardIssue | Self::CardRevoke => Some(RecordKind::ContactCard),
             Self::ConflictChoose => None,
+            Self::HighlightAward => Some(RecordKind::Highlight),
             _ => Some(RecordKind::DisputeEvent),
         }
     }
@@ -263,6 +268,7 @@ fn permitted(role: Role, action: Action, s: &Subject<'_>) -> bool {
         A::Escalate => at_own_level && role != Role::Admin,
         A::Refer => at_own_level && role == Role::Admin,
         A::CardIssue | A::CardRevoke => matches!(role, Role::GridWorker | Role::GridLeader),
+        A::HighlightAward => matches!(role, Role::Supervisor | Role::Admin),
     }
 }
 
@@ -305,6 +311,7 @@ fn verb(action: Action) -> &'static str {
         Action::CardRevoke => "change or revoke contact cards",
         Action::ConflictChoose => "settle a conflict on",
         Action::Settle => "settle the contradictions of",
+        Action::HighlightAward => "award highlight points",
     }
 }
 

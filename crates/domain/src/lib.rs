@@ -17,6 +17,7 @@ pub mod enroll_link;
 pub mod error;
 pub mod extra_fields;
 pub mod geo;
+pub mod highlight;
 pub mod household;
 pub mod ids;
 pub mod merge;

@@ -23,15 +23,26 @@ pub enum RecordKind {
     Dispute,
     DisputeEvent,
     ContactCard,
+    /// Highlight points for the quarterly ranking (a supervisor's award to a grid or village).
+    Highlight,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 5] =
-        [Self::Household, Self::Visit, Self::Dispute, Self::DisputeEvent, Self::ContactCard];
+    pub const ALL: [RecordKind; 6] =
+        [Self::Household, Self::Visit, Self::Dispute, Self::DisputeEvent, Self::ContactCard, Self::Highlight];
 
     /// Append-only kinds are written once and never edited: they merge as a union.
     pub fn append_only(self) -> bool {
         matches!(self, Self::Visit | Self::DisputeEvent)
+    }
+
+    /// The field holding the area that decides which devices see a record of this kind: its
+    /// micro-grid, or for highlight points the grid or village awarded.
+    pub fn area_field(self) -> &'static str {
+        match self {
+            Self::Highlight => "area",
+            _ => "micro_grid",
+        }
     }
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +52,7 @@ impl RecordKind {
             Self::Dispute => "dispute",
             Self::DisputeEvent => "dispute_event",
             Self::ContactCard => "contact_card",
+            Self::Highlight => "highlight",
         }
     }
 }
@@ -152,7 +164,7 @@ impl RecordState {
 
     /// The micro-grid the record belongs to, read from its `micro_grid` field.
     pub fn micro_grid(&self) -> Option<AreaCode> {
-        self.fields.get("micro_grid").and_then(Value::as_str).and_then(|s| AreaCode::parse(s).ok())
+        self.fields.get(self.kind.area_field()).and_then(Value::as_str).and_then(|s| AreaCode::parse(s).ok())
     }
 
     /// A string field, for projections and scope checks.

@@ -6,6 +6,7 @@
 use gridwork_domain::attribution::check_bounds;
 use gridwork_domain::clock::check_not_future;
 use gridwork_domain::extra_fields::ExtraFields;
+use gridwork_domain::highlight::Highlight;
 use gridwork_domain::strict::{KeyRules, MAX_RECORD_BYTES, decode_with};
 use gridwork_domain::{
     AreaCode, ContactCard, Dispute, DisputeAction, DisputeEvent, Household, Record, RecordId, RecordKind, RecordState,
@@ -23,6 +24,7 @@ pub enum Facts {
     Dispute,
     Event { dispute: RecordId, action: DisputeAction, visit: Option<RecordId> },
     Card,
+    Highlight,
 }
 
 /// A pushed record that passed every check that needs no server state.
@@ -144,6 +146,7 @@ pub fn author_field(kind: RecordKind) -> Option<&'static str> {
         RecordKind::Dispute => Some("reporter"),
         RecordKind::DisputeEvent => Some("actor"),
         RecordKind::ContactCard => Some("issuer"),
+        RecordKind::Highlight => Some("awarded_by"),
     }
 }
 
@@ -171,6 +174,7 @@ fn typed(state: &RecordState, rules: &KeyRules<'_>) -> Result<(AreaCode, Facts),
             visit: e.visit,
         }),
         RecordKind::ContactCard => read::<ContactCard>(state, rules, |_| Facts::Card),
+        RecordKind::Highlight => read::<Highlight>(state, rules, |_| Facts::Highlight),
     }
 }
 

@@ -215,6 +215,7 @@ pub fn action_of(facts: &Facts, server: Option<&RecordState>) -> Action {
         Facts::Dispute => Action::ReportEdit,
         Facts::Card if server.is_none() => Action::CardIssue,
         Facts::Card => Action::CardRevoke,
+        Facts::Highlight => Action::HighlightAward,
         Facts::Event { action, .. } => Action::of_event(action),
     }
 }

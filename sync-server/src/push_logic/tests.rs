@@ -124,6 +124,7 @@ fn facts_of(s: &RecordState) -> Facts {
             Facts::Event { dispute: e.dispute, action: e.action, visit: e.visit }
         }
         RecordKind::ContactCard => Facts::Card,
+        RecordKind::Highlight => Facts::Highlight,
     }
 }
 

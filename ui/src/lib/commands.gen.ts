@@ -15,9 +15,11 @@ import type { GeoPoint } from './bindings/GeoPoint';
 import type { Handler } from './bindings/Handler';
 import type { HandlerKind } from './bindings/HandlerKind';
 import type { HandsetStatus } from './bindings/HandsetStatus';
+import type { HighlightRow } from './bindings/HighlightRow';
 import type { Household } from './bindings/Household';
 import type { HouseholdHistory } from './bindings/HouseholdHistory';
 import type { HouseholdRow } from './bindings/HouseholdRow';
+import type { NewHighlight } from './bindings/NewHighlight';
 import type { OutboxRow } from './bindings/OutboxRow';
 import type { RecordId } from './bindings/RecordId';
 import type { SyncSummary } from './bindings/SyncSummary';
@@ -53,6 +55,9 @@ export const COMMAND_NAMES = [
   'conflicts',
   'resolve_conflict',
   'choose_conflict',
+  'award_highlight',
+  'withdraw_highlight',
+  'highlights',
   'save_draft',
   'load_draft',
   'delete_draft',
@@ -135,6 +140,15 @@ export const commands = {
   /** Keeps one value of a conflict (the kept one, or with `keep_loser` the other) as a new edit. */
   chooseConflict: (id: number, keep_loser: boolean): Promise<boolean> =>
     call<boolean>('choose_conflict', { id, keep_loser }),
+  /** Awards highlight points (亮点加分) to a grid or village for a quarter's ranking. */
+  awardHighlight: (highlight: NewHighlight): Promise<RecordId> =>
+    call<RecordId>('award_highlight', { highlight }),
+  /** Withdraws an award: its points stop counting. */
+  withdrawHighlight: (id: RecordId): Promise<null> =>
+    call<null>('withdraw_highlight', { id }),
+  /** The awards of a quarter inside an area (the device's when none). */
+  highlights: (quarter: string, scope: AreaCode | null): Promise<Array<HighlightRow>> =>
+    call<Array<HighlightRow>>('highlights', { quarter, scope }),
   /** Keeps a form's unfinished input. */
   saveDraft: (form: string, body: string): Promise<null> =>
     call<null>('save_draft', { form, body }),

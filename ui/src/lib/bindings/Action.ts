@@ -3,4 +3,4 @@
 /**
  * Everything a person can do to a record.
  */
-export type Action = "household_create" | "household_edit" | "household_archive" | "visit_record" | "report" | "report_edit" | "verify" | "reject" | "dispatch" | "mediation_attempt" | "feedback" | "escalate" | "refer" | "close" | "reopen" | "rate" | "card_issue" | "card_revoke" | "conflict_choose" | "settle";
+export type Action = "household_create" | "household_edit" | "household_archive" | "visit_record" | "report" | "report_edit" | "verify" | "reject" | "dispatch" | "mediation_attempt" | "feedback" | "escalate" | "refer" | "close" | "reopen" | "rate" | "card_issue" | "card_revoke" | "conflict_choose" | "settle" | "highlight_award";

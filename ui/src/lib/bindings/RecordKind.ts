@@ -3,4 +3,4 @@
 /**
  * The kinds of record that replicate.
  */
-export type RecordKind = "household" | "visit" | "dispute" | "dispute_event" | "contact_card";
+export type RecordKind = "household" | "visit" | "dispute" | "dispute_event" | "contact_card" | "highlight";
