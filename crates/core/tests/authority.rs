@@ -6,6 +6,7 @@
 mod common;
 
 use common::{MG, dispute, engine_as, household, visit};
+use gridwork_core::highlights::NewHighlight;
 use gridwork_core::{CoreError, Engine};
 use gridwork_domain::authority::{Action, Actor, Subject, authorize, sample_step};
 use gridwork_domain::wire::Role;
@@ -112,6 +113,13 @@ fn attempt(e: &mut Engine, f: &Fixture, mg: &str, action: Action, level: Mediati
         Action::Report => tag(e.file_dispute(&gridwork_domain::Dispute { micro_grid: area(mg), ..dispute() })),
         Action::CardIssue => tag(e.issue_card(f.home, "户主")),
         Action::CardRevoke => tag(e.set_card_status(f.card, CardStatus::Revoked { reason: "遗失".into() })),
+        // The grid of `mg`; an allowed award is then told the device holds no such area.
+        Action::HighlightAward => tag(e.award_highlight(&NewHighlight {
+            area: area(grid_of(mg)),
+            quarter: "2026Q4".into(),
+            points: 3,
+            reason: "调处及时".into(),
+        })),
         _ => tag(e.append_event(f.dispute, sample_step(action, level).expect("a case step"), "已处理")),
     }
 }
