@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job: the sync server with a demo banner (households, and cases at every step of the
-# closed loop), and the grid worker's desktop app (王芳, account DEMO-W-0001, enrolled with the
+# The main job: the sync server with a demo banner (households, four months of history — visits,
+# cards, cases, highlight points — and cases at every step of the closed loop), and the grid
+# worker's desktop app (王芳, account DEMO-W-0001, enrolled with the
 # fresh one-time code the server prints; GRIDWORK_ROLE=leader or supervisor for 张伟 or 李娜)
 # enrolled with it and synced. The server keeps running in the
 # foreground; Ctrl-C stops it. Without a display the server still runs, and this says so.
@@ -22,7 +23,7 @@ log "starting the sync server on http://$ADDR with demo data"
 DATABASE="sqlite://$DATA/gridwork-sync.db"
 SERVER_OUT="$DATA/server-start.txt"
 # What the server prints (the demo's one-time codes among it) is kept to read the worker's code.
-"$BIN/gridwork-sync-server" --listen "$ADDR" --database "$DATABASE" --demo --demo-cases 8 > >(tee "$SERVER_OUT") &
+"$BIN/gridwork-sync-server" --listen "$ADDR" --database "$DATABASE" --demo --demo-size office --demo-months 4 --demo-cases 8 > >(tee "$SERVER_OUT") &
 SERVER=$!
 APP=""
 cleanup() {

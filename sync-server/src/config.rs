@@ -34,6 +34,14 @@ pub struct Config {
     /// some way through the closed loop, so the leaders' and township queues have work in them.
     #[arg(long, default_value_t = 0)]
     pub demo_cases: u32,
+    /// With `--demo`: this many months of history before now (visits, contact cards, cases
+    /// carried through the loop, highlight points), for the township office's figures.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=24))]
+    pub demo_months: u32,
+    /// With `--demo`: the generated banner's size — small (8 grids), office (27 grids) or banner
+    /// (1,680 grids).
+    #[arg(long, default_value = "small", value_parser = ["small", "office", "banner"])]
+    pub demo_size: String,
     /// Most open connections served normally; beyond them `503 overloaded` [default: 32768, lowered
     /// to what the open-file limit allows].
     #[arg(long, env = "GRIDWORK_MAX_CONNECTIONS")]

@@ -4,6 +4,7 @@
 use gridwork_domain::clock::wall_ms;
 use gridwork_domain::demo::{DemoSize, generate};
 use gridwork_domain::demo_cases::cases;
+use gridwork_domain::demo_history::{CASES_PER_GRID_MONTH, history};
 use gridwork_domain::{DomainError, HlcClock, RecordState, Writer};
 use thiserror::Error;
 
@@ -19,6 +20,17 @@ pub enum SeedError {
     Store(#[from] StoreError),
     #[error("a demo household is invalid: {0}")]
     Domain(#[from] DomainError),
+}
+
+/// What a demo seeds: the generator's seed and size, recent cases per grid, months of history.
+#[derive(Clone, Copy, Debug)]
+pub struct DemoPlan {
+    pub seed: u64,
+    pub size: DemoSize,
+    /// Cases per grid reported over the past weeks, at every step of the loop (`demo_cases`).
+    pub cases_per_grid: u32,
+    /// Months of history before now (`demo_history`): visits, cards, cases, highlight points.
+    pub months: u32,
 }
 
 /// Seeds the small demo banner generated from `seed` into an empty store. Returns the accounts
@@ -39,7 +51,13 @@ pub async fn seed_banner(
     size: &DemoSize,
     cases_per_grid: u32,
 ) -> Result<Option<Vec<Account>>, SeedError> {
-    let banner = generate(seed, size);
+    seed_plan(store, &DemoPlan { seed, size: *size, cases_per_grid, months: 0 }).await
+}
+
+/// Seeds what `plan` says into an empty store (see [`seed_demo`]).
+pub async fn seed_plan(store: &dyn SyncStore, plan: &DemoPlan) -> Result<Option<Vec<Account>>, SeedError> {
+    let (seed, cases_per_grid) = (plan.seed, plan.cases_per_grid);
+    let banner = generate(seed, &plan.size);
     let writer = store.server_writer().await?;
     let mut clock = HlcClock::resume(writer.clock);
     let now_ms = wall_ms();
@@ -49,6 +67,9 @@ pub async fn seed_banner(
     // Each case's report, then its steps in order: the stamps order them as they happened.
     for case in cases(seed, &banner, cases_per_grid, chrono::Utc::now()) {
         records.extend(case.states(&mut w)?);
+    }
+    if plan.months > 0 {
+        records.extend(history(seed, &banner, plan.months, CASES_PER_GRID_MONTH, chrono::Utc::now()).states(&mut w)?);
     }
     let accounts: Vec<Account> = banner
         .accounts

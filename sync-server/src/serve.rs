@@ -7,7 +7,8 @@ use std::io::Write;
 use thiserror::Error;
 
 use crate::config::{Config, ConfigError, open_store};
-use crate::seed::{SeedError, demo_code_lines, demo_codes, seed_demo};
+use crate::seed::{DemoPlan, SeedError, demo_code_lines, demo_codes, seed_plan};
+use gridwork_domain::demo::DemoSize;
 use crate::{AppState, app};
 
 #[derive(Debug, Error)]
@@ -31,7 +32,13 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     let store =
         open_store(&config.database).map_err(|source| ServeError::Store { url: config.database.clone(), source })?;
     if config.demo {
-        match seed_demo(&*store, config.demo_seed, config.demo_cases).await? {
+        let plan = DemoPlan {
+            seed: config.demo_seed,
+            size: DemoSize::named(&config.demo_size).unwrap_or_else(DemoSize::small),
+            cases_per_grid: config.demo_cases,
+            months: config.demo_months,
+        };
+        match seed_plan(&*store, &plan).await? {
             Some(accounts) => {
                 println!("demo banner seeded; one-time enrollment codes (handle, code, role, area; valid 7 days):");
                 for line in demo_code_lines(&demo_codes(&*store, &accounts).await?) {

@@ -187,3 +187,29 @@ async fn the_demo_can_bring_cases_at_every_step_of_the_loop() {
         .collect();
     assert!(stages.len() >= 3, "{stages:?}");
 }
+
+#[tokio::test]
+async fn the_demo_can_bring_months_of_history_that_each_office_sees_for_its_township() {
+    use gridwork_domain::RecordKind;
+    use gridwork_domain::demo::DemoSize;
+    use gridwork_sync_server::seed::{DemoPlan, seed_plan};
+    let dir = tempfile::tempdir().unwrap();
+    let store = gridwork_sync_server::SqliteStore::open(dir.path().join("sync.db")).unwrap();
+    let plan = DemoPlan { seed: 7, size: DemoSize::small(), cases_per_grid: 0, months: 3 };
+    seed_plan(&store, &plan).await.unwrap().expect("seeded");
+    let c = rusqlite::Connection::open(dir.path().join("sync.db")).unwrap();
+    let count = |kind: RecordKind, prefix: &str| -> i64 {
+        c.query_row(
+            "SELECT count(*) FROM records WHERE kind = ?1 AND micro_grid LIKE ?2 || '%'",
+            [kind.as_str(), prefix],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    for kind in [RecordKind::Visit, RecordKind::ContactCard, RecordKind::Dispute, RecordKind::DisputeEvent, RecordKind::Highlight] {
+        assert!(count(kind, "150621001") > 0, "{kind} in the first township");
+        assert!(count(kind, "150621002") > 0, "{kind} in the second township");
+    }
+    // Three months of visits to 288 households: several per household.
+    assert!(count(RecordKind::Visit, "150621") > 3 * 288, "{}", count(RecordKind::Visit, "150621"));
+}

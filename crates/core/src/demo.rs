@@ -1,8 +1,10 @@
-//! Loading a generated demo banner into the store: its areas, its households and demo cases as if
+//! Loading a generated demo banner into the store: its areas, its households, demo cases and months
+//! of history as if
 //! they had come from the server (written by a demo device, so nothing is queued for sending).
 
 use gridwork_domain::demo::DemoBanner;
 use gridwork_domain::demo_cases::DemoCase;
+use gridwork_domain::demo_history::DemoHistory;
 use gridwork_domain::{DeviceId, HlcClock, RecordState, Writer};
 
 use crate::engine::Engine;
@@ -29,5 +31,24 @@ impl Engine {
             states.extend(case.states(&mut w)?);
         }
         self.apply_remote(&states)
+    }
+
+    /// Writes months of demo history (`gridwork_domain::demo_history`: visits, cards, cases,
+    /// highlight points) as if pulled.
+    pub fn load_demo_history(&mut self, history: &DemoHistory) -> Result<ApplyReport> {
+        let mut clock = HlcClock::default();
+        let mut w = Writer { device: DeviceId(uuid::Uuid::nil()), clock: &mut clock, now_ms: 1 };
+        let states = history.states(&mut w)?;
+        // In pages, as a pull applies them.
+        let mut report = ApplyReport::default();
+        for page in states.chunks(5_000) {
+            let r = self.apply_remote(page)?;
+            report.inserted += r.inserted;
+            report.updated += r.updated;
+            report.unchanged += r.unchanged;
+            report.merged += r.merged;
+            report.conflicts += r.conflicts;
+        }
+        Ok(report)
     }
 }

@@ -52,6 +52,22 @@ impl DemoSize {
         Self::new(2, 2, 2, 3, 12)
     }
 
+    /// The office's demo: 3 × 3 × 3 × 3 micro-grids, 10 households each — enough grids and
+    /// villages in a township for its dashboard and ranking to be worth looking at.
+    pub const fn office() -> Self {
+        Self::new(3, 3, 3, 3, 10)
+    }
+
+    /// A preset by name: `small`, `office` or `banner`.
+    pub fn named(name: &str) -> Option<Self> {
+        match name {
+            "small" => Some(Self::small()),
+            "office" => Some(Self::office()),
+            "banner" => Some(Self::banner()),
+            _ => None,
+        }
+    }
+
     /// Townships, villages per township, grids per village, micro-grids per grid, households per
     /// micro-grid.
     pub const fn new(townships: u32, villages: u32, grids: u32, micro_grids: u32, households: u32) -> Self {

@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::demo::DemoBanner;
 use crate::dispute::{
     AttemptOutcome, Dispute, DisputeAction, DisputeCategory, DisputeEvent, MediationLevel, Party, Urgency,
+    VillageHandler,
 };
 use crate::error::DomainError;
 use crate::ids::RecordId;
@@ -38,7 +39,7 @@ impl DemoCase {
 }
 
 /// A UUIDv7 id at `ms` from the seeded stream, so a seed gives the same ids every time.
-fn id_at(rng: &mut ChaCha8Rng, ms: i64) -> RecordId {
+pub(crate) fn id_at(rng: &mut ChaCha8Rng, ms: i64) -> RecordId {
     let mut bytes = [0u8; 10];
     rng.fill(&mut bytes);
     RecordId(uuid::Builder::from_unix_timestamp_millis(ms.max(0) as u64, &bytes).into_uuid())
@@ -72,6 +73,8 @@ const ENDS: [(u32, &str); 9] = [
 /// before `now`, steps a few hours to days apart (never after `now`).
 pub fn cases(seed: u64, banner: &DemoBanner, per_grid: u32, now: DateTime<Utc>) -> Vec<DemoCase> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xca5e);
+    // Who handled each village closure (about 70% the party secretary), from a stream of its own.
+    let mut handlers = ChaCha8Rng::seed_from_u64(seed ^ 0x5ec);
     let mut out = Vec::new();
     let workers = banner.accounts.iter().filter(|a| a.role == Role::GridWorker);
     for worker in workers {
@@ -112,7 +115,9 @@ pub fn cases(seed: u64, banner: &DemoBanner, per_grid: u32, now: DateTime<Utc>) 
                 urgency,
                 location: home.location,
             };
-            let steps = steps_to(end, &worker.name);
+            let handler =
+                if handlers.random_bool(0.7) { VillageHandler::Secretary } else { VillageHandler::Committee };
+            let steps = steps_to(end, &worker.name, handler);
             let mut t = reported_ms;
             let id = id_at(&mut rng, t);
             let mut events = vec![event(id, &dispute, &worker.name, t, DisputeAction::Reported, "")];
@@ -160,7 +165,7 @@ fn attempt(number: u8, outcome: AttemptOutcome, level: MediationLevel) -> Disput
 }
 
 /// The steps after the report that bring a case to `end`.
-fn steps_to(end: &str, worker: &str) -> Vec<(Who, DisputeAction, &'static str)> {
+fn steps_to(end: &str, worker: &str, handler: VillageHandler) -> Vec<(Who, DisputeAction, &'static str)> {
     use AttemptOutcome::{Failed, Succeeded};
     use MediationLevel::{Township, Village};
     let verify = (Who::Leader, DisputeAction::Verified, "已入户核实");
@@ -183,7 +188,7 @@ fn steps_to(end: &str, worker: &str) -> Vec<(Who, DisputeAction, &'static str)> 
         _ => vec![verify, dispatch, (Who::Worker, attempt(1, Succeeded, Village), "已调解")],
     };
     if matches!(end, "closed" | "rated") {
-        steps.push((Who::Leader, DisputeAction::Closed { household_confirmed: true, village_handler: None }, "电话回访，当事户确认"));
+        steps.push((Who::Leader, DisputeAction::Closed { household_confirmed: true, village_handler: Some(handler) }, "电话回访，当事户确认"));
     }
     if end == "rated" {
         steps.push((Who::Leader, DisputeAction::Rated { score: 5 }, "当事户满意"));

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod deadline;
 pub mod demo;
 pub mod demo_cases;
+pub mod demo_history;
 pub mod dispute;
 pub mod dots;
 pub mod enroll_link;

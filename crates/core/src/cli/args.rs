@@ -70,9 +70,12 @@ pub enum Command {
     Seed {
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// small (a few hundred households) or banner (1,678 grids, 24,763 micro-grids).
+        /// small (a few hundred households), office (27 grids) or banner (1,678 grids, 24,763 micro-grids).
         #[arg(long, default_value = "small")]
         size: String,
+        /// Also this many months of history (visits, cards, cases, highlight points) before now.
+        #[arg(long, default_value_t = 0)]
+        months: u32,
     },
     /// Households: add, edit, list and search, show with history.
     #[command(subcommand)]

@@ -43,7 +43,7 @@ pub fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Sync => sync::run(&mut engine, &out),
-        Command::Seed { seed, size } => records::seed(&mut engine, &out, seed, &size),
+        Command::Seed { seed, size, months } => records::seed(&mut engine, &out, seed, &size, months),
         Command::Household(cmd) => records::household(&mut engine, &out, cmd),
         Command::Visit(args) => records::visit(&mut engine, &out, args),
         Command::Dispute(cmd) => records::dispute(&mut engine, &out, cmd),

@@ -20,16 +20,28 @@ fn id(s: &str) -> Result<RecordId> {
     Ok(s.parse()?)
 }
 
-pub fn seed(engine: &mut Engine, out: &Out, seed: u64, size: &str) -> Result<()> {
+pub fn seed(engine: &mut Engine, out: &Out, seed: u64, size: &str, months: u32) -> Result<()> {
     use gridwork_domain::demo::{DemoSize, generate};
-    let size = match size {
-        "small" => DemoSize::small(),
-        "banner" => DemoSize::banner(),
-        other => return Err(anyhow!("unknown size '{other}' (small or banner)")),
-    };
+    use gridwork_domain::demo_history::{CASES_PER_GRID_MONTH, history};
+    let size = DemoSize::named(size).ok_or_else(|| anyhow!("unknown size '{size}' (small, office or banner)"))?;
     let demo = generate(seed, &size);
     let report = engine.load_demo(&demo)?;
-    out.value(&report, || format!("{} areas, {} households loaded", demo.areas.len(), report.inserted))
+    if months == 0 {
+        return out.value(&report, || format!("{} areas, {} households loaded", demo.areas.len(), report.inserted));
+    }
+    let past = history(seed, &demo, months, CASES_PER_GRID_MONTH, chrono::Utc::now());
+    let more = engine.load_demo_history(&past)?;
+    out.value(&more, || {
+        format!(
+            "{} areas, {} households, and {months} months of history: {} visits, {} cards, {} cases, {} highlight awards",
+            demo.areas.len(),
+            report.inserted,
+            past.visits.len(),
+            past.cards.len(),
+            past.cases.len(),
+            past.highlights.len()
+        )
+    })
 }
 
 pub fn household(engine: &mut Engine, out: &Out, cmd: HouseholdCmd) -> Result<()> {
