@@ -14,6 +14,7 @@ use gridwork_core::today::Today;
 use gridwork_core::visits::VisitReceipt;
 use gridwork_core::{CoreError, Engine, TaggedError};
 use gridwork_domain::attention::AttentionItem;
+use gridwork_domain::report::{Dashboard, ExportedNotice, FigureList, FigureQuery, MonthlyNotice, PeriodSpec, Ranking};
 use gridwork_domain::household::UNTAGGED_VISIT_INTERVAL_DAYS;
 use gridwork_domain::wire::{Handler, HandlerKind};
 use gridwork_domain::{
@@ -251,4 +252,24 @@ fn internal(e: &dyn std::fmt::Display) -> TaggedError {
         code: None,
         params: None,
     }
+}
+
+pub fn dashboard(e: &mut Engine, period: PeriodSpec, scope: Option<AreaCode>) -> Done<Dashboard> {
+    e.dashboard(&period, scope.as_ref())
+}
+
+pub fn figure_list(e: &mut Engine, query: FigureQuery) -> Done<FigureList> {
+    e.figure_list(&query)
+}
+
+pub fn monthly_notice(e: &mut Engine, month: String, scope: Option<AreaCode>) -> Done<MonthlyNotice> {
+    e.monthly_notice(&month, scope.as_ref())
+}
+
+pub fn export_notice(e: &mut Engine, month: String, scope: Option<AreaCode>, dir: String) -> Done<ExportedNotice> {
+    e.export_notice(&month, scope.as_ref(), std::path::Path::new(&dir))
+}
+
+pub fn ranking(e: &mut Engine, quarter: String, scope: Option<AreaCode>) -> Done<Ranking> {
+    e.ranking(&quarter, scope.as_ref())
 }

@@ -68,4 +68,14 @@ gridwork_commands! {
     engine load_draft(form: String) -> Option<String>;
     /// Forgets a form's kept input.
     engine delete_draft(form: String) -> bool;
+    /// The office's dashboard of a period in an area (`None`: this device's), counted now.
+    engine dashboard(period: PeriodSpec, scope: Option<AreaCode>) -> Dashboard;
+    /// A page of the cases, households or cards behind one number of the dashboard.
+    engine figure_list(query: FigureQuery) -> FigureList;
+    /// The monthly notice (月通报) of a month: each village and grid against the month before.
+    engine monthly_notice(month: String, scope: Option<AreaCode>) -> MonthlyNotice;
+    /// Writes the monthly notice as XLSX (with the quarter's ranking) and CSV into a folder.
+    engine export_notice(month: String, scope: Option<AreaCode>, dir: String) -> ExportedNotice;
+    /// The quarterly ranking (季排名) of grids and villages: template score plus highlight points.
+    engine ranking(quarter: String, scope: Option<AreaCode>) -> Ranking;
 }

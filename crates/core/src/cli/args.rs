@@ -112,6 +112,9 @@ pub enum Command {
     /// The township office's accounts and handsets: list, create, one-time codes, revoke, disable.
     #[command(subcommand)]
     Office(super::office::OfficeCmd),
+    /// The township office's figures: dashboard, monthly notice (XLSX and CSV), quarterly ranking.
+    #[command(subcommand)]
+    Report(super::report::ReportCmd),
     /// Everything on the device as JSON.
     Export {
         /// Write to this file instead of standard output.

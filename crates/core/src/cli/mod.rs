@@ -5,6 +5,7 @@ mod office;
 mod output;
 mod problems;
 mod records;
+mod report;
 mod sync;
 
 pub use args::Cli;
@@ -70,6 +71,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Fleet => office::fleet(&mut engine, &out),
         Command::Office(cmd) => office::run(&mut engine, &out, cmd),
+        Command::Report(cmd) => report::run(&engine, &out, cmd),
         Command::Export { out: path } => {
             let doc = engine.export_json()?;
             let text = serde_json::to_string_pretty(&doc)?;

@@ -17,7 +17,8 @@ pub enum Figure {
     Stage { stage: CaseStage },
     /// Cases reported in the period that stand at this level now.
     Level { level: MediationLevel },
-    /// Cases closed in the period (and not reopened since) at this level.
+    /// Cases closed in the period (and not reopened since) at this level or below: `village` is
+    /// "resolved inside the village", `township` "inside the township" (village or township).
     ClosedAt { level: MediationLevel },
     /// Cases closed in the period (and not reopened since): the denominator of the shares.
     Closed,
