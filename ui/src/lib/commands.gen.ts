@@ -9,8 +9,12 @@ import type { CaseQueueQuery } from './bindings/CaseQueueQuery';
 import type { CaseView } from './bindings/CaseView';
 import type { ConflictRow } from './bindings/ConflictRow';
 import type { ContactCard } from './bindings/ContactCard';
+import type { Dashboard } from './bindings/Dashboard';
 import type { Dispute } from './bindings/Dispute';
 import type { DisputeAction } from './bindings/DisputeAction';
+import type { ExportedNotice } from './bindings/ExportedNotice';
+import type { FigureList } from './bindings/FigureList';
+import type { FigureQuery } from './bindings/FigureQuery';
 import type { GeoPoint } from './bindings/GeoPoint';
 import type { Handler } from './bindings/Handler';
 import type { HandlerKind } from './bindings/HandlerKind';
@@ -19,8 +23,11 @@ import type { HighlightRow } from './bindings/HighlightRow';
 import type { Household } from './bindings/Household';
 import type { HouseholdHistory } from './bindings/HouseholdHistory';
 import type { HouseholdRow } from './bindings/HouseholdRow';
+import type { MonthlyNotice } from './bindings/MonthlyNotice';
 import type { NewHighlight } from './bindings/NewHighlight';
 import type { OutboxRow } from './bindings/OutboxRow';
+import type { PeriodSpec } from './bindings/PeriodSpec';
+import type { Ranking } from './bindings/Ranking';
 import type { RecordId } from './bindings/RecordId';
 import type { SyncSummary } from './bindings/SyncSummary';
 import type { Today } from './bindings/Today';
@@ -61,6 +68,11 @@ export const COMMAND_NAMES = [
   'save_draft',
   'load_draft',
   'delete_draft',
+  'dashboard',
+  'figure_list',
+  'monthly_notice',
+  'export_notice',
+  'ranking',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -158,4 +170,19 @@ export const commands = {
   /** Forgets a form's kept input. */
   deleteDraft: (form: string): Promise<boolean> =>
     call<boolean>('delete_draft', { form }),
+  /** The office's dashboard of a period in an area (`None`: this device's), counted now. */
+  dashboard: (period: PeriodSpec, scope: AreaCode | null): Promise<Dashboard> =>
+    call<Dashboard>('dashboard', { period, scope }),
+  /** A page of the cases, households or cards behind one number of the dashboard. */
+  figureList: (query: FigureQuery): Promise<FigureList> =>
+    call<FigureList>('figure_list', { query }),
+  /** The monthly notice (月通报) of a month: each village and grid against the month before. */
+  monthlyNotice: (month: string, scope: AreaCode | null): Promise<MonthlyNotice> =>
+    call<MonthlyNotice>('monthly_notice', { month, scope }),
+  /** Writes the monthly notice as XLSX (with the quarter's ranking) and CSV into a folder. */
+  exportNotice: (month: string, scope: AreaCode | null, dir: string): Promise<ExportedNotice> =>
+    call<ExportedNotice>('export_notice', { month, scope, dir }),
+  /** The quarterly ranking (季排名) of grids and villages: template score plus highlight points. */
+  ranking: (quarter: string, scope: AreaCode | null): Promise<Ranking> =>
+    call<Ranking>('ranking', { quarter, scope }),
 };

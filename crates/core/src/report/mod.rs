@@ -12,7 +12,7 @@ mod predicate;
 mod ranking;
 mod scope;
 
-pub use export::{write_csv, write_xlsx};
+pub use export::{FIRST_AREA_ROW, NOTICE_SHEET, OVERDUE_SHEET, RANKING_SHEET, write_csv, write_xlsx};
 
 /// A day in milliseconds.
 pub(crate) const DAY_MS: i64 = 86_400_000;

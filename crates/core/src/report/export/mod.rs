@@ -14,7 +14,7 @@ use crate::engine::Engine;
 use crate::error::{CoreError, Result};
 
 pub use csv::write_csv;
-pub use xlsx::write_xlsx;
+pub use xlsx::{FIRST_AREA_ROW, NOTICE_SHEET, OVERDUE_SHEET, RANKING_SHEET, write_xlsx};
 
 impl Engine {
     /// Writes the notice of `month` for an area (`None`: the device's scope) into `dir`, counted now.
