@@ -16,9 +16,12 @@ use gridwork_core::{CoreError, Engine, TaggedError};
 use gridwork_domain::attention::AttentionItem;
 use gridwork_domain::report::{Dashboard, ExportedNotice, FigureList, FigureQuery, MonthlyNotice, PeriodSpec, Ranking};
 use gridwork_domain::household::UNTAGGED_VISIT_INTERVAL_DAYS;
+use gridwork_core::office;
+use gridwork_domain::enroll_link::EnrollLink;
+use gridwork_domain::wire::office::{Fleet, IssuedCode, NewAccount, OfficeAccount};
 use gridwork_domain::wire::{Handler, HandlerKind};
 use gridwork_domain::{
-    Area, AreaCode, ContactCard, Dispute, DisputeAction, GeoPoint, Household, HouseholdTag, RecordId, Visit,
+    Area, AreaCode, ContactCard, DeviceId, Dispute, DisputeAction, GeoPoint, Household, HouseholdTag, RecordId, Visit,
 };
 use serde::Serialize;
 use std::time::Duration;
@@ -223,6 +226,34 @@ pub async fn sync_now<R: Runtime>(app: AppHandle<R>) -> Answer<SyncSummary> {
         gridwork_core::sync::sync(e, &client, &mut emit).map(|r| SyncSummary::from(&r))
     })
     .await
+}
+
+pub async fn fleet<R: Runtime>(app: AppHandle<R>) -> Answer<Fleet> {
+    blocking(app, |e| office::fleet(e, &client_for(e)?)).await
+}
+
+pub async fn office_accounts<R: Runtime>(app: AppHandle<R>) -> Answer<Vec<OfficeAccount>> {
+    blocking(app, |e| office::accounts(e, &client_for(e)?)).await
+}
+
+pub async fn create_account<R: Runtime>(app: AppHandle<R>, account: NewAccount) -> Answer<OfficeAccount> {
+    blocking(app, move |e| office::create_account(e, &client_for(e)?, &account)).await
+}
+
+pub async fn issue_code<R: Runtime>(app: AppHandle<R>, account: String, valid_days: u32) -> Answer<IssuedCode> {
+    blocking(app, move |e| office::issue_code(e, &client_for(e)?, &account, valid_days)).await
+}
+
+pub async fn revoke_device<R: Runtime>(app: AppHandle<R>, device: DeviceId) -> Answer<OfficeAccount> {
+    blocking(app, move |e| office::revoke_device(e, &client_for(e)?, device)).await
+}
+
+pub async fn disable_account<R: Runtime>(app: AppHandle<R>, account: String) -> Answer<OfficeAccount> {
+    blocking(app, move |e| office::disable_account(e, &client_for(e)?, &account)).await
+}
+
+pub fn read_enroll_link(_: &mut Engine, text: String) -> Done<EnrollLink> {
+    office::read_enroll_link(&text)
 }
 
 /// A sync client for this device's server that gives up quickly: the worker is waiting, and

@@ -78,4 +78,18 @@ gridwork_commands! {
     engine export_notice(month: String, scope: Option<AreaCode>, dir: String) -> ExportedNotice;
     /// The quarterly ranking (季排名) of grids and villages: template score plus highlight points.
     engine ranking(quarter: String, scope: Option<AreaCode>) -> Ranking;
+    /// The office's fleet (online; offline the copy kept from the last fetch, with `stale`).
+    net fleet() -> Fleet;
+    /// The accounts of the office's area with their handsets.
+    net office_accounts() -> Vec<OfficeAccount>;
+    /// Makes an account for a new worker (checked here, then by the server; audited).
+    net create_account(account: NewAccount) -> OfficeAccount;
+    /// A one-time enrollment code for an account, shown once, with the link its QR code carries.
+    net issue_code(account: String, valid_days: u32) -> IssuedCode;
+    /// Revokes a handset (wiped at its next sync); answers its account as it is now.
+    net revoke_device(device: DeviceId) -> OfficeAccount;
+    /// Disables an account (each handset wiped at its next sync); answers it as it is now.
+    net disable_account(account: String) -> OfficeAccount;
+    /// Reads a scanned QR code's text as an enrollment link (server and code).
+    engine read_enroll_link(text: String) -> EnrollLink;
 }
