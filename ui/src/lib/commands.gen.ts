@@ -10,11 +10,14 @@ import type { CaseView } from './bindings/CaseView';
 import type { ConflictRow } from './bindings/ConflictRow';
 import type { ContactCard } from './bindings/ContactCard';
 import type { Dashboard } from './bindings/Dashboard';
+import type { DeviceId } from './bindings/DeviceId';
 import type { Dispute } from './bindings/Dispute';
 import type { DisputeAction } from './bindings/DisputeAction';
+import type { EnrollLink } from './bindings/EnrollLink';
 import type { ExportedNotice } from './bindings/ExportedNotice';
 import type { FigureList } from './bindings/FigureList';
 import type { FigureQuery } from './bindings/FigureQuery';
+import type { Fleet } from './bindings/Fleet';
 import type { GeoPoint } from './bindings/GeoPoint';
 import type { Handler } from './bindings/Handler';
 import type { HandlerKind } from './bindings/HandlerKind';
@@ -23,8 +26,11 @@ import type { HighlightRow } from './bindings/HighlightRow';
 import type { Household } from './bindings/Household';
 import type { HouseholdHistory } from './bindings/HouseholdHistory';
 import type { HouseholdRow } from './bindings/HouseholdRow';
+import type { IssuedCode } from './bindings/IssuedCode';
 import type { MonthlyNotice } from './bindings/MonthlyNotice';
+import type { NewAccount } from './bindings/NewAccount';
 import type { NewHighlight } from './bindings/NewHighlight';
+import type { OfficeAccount } from './bindings/OfficeAccount';
 import type { OutboxRow } from './bindings/OutboxRow';
 import type { PeriodSpec } from './bindings/PeriodSpec';
 import type { Ranking } from './bindings/Ranking';
@@ -73,6 +79,13 @@ export const COMMAND_NAMES = [
   'monthly_notice',
   'export_notice',
   'ranking',
+  'fleet',
+  'office_accounts',
+  'create_account',
+  'issue_code',
+  'revoke_device',
+  'disable_account',
+  'read_enroll_link',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -185,4 +198,25 @@ export const commands = {
   /** The quarterly ranking (季排名) of grids and villages: template score plus highlight points. */
   ranking: (quarter: string, scope: AreaCode | null): Promise<Ranking> =>
     call<Ranking>('ranking', { quarter, scope }),
+  /** The office's fleet (online; offline the copy kept from the last fetch, with `stale`). */
+  fleet: (): Promise<Fleet> =>
+    call<Fleet>('fleet', {}),
+  /** The accounts of the office's area with their handsets. */
+  officeAccounts: (): Promise<Array<OfficeAccount>> =>
+    call<Array<OfficeAccount>>('office_accounts', {}),
+  /** Makes an account for a new worker (checked here, then by the server; audited). */
+  createAccount: (account: NewAccount): Promise<OfficeAccount> =>
+    call<OfficeAccount>('create_account', { account }),
+  /** A one-time enrollment code for an account, shown once, with the link its QR code carries. */
+  issueCode: (account: string, valid_days: number): Promise<IssuedCode> =>
+    call<IssuedCode>('issue_code', { account, valid_days }),
+  /** Revokes a handset (wiped at its next sync); answers its account as it is now. */
+  revokeDevice: (device: DeviceId): Promise<OfficeAccount> =>
+    call<OfficeAccount>('revoke_device', { device }),
+  /** Disables an account (each handset wiped at its next sync); answers it as it is now. */
+  disableAccount: (account: string): Promise<OfficeAccount> =>
+    call<OfficeAccount>('disable_account', { account }),
+  /** Reads a scanned QR code's text as an enrollment link (server and code). */
+  readEnrollLink: (text: string): Promise<EnrollLink> =>
+    call<EnrollLink>('read_enroll_link', { text }),
 };
