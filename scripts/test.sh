@@ -21,6 +21,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 log "cargo test --workspace (regenerates ui/src/lib/bindings and ui/src/lib/commands.gen.ts)"
 cargo test --workspace --locked --no-fail-fast
 
+log "the monthly notice's XLSX through LibreOffice: PDF pages with the notice's figures"
+bash scripts/notice_pdf.sh
+
 log "TypeScript bindings and the typed command client are up to date"
 generated=(ui/src/lib/bindings ui/src/lib/commands.gen.ts)
 if ! git diff --exit-code -- "${generated[@]}" || [ -n "$(git ls-files --others --exclude-standard "${generated[@]}")" ]; then
