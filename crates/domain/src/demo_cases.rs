@@ -115,8 +115,7 @@ pub fn cases(seed: u64, banner: &DemoBanner, per_grid: u32, now: DateTime<Utc>) 
                 urgency,
                 location: home.location,
             };
-            let handler =
-                if handlers.random_bool(0.7) { VillageHandler::Secretary } else { VillageHandler::Committee };
+            let handler = if handlers.random_bool(0.7) { VillageHandler::Secretary } else { VillageHandler::Committee };
             let steps = steps_to(end, &worker.name, handler);
             let mut t = reported_ms;
             let id = id_at(&mut rng, t);
@@ -188,7 +187,11 @@ fn steps_to(end: &str, worker: &str, handler: VillageHandler) -> Vec<(Who, Dispu
         _ => vec![verify, dispatch, (Who::Worker, attempt(1, Succeeded, Village), "已调解")],
     };
     if matches!(end, "closed" | "rated") {
-        steps.push((Who::Leader, DisputeAction::Closed { household_confirmed: true, village_handler: Some(handler) }, "电话回访，当事户确认"));
+        steps.push((
+            Who::Leader,
+            DisputeAction::Closed { household_confirmed: true, village_handler: Some(handler) },
+            "电话回访，当事户确认",
+        ));
     }
     if end == "rated" {
         steps.push((Who::Leader, DisputeAction::Rated { score: 5 }, "当事户满意"));

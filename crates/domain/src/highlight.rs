@@ -92,7 +92,11 @@ mod tests {
             ("150621001001", "2026Q4", -MAX_POINTS),
         ];
         for (area, quarter, points) in ok {
-            assert_eq!(fields(&award(area, quarter, points, "矛盾调处成效突出")), Vec::<String>::new(), "{area} {quarter} {points}");
+            assert_eq!(
+                fields(&award(area, quarter, points, "矛盾调处成效突出")),
+                Vec::<String>::new(),
+                "{area} {quarter} {points}"
+            );
         }
         let bad: [(&str, &str, i32, &str, &str); 7] = [
             ("150621001", "2026Q4", 5, "好", "area"),
@@ -104,7 +108,11 @@ mod tests {
             ("150621001001", "2026Q4", 5, " ", "reason"),
         ];
         for (area, quarter, points, reason, field) in bad {
-            assert_eq!(fields(&award(area, quarter, points, reason)), vec![field.to_owned()], "{area} {quarter} {points}");
+            assert_eq!(
+                fields(&award(area, quarter, points, reason)),
+                vec![field.to_owned()],
+                "{area} {quarter} {points}"
+            );
         }
         assert_eq!(fields(&award("150621001001", "2026Q4", 5, &"长".repeat(201))), vec!["reason".to_owned()]);
     }

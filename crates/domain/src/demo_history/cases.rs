@@ -70,13 +70,22 @@ fn end_for(rng: &mut ChaCha8Rng, age_days: i64) -> End {
     } else {
         weighted(
             rng,
-            &[(Rated, 30), (Closed, 12), (Resolved, 10), (Dispatched, 12), (Mediating, 10), (Open, 8), (Reported, 14), (Rejected, 4)],
+            &[
+                (Rated, 30),
+                (Closed, 12),
+                (Resolved, 10),
+                (Dispatched, 12),
+                (Mediating, 10),
+                (Open, 8),
+                (Reported, 14),
+                (Rejected, 4),
+            ],
         )
     }
 }
 
 pub(crate) fn cases(seed: u64, banner: &DemoBanner, months: u32, per_grid_month: u32, now_ms: i64) -> Vec<DemoCase> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0ca5_e5);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xca5e5);
     let Some(centre) = banner.accounts.iter().find(|a| a.role == Role::Admin) else { return Vec::new() };
     let mut out = Vec::new();
     for worker in banner.accounts.iter().filter(|a| a.role == Role::GridWorker) {
@@ -100,7 +109,11 @@ pub(crate) fn cases(seed: u64, banner: &DemoBanner, months: u32, per_grid_month:
                     reporter: worker.name.clone(),
                     reported_at: at(reported_ms),
                     category,
-                    parties: vec![Party { name: home.head_name.clone(), phone: home.phone.clone(), household: Some(*home_id) }],
+                    parties: vec![Party {
+                        name: home.head_name.clone(),
+                        phone: home.phone.clone(),
+                        household: Some(*home_id),
+                    }],
                     description: description.to_owned(),
                     amount_yuan: matches!(category, DisputeCategory::Property | DisputeCategory::Labour)
                         .then(|| f64::from(rng.random_range(5..200u32)) * 100.0),
@@ -142,7 +155,8 @@ fn steps(
     use AttemptOutcome::{Failed, Succeeded};
     use MediationLevel::{Banner, Township, Village};
     let mut plan: Vec<(&DemoAccount, DisputeAction, &str, i64)> = Vec::new();
-    let handler = weighted(rng, &[(Some(VillageHandler::Secretary), 68), (Some(VillageHandler::Committee), 29), (None, 3)]);
+    let handler =
+        weighted(rng, &[(Some(VillageHandler::Secretary), 68), (Some(VillageHandler::Committee), 29), (None, 3)]);
     let mediator = match handler {
         Some(VillageHandler::Secretary) => "村党组织书记",
         _ => "村人民调解委员会",
@@ -169,7 +183,11 @@ fn steps(
             number,
             outcome,
             mediator: mediator.to_owned(),
-            agreement: if outcome == Succeeded { "双方达成调解协议，当场履行".into() } else { String::new() },
+            agreement: if outcome == Succeeded {
+                "双方达成调解协议，当场履行".into()
+            } else {
+                String::new()
+            },
         };
         let levels: &[MediationLevel] = match level {
             Village => &[Village],
@@ -184,7 +202,12 @@ fn steps(
                 Banner => (cast.centre, "旗矛盾纠纷多元化解中心"),
             };
             if here != Village {
-                plan.push((who, DisputeAction::Dispatched { to: who.name.clone() }, "联合调解", g(rng, 2 * HOUR_MS, 30 * HOUR_MS)));
+                plan.push((
+                    who,
+                    DisputeAction::Dispatched { to: who.name.clone() },
+                    "联合调解",
+                    g(rng, 2 * HOUR_MS, 30 * HOUR_MS),
+                ));
             }
             if !last {
                 for n in 1..=3 {
@@ -192,7 +215,12 @@ fn steps(
                 }
                 let escalator = if here == Village { cast.leader } else { cast.supervisor };
                 let up = here.next().unwrap_or(Banner);
-                plan.push((escalator, DisputeAction::Escalated { to: up }, "三次调解未成，上报上级", g(rng, 2 * HOUR_MS, DAY_MS)));
+                plan.push((
+                    escalator,
+                    DisputeAction::Escalated { to: up },
+                    "三次调解未成，上报上级",
+                    g(rng, 2 * HOUR_MS, DAY_MS),
+                ));
                 continue;
             }
             if !reaches(End::Mediating) {
@@ -233,7 +261,14 @@ fn steps(
     events
 }
 
-fn event(id: crate::ids::RecordId, d: &Dispute, actor: &str, ms: i64, action: DisputeAction, note: &str) -> DisputeEvent {
+fn event(
+    id: crate::ids::RecordId,
+    d: &Dispute,
+    actor: &str,
+    ms: i64,
+    action: DisputeAction,
+    note: &str,
+) -> DisputeEvent {
     let note = match (&action, note) {
         (DisputeAction::Feedback | DisputeAction::Closed { .. }, "") => "已处理",
         _ => note,

@@ -56,7 +56,8 @@ fn the_shapes_the_office_expects() {
         *m.entry(v).or_default() += 1;
         m
     });
-    let secretary = by[&VillageHandler::Secretary] as f64 / (by[&VillageHandler::Secretary] + by[&VillageHandler::Committee]) as f64;
+    let secretary = by[&VillageHandler::Secretary] as f64
+        / (by[&VillageHandler::Secretary] + by[&VillageHandler::Committee]) as f64;
     assert!((0.55..0.85).contains(&secretary), "secretary share {secretary}");
     for stage in [CaseStage::Reported, CaseStage::Open, CaseStage::Dispatched, CaseStage::Mediating] {
         assert!(states.iter().any(|s| s.stage == stage), "some case waits at {stage}");

@@ -41,7 +41,7 @@ fn working_hours(rng: &mut ChaCha8Rng, ms: i64) -> i64 {
 }
 
 pub(crate) fn visits(seed: u64, banner: &DemoBanner, from_ms: i64, now_ms: i64) -> Vec<(RecordId, Visit)> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x715_175);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0071_5175);
     let workers = workers(banner);
     let mut out = Vec::new();
     for (home_id, home) in &banner.households {
