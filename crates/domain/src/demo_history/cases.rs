@@ -62,25 +62,39 @@ fn weighted<T: Copy>(rng: &mut ChaCha8Rng, table: &[(T, u32)]) -> T {
     table[0].0
 }
 
-/// How far a case reported `age_days` ago got: old cases are nearly all finished.
+/// How far a case reported `age_days` ago got: the newest wait at the first steps, a week-old one
+/// is being mediated or closed, and old cases are nearly all finished (a few stuck, overdue).
 fn end_for(rng: &mut ChaCha8Rng, age_days: i64) -> End {
     use End::*;
-    if age_days > 20 {
-        weighted(rng, &[(Rated, 78), (Closed, 12), (Rejected, 4), (Resolved, 2), (Mediating, 2), (Dispatched, 2)])
-    } else {
-        weighted(
+    match age_days {
+        0..=1 => weighted(rng, &[(Reported, 50), (Open, 20), (Dispatched, 20), (Mediating, 5), (Rejected, 5)]),
+        2..=7 => weighted(
             rng,
             &[
-                (Rated, 30),
-                (Closed, 12),
-                (Resolved, 10),
-                (Dispatched, 12),
-                (Mediating, 10),
+                (Reported, 6),
                 (Open, 8),
-                (Reported, 14),
-                (Rejected, 4),
+                (Dispatched, 22),
+                (Mediating, 20),
+                (Resolved, 15),
+                (Closed, 16),
+                (Rated, 8),
+                (Rejected, 5),
             ],
-        )
+        ),
+        8..=20 => weighted(
+            rng,
+            &[
+                (Reported, 1),
+                (Open, 2),
+                (Dispatched, 6),
+                (Mediating, 10),
+                (Resolved, 8),
+                (Closed, 18),
+                (Rated, 50),
+                (Rejected, 5),
+            ],
+        ),
+        _ => weighted(rng, &[(Rated, 84), (Closed, 5), (Rejected, 4), (Resolved, 2), (Mediating, 3), (Dispatched, 2)]),
     }
 }
 

@@ -12,7 +12,7 @@ use crate::record::Record;
 use crate::workflow::{CaseStage, fold};
 
 fn sample() -> (DemoBanner, DemoHistory, i64) {
-    let banner = generate(11, &DemoSize::small());
+    let banner = generate(11, &DemoSize::office());
     let now = Utc.with_ymd_and_hms(2026, 12, 1, 4, 0, 0).unwrap();
     let h = history(11, &banner, 4, 6, now);
     (banner, h, now.timestamp_millis())
