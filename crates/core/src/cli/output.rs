@@ -10,6 +10,7 @@ use gridwork_core::today::Today;
 use gridwork_core::{HouseholdHistory, HouseholdRow};
 use serde::Serialize;
 use std::fmt::Write;
+use std::io::Write as _;
 
 pub struct Out {
     pub json: bool,
@@ -18,14 +19,14 @@ pub struct Out {
 }
 
 impl Out {
-    /// Prints `value` as JSON, or the text `text` makes.
+    /// Prints `value` as JSON, or the text `text` makes. A reader that stopped reading (`| head`)
+    /// is not an error.
     pub fn value<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) -> Result<()> {
-        if self.json {
-            println!("{}", serde_json::to_string_pretty(value)?);
-        } else {
-            println!("{}", text());
+        let out = if self.json { serde_json::to_string_pretty(value)? } else { text() };
+        match writeln!(std::io::stdout().lock(), "{out}") {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+            _ => Ok(()),
         }
-        Ok(())
     }
 }
 
