@@ -25,7 +25,7 @@ describe('the route table', () => {
   it("gives the office's roles a side navigation on a desk, the rest linked from their first screen on a phone", () => {
     const office = sideNavFor('supervisor');
     // The contract's order; the fleet and accounts screens (OFFICE) sit between the notice and the households.
-    expect(office).toEqual(['queue', 'households', 'map', 'outbox']);
+    expect(office).toEqual(['queue', 'fleet', 'accounts', 'households', 'map', 'outbox']);
     expect(sideNavFor('admin')).toEqual(office);
     for (const role of ['grid_worker', 'grid_leader', null] as const) {
       expect(sideNavFor(role), String(role)).toEqual([]);

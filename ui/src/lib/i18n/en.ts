@@ -2,14 +2,18 @@
 import type { Catalog } from './zh-CN';
 import { casesEn } from './cases.en';
 import { reportEn } from './report.en';
+import { officeEn } from './office.en';
 
 export const en: Catalog = {
+  ...officeEn,
   ...casesEn,
   ...reportEn,
   shell: { navigation: 'Navigation' },
   app: { name: 'Gridwork', language: '中文', languageLabel: '切换到中文' },
-  nav: { dashboard: 'Overview', ranking: 'Ranking', notice: 'Notice', today: 'Today', households: 'Homes', map: 'Map', outbox: 'Outbox', queue: 'Cases' },
+  nav: { fleet: 'Handsets', accounts: 'Accounts', dashboard: 'Overview', ranking: 'Ranking', notice: 'Notice', today: 'Today', households: 'Homes', map: 'Map', outbox: 'Outbox', queue: 'Cases' },
   route: {
+    fleet: 'Handsets',
+    accounts: 'Accounts and handsets',
     dashboard: 'Dashboard',
     figures: 'Behind the figure',
     ranking: 'Quarterly ranking',

@@ -1,14 +1,18 @@
 // Chinese (zh-CN) message catalog: the app's first language. Keys mirror en.ts exactly.
 import { casesZhCN } from './cases.zh-CN';
 import { reportZhCN } from './report.zh-CN';
+import { officeZhCN } from './office.zh-CN';
 
 export const zhCN = {
+  ...officeZhCN,
   ...casesZhCN,
   ...reportZhCN,
   shell: { navigation: '导航' },
   app: { name: '网格通', language: 'EN', languageLabel: 'Switch to English' },
-  nav: { dashboard: '看板', ranking: '排名', notice: '月通报', today: '今日', households: '住户', map: '地图', outbox: '待同步', queue: '案件' },
+  nav: { fleet: '设备', accounts: '账号', dashboard: '看板', ranking: '排名', notice: '月通报', today: '今日', households: '住户', map: '地图', outbox: '待同步', queue: '案件' },
   route: {
+    fleet: '设备状况',
+    accounts: '账号与设备',
     dashboard: '看板',
     figures: '数字明细',
     ranking: '季度排名',

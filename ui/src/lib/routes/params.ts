@@ -11,6 +11,10 @@ export interface RouteParams {
   queue: { bucket?: QueueBucket };
   case: { id: string };
   today: NoParams;
+  /** The office's handsets and their health. */
+  fleet: NoParams;
+  /** The office's accounts, one-time codes, revocations. */
+  accounts: NoParams;
   households: { grid?: string };
   household: { id: string };
   /** Without an id: a new household (in `grid` when given). */

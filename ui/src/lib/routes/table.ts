@@ -8,7 +8,9 @@ import type { Role } from '../bindings/Role';
 import CardIssue from '../../screens/CardIssue.svelte';
 import Case from '../../screens/Case.svelte';
 import Conflicts from '../../screens/Conflicts.svelte';
+import Accounts from '../../screens/Accounts.svelte';
 import DisputeForm from '../../screens/DisputeForm.svelte';
+import Fleet from '../../screens/Fleet.svelte';
 import HouseholdDetail from '../../screens/HouseholdDetail.svelte';
 import HouseholdEdit from '../../screens/HouseholdEdit.svelte';
 import Households from '../../screens/Households.svelte';
@@ -39,6 +41,8 @@ export const routes: { [K in RouteName]: RouteEntry<K> } = {
   queue: { screen: Queue, title: 'route.queue', tab: 'nav.queue', tabFor: ['grid_leader', 'supervisor', 'admin'], sideFor: office },
   case: { screen: Case, title: 'route.case', tabFor: [] },
   today: { screen: Today, title: 'route.today', tab: 'nav.today', tabFor: ['grid_worker'] },
+  fleet: { screen: Fleet, title: 'route.fleet', tab: 'nav.fleet', tabFor: [], sideFor: office },
+  accounts: { screen: Accounts, title: 'route.accounts', tab: 'nav.accounts', tabFor: [], sideFor: office },
   households: { screen: Households, title: 'route.households', tab: 'nav.households', tabFor: everyone, sideFor: office },
   household: { screen: HouseholdDetail, title: 'route.household', tabFor: [] },
   household_edit: { screen: HouseholdEdit, title: 'route.household_edit', tabFor: [] },

@@ -72,7 +72,7 @@ describe('the shell', () => {
     await waitFor(() => expect(screen.getByTestId('screen-queue')).toBeInTheDocument());
     expect(screen.getByTestId('layout-desk')).toBeInTheDocument();
     expect(screen.getByTestId('side-nav')).toHaveAttribute('aria-label', '导航');
-    expect(navIds()).toEqual(['nav-queue', 'nav-households', 'nav-map', 'nav-outbox']);
+    expect(navIds()).toEqual(['nav-queue', 'nav-fleet', 'nav-accounts', 'nav-households', 'nav-map', 'nav-outbox']);
     expect(screen.getByTestId('nav-queue')).toHaveAttribute('aria-current', 'page');
     expect(screen.queryByTestId('more-links')).toBeNull();
     await fireEvent.click(screen.getByTestId('nav-map'));
