@@ -153,6 +153,7 @@ export const casesEn: typeof casesZhCN = {
     card_issue: 'issue a card for',
     card_revoke: 'revoke a card of',
     conflict_choose: 'choose a value in',
+    highlight_award: 'award highlight points to',
   },
   workflow: {
     stage: 'The case is "{stage}": it cannot take "{action}" now',

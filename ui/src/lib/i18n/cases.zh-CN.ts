@@ -152,6 +152,7 @@ export const casesZhCN = {
     card_issue: '发放联系卡',
     card_revoke: '作废联系卡',
     conflict_choose: '处理数据冲突',
+    highlight_award: '评定亮点加分',
   },
   workflow: {
     stage: '案件现在是「{stage}」，不能{action}',
