@@ -18,6 +18,7 @@ pub mod audit_csv;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod demo_fleet;
 pub mod enroll_codes;
 pub mod enroll_guard;
 pub mod error;

@@ -8,8 +8,8 @@ use thiserror::Error;
 
 use crate::config::{Config, ConfigError, open_store};
 use crate::seed::{DemoPlan, SeedError, demo_code_lines, demo_codes, seed_plan};
-use gridwork_domain::demo::DemoSize;
 use crate::{AppState, app};
+use gridwork_domain::demo::DemoSize;
 
 #[derive(Debug, Error)]
 pub enum ServeError {
@@ -44,6 +44,10 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
                 for line in demo_code_lines(&demo_codes(&*store, &accounts).await?) {
                     println!("{line}");
                 }
+                let now = i64::try_from(gridwork_domain::clock::wall_ms()).unwrap_or(i64::MAX);
+                let handsets =
+                    crate::demo_fleet::seed_demo_fleet(&*store, &accounts, now).await.map_err(SeedError::from)?;
+                println!("demo fleet: {handsets} handsets with their last contacts (their tokens were thrown away)");
             }
             None => println!(
                 "demo: the database already holds data; nothing seeded. New codes: \

@@ -288,6 +288,8 @@ async fn the_fleet_shows_each_handsets_last_contact_and_flags() {
     assert_eq!(get_with(&s, &elsewhere, pull, "0", "0.9.0").await, StatusCode::OK);
 
     let id = |h: &Handset| h.id().to_string();
+    // Contacts are noted off the requests' path: wait for the newest app to be seen first.
+    fleet_row(&s, &office, &id(&current), |r| r["app_version"] == "0.5.0").await;
     let row = fleet_row(&s, &office, &id(&behind), |r| r["waiting_at_contact"] == 153).await;
     assert_eq!(row["flags"], json!(["backlog", "old_app"]), "{row}");
     assert_eq!((row["app_version"].as_str(), row["days_without_contact"].as_u64()), (Some("0.4.0"), Some(0)));
@@ -322,4 +324,27 @@ async fn the_fleet_shows_each_handsets_last_contact_and_flags() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     let row = fleet_row(&s, &office, &id(&current), |_| true).await;
     assert_eq!(row["waiting_at_contact"], 0);
+}
+
+#[tokio::test]
+async fn the_demo_fleet_shows_the_centre_silent_backlogged_never_synced_and_old_handsets() {
+    let s = TestServer::demo().await;
+    let now = gridwork_domain::clock::wall_ms() as i64;
+    let n = gridwork_sync_server::demo_fleet::seed_demo_fleet(&*s.store, &s.accounts, now).await.unwrap();
+    let centre = s.enroll(&account(&s, Role::Admin, &AreaCode::parse("150621").unwrap(), true).code).await;
+    let (status, fleet) = s.call(Method::GET, "/api/v1/fleet", Some(centre.token()), None).await;
+    assert_eq!(status, StatusCode::OK, "{fleet}");
+    let all = fleet["rows"].as_array().unwrap();
+    assert_eq!(all.len(), n + 1, "the demo handsets and the centre's own");
+    let mine = centre.id().to_string();
+    let rows: Vec<&Value> = all.iter().filter(|r| r["device"] != mine.as_str()).collect();
+    let count = |flag: &str| rows.iter().filter(|r| r["flags"].as_array().unwrap().contains(&json!(flag))).count();
+    assert_eq!((count("silent"), count("backlog"), count("never_synced"), count("old_app")), (3, 1, 1, 1));
+    // Flagged first, the longest silent at the top; a demo token does not open the API.
+    let never = rows.iter().position(|r| r["flags"] == json!(["never_synced"])).unwrap();
+    let nine = rows.iter().position(|r| r["days_without_contact"] == 9).unwrap();
+    let quiet = rows.iter().position(|r| r["flags"] == json!([])).unwrap();
+    assert!(never < nine && nine < quiet, "{never} {nine} {quiet}");
+    let (status, _) = s.call(Method::GET, "/api/v1/reference", Some("0000"), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }

@@ -49,10 +49,14 @@ pub fn judge_fleet(devices: Vec<FleetDevice>, now_ms: i64) -> Vec<FleetRow> {
         .collect()
 }
 
-/// Flagged rows first (most days without contact first), then the rest by account.
+/// Devices in service first, flagged ones first among them, most days without contact first
+/// (never synced before all), then by account; revoked and disabled ones last.
 fn order(rows: &mut [FleetRow]) {
     let live = |r: &FleetRow| !r.flags.iter().any(|f| matches!(f, FleetFlag::Revoked | FleetFlag::Disabled));
-    rows.sort_by_key(|r| (!live(r), r.flags.is_empty(), std::cmp::Reverse(r.days_without_contact), r.account.clone()));
+    rows.sort_by_key(|r| {
+        let days = std::cmp::Reverse(r.days_without_contact.unwrap_or(u32::MAX));
+        (!live(r), r.flags.is_empty(), days, r.account.clone())
+    });
 }
 
 pub async fn fleet(State(state): State<AppState>, AuthDevice(device): AuthDevice) -> Result<Json<Fleet>, AppError> {

@@ -332,6 +332,9 @@ pub trait SyncStore: Send + Sync + std::fmt::Debug + 'static {
     /// `scope_role`). Audited either way.
     async fn create_account(&self, account: NewAccount, by: &str, now_ms: u64) -> Result<Account, StoreError>;
 
+    /// Adds the demo fleet's handsets (`demo_fleet`) with their last contacts, in one transaction.
+    async fn seed_devices(&self, devices: Vec<crate::demo_fleet::DemoDevice>) -> Result<(), StoreError>;
+
     /// What each device last spoke (devices not heard from since the versions were kept are left out).
     async fn device_versions(&self) -> Result<Vec<(DeviceId, DeviceVersion)>, StoreError>;
 

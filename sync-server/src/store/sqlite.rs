@@ -451,6 +451,10 @@ impl SyncStore for SqliteStore {
         self.read(move |c| sqlite_office::account_of(c, device)).await
     }
 
+    async fn seed_devices(&self, devices: Vec<crate::demo_fleet::DemoDevice>) -> Result<(), StoreError> {
+        self.write(move |c| sqlite_office::seed_devices(c, &devices)).await
+    }
+
     async fn create_account(&self, account: NewAccount, by: &str, now_ms: u64) -> Result<Account, StoreError> {
         let by = by.to_owned();
         self.write(move |c| sqlite_office::create_account(c, &account, &by, now_ms)).await

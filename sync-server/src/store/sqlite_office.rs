@@ -168,6 +168,36 @@ pub fn create_account(c: &mut Connection, new: &NewAccount, by: &str, now_ms: u6
     })
 }
 
+/// Adds demo handsets; see `SyncStore::seed_devices`.
+pub fn seed_devices(c: &mut Connection, devices: &[crate::demo_fleet::DemoDevice]) -> Result<(), StoreError> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO devices (id, account_id, token_hash, name, enrolled_at_ms, protocol, app_version,
+                                  version_seen_at_ms, last_contact_ms, waiting_at_contact)
+             SELECT ?1, id, ?2, ?3, ?4, CASE WHEN ?5 IS NULL THEN NULL ELSE 1 END, ?6, ?5, ?5, ?7
+             FROM accounts WHERE code = ?8",
+        )?;
+        for d in devices {
+            let n = insert.execute(params![
+                d.id.to_string(),
+                d.token_hash,
+                d.name,
+                d.enrolled_ms,
+                d.last_contact_ms,
+                d.app_version,
+                d.waiting,
+                d.account
+            ])?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("account {}", d.account)));
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
