@@ -32,33 +32,36 @@ pub struct DemoDevice {
 pub const OLD_APP: &str = "0.0.9";
 
 /// (how long ago it was last heard from, changes waiting then, an older app) for each demo
-/// handset; `None`: never synced.
+/// handset; `None`: never synced. Interleaved, so that the first township's handsets (which come
+/// first) show a bit of everything.
 const SHAPES: [(Option<i64>, u32, bool); 13] = [
     (Some(12 * MINUTE), 0, false),
+    (Some(4 * DAY + 3 * HOUR), 18, false),
     (Some(47 * MINUTE), 2, false),
+    (Some(20 * HOUR), 146, false),
     (Some(2 * HOUR + 5 * MINUTE), 0, false),
+    (None, 0, false),
     (Some(3 * HOUR + 40 * MINUTE), 5, false),
+    (Some(6 * DAY + 7 * HOUR), 37, false),
+    (Some(90 * MINUTE), 0, true),
     (Some(5 * HOUR), 0, false),
+    (Some(9 * DAY + 2 * HOUR), 64, false),
     (Some(6 * HOUR + 20 * MINUTE), 1, false),
     (Some(9 * HOUR), 12, false),
-    (Some(20 * HOUR), 146, false),
-    (Some(4 * DAY + 3 * HOUR), 18, false),
-    (Some(6 * DAY + 7 * HOUR), 37, false),
-    (Some(9 * DAY + 2 * HOUR), 64, false),
-    (None, 0, false),
-    (Some(90 * MINUTE), 0, true),
 ];
 
 const PHONES: [&str; 6] = ["华为畅享 60", "荣耀 X50", "小米 Redmi 13C", "OPPO A2", "vivo Y36", "华为 nova 11"];
 
-/// The demo handsets for `accounts` (the grid workers, then the leaders, as far as the shapes go)
-/// as of `now_ms`.
+/// The demo handsets for `accounts` as of `now_ms`: the grid workers and leaders township by
+/// township (workers first), as far as the shapes go.
 pub fn demo_fleet(accounts: &[Account], now_ms: i64) -> Vec<DemoDevice> {
-    let workers = accounts.iter().filter(|a| a.role == Role::GridWorker);
-    let leaders = accounts.iter().filter(|a| a.role == Role::GridLeader);
+    let mut people: Vec<&Account> =
+        accounts.iter().filter(|a| matches!(a.role, Role::GridWorker | Role::GridLeader)).collect();
+    let township = |a: &Account| a.scope.as_str().get(..9).unwrap_or(a.scope.as_str()).to_owned();
+    people.sort_by_key(|a| (township(a), a.role == Role::GridLeader));
     let current = env!("CARGO_PKG_VERSION");
-    workers
-        .chain(leaders)
+    people
+        .into_iter()
         .zip(SHAPES)
         .enumerate()
         .map(|(i, (a, (ago, waiting, old)))| {

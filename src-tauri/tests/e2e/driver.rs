@@ -73,7 +73,7 @@ fn start_xvfb() -> (String, Child) {
     let n = (90..400).find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists()).expect("a free X display number");
     let display = format!(":{n}");
     let child = Command::new("Xvfb")
-        .args([display.as_str(), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"])
+        .args([display.as_str(), "-screen", "0", "1600x1200x24", "-nolisten", "tcp"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

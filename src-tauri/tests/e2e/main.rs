@@ -9,6 +9,7 @@ mod closed_loop;
 mod conflict;
 mod contradiction;
 mod driver;
+mod office;
 mod register;
 mod server;
 

@@ -42,6 +42,14 @@ impl Server {
         create_codes(&*store, handle, "DEMO-A-0001", 1, 1).await.expect("make a code").remove(0)
     }
 
+    /// Adds the demo fleet (a dozen handsets with their last contacts), as `--demo` does.
+    pub async fn seed_demo_fleet(&self) {
+        let store = open_store(&format!("sqlite://{}", self.db.display())).expect("open the server store");
+        let accounts = store.accounts_in(&"150621".parse().expect("the demo banner")).await.expect("the accounts");
+        let now = i64::try_from(gridwork_domain::clock::wall_ms()).expect("a time");
+        gridwork_sync_server::demo_fleet::seed_demo_fleet(&*store, &accounts, now).await.expect("seed the fleet");
+    }
+
     /// Starts it again after `stop`, same address, same data.
     pub async fn resume(&mut self) {
         let store = open_store(&format!("sqlite://{}", self.db.display())).expect("open the server store");

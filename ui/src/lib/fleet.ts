@@ -1,5 +1,6 @@
-// The fleet screen's view of the rows: sorted by what the office looks for (most days without
-// contact first; never synced counts as longest), optionally only those with a flag.
+// The fleet screen's view of the rows: sorted by what the office looks for (flagged handsets
+// first, the most days without contact first, never synced counting as longest), optionally
+// only those with a flag.
 import type { FleetRow } from './bindings/FleetRow';
 
 export type FleetSort = 'days' | 'waiting' | 'account';
@@ -13,7 +14,8 @@ export function fleetView(rows: readonly FleetRow[], sort: FleetSort, onlyFlagge
   const kept = onlyFlagged ? rows.filter((r) => r.flags.length > 0) : [...rows];
   const byAccount = (a: FleetRow, b: FleetRow) => a.account.localeCompare(b.account) || a.device.localeCompare(b.device);
   const order: Record<FleetSort, (a: FleetRow, b: FleetRow) => number> = {
-    days: (a, b) => daysKey(b) - daysKey(a) || byAccount(a, b),
+    days: (a, b) =>
+      Number(b.flags.length > 0) - Number(a.flags.length > 0) || daysKey(b) - daysKey(a) || byAccount(a, b),
     waiting: (a, b) => (b.waiting_at_contact ?? -1) - (a.waiting_at_contact ?? -1) || byAccount(a, b),
     account: byAccount,
   };

@@ -10,8 +10,10 @@ const row = (account: string, days: number | null, waiting: number | null, flags
 describe('fleetView', () => {
   const rows = [row('A', 0, 3), row('B', 9, 0, ['silent']), row('C', null, null, ['never_synced']), row('D', 1, 150, ['backlog'])];
 
-  it('puts the longest silent first, never synced above all', () => {
+  it('puts the flagged first, the longest silent first among them, never synced above all', () => {
     expect(fleetView(rows, 'days', false).map((r) => r.account)).toEqual(['C', 'B', 'D', 'A']);
+    const quiet = [row('E', 2, 0), row('F', 0, 120, ['backlog'])];
+    expect(fleetView(quiet, 'days', false).map((r) => r.account)).toEqual(['F', 'E']);
   });
 
   it('sorts by changes waiting and by account', () => {

@@ -13,19 +13,20 @@ afterEach(() => {
 const names = () => screen.getAllByTestId('fleet-row').map((r) => r.querySelector('strong')?.textContent);
 
 describe('Fleet', () => {
-  it('lists every handset, longest silent first, with its flags in Chinese', async () => {
+  it('lists every handset, the flagged and longest silent first, with its flags in Chinese', async () => {
     mockIPC((cmd) => (cmd === 'fleet' ? fleet : undefined));
     render(Fleet);
     await waitFor(() => expect(screen.getAllByTestId('fleet-row')).toHaveLength(4));
-    expect(names()).toEqual(['周涛', '赵磊', '王芳', '孙丽']);
+    expect(names()).toEqual(['周涛', '赵磊', '孙丽', '王芳']);
     expect(screen.getByTestId('fleet-summary')).toHaveTextContent('共 4 台，3 台需要关注');
     const rows = screen.getAllByTestId('fleet-row');
     expect(rows[0]).toHaveTextContent('从未同步');
     expect(rows[1]).toHaveTextContent('长时间未联系');
     expect(rows[1]).toHaveTextContent('6 天');
-    expect(rows[3]).toHaveTextContent('积压过多');
-    expect(rows[3]).toHaveTextContent('版本过旧');
-    expect(rows[3].querySelector('[data-testid="fleet-waiting"]')).toHaveTextContent('153');
+    expect(rows[2]).toHaveTextContent('积压过多');
+    expect(rows[2]).toHaveTextContent('版本过旧');
+    expect(rows[2].querySelector('[data-testid="fleet-waiting"]')).toHaveTextContent('153');
+    expect(rows[3].querySelectorAll('[data-testid="fleet-flag"]')).toHaveLength(0);
     expect(screen.queryByTestId('fleet-stale')).toBeNull();
   });
 
