@@ -106,8 +106,16 @@ fn main() {
     let township = AreaCode::parse("150621001").unwrap();
     let q = FigureQuery { figure: Figure::NotVisited { area: township }, ..q };
     report("figure list (not visited, first 50)", time(11, || e.figure_list_at(&q, now_ms).unwrap()), "");
-    report("monthly notice (60 rows, this and last month)", time(5, || e.monthly_notice_at("2026-11", None, now_ms).unwrap()), "");
-    report("ranking of the quarter (50 grids, 10 villages)", time(5, || e.ranking_at("2026Q4", None, now_ms).unwrap()), "");
+    report(
+        "monthly notice (60 rows, this and last month)",
+        time(5, || e.monthly_notice_at("2026-11", None, now_ms).unwrap()),
+        "",
+    );
+    report(
+        "ranking of the quarter (50 grids, 10 villages)",
+        time(5, || e.ranking_at("2026Q4", None, now_ms).unwrap()),
+        "",
+    );
     let out = tempfile::tempdir().unwrap();
     let written = e.export_notice_at("2026-11", None, out.path(), now_ms).unwrap();
     report(

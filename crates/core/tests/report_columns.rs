@@ -10,7 +10,9 @@ const COLUMNS: &str = "ALTER TABLE disputes DROP COLUMN closed_ms; ALTER TABLE d
     ALTER TABLE disputes DROP COLUMN max_level;";
 
 /// Each dispute's columns as the engine keeps them, by id.
-fn columns(conn: &rusqlite::Connection) -> Vec<(String, Option<i64>, Option<String>, Option<String>, Option<i64>, String)> {
+fn columns(
+    conn: &rusqlite::Connection,
+) -> Vec<(String, Option<i64>, Option<String>, Option<String>, Option<i64>, String)> {
     let mut stmt = conn
         .prepare("SELECT id, closed_ms, closed_level, village_handler, rating, max_level FROM disputes ORDER BY id")
         .unwrap();

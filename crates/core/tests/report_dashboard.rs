@@ -98,7 +98,10 @@ fn check_against_sql(d: &Dashboard, conn: &rusqlite::Connection) {
         ind::count_cases(conn, area, &cond, &[from, to])
     };
     let handlers: Vec<u32> = d.handlers.iter().map(|c| c.count).collect();
-    assert_eq!(handlers, [handler("handler = 'secretary'"), handler("handler = 'committee'"), handler("handler IS NULL")]);
+    assert_eq!(
+        handlers,
+        [handler("handler = 'secretary'"), handler("handler = 'committee'"), handler("handler IS NULL")]
+    );
 }
 
 #[test]
@@ -131,7 +134,14 @@ fn every_dashboard_figure_matches_an_independent_count() {
 fn every_number_opens_the_list_behind_it() {
     let f = fixture();
     let d = f.engine.dashboard_at(&month("2026-11"), None, now_ms()).unwrap();
-    let mut figures: Vec<(Figure, u32)> = d.by_stage.iter().chain(&d.by_level).chain(&d.overdue).chain(&d.handlers).map(|c| (c.figure.clone(), c.count)).collect();
+    let mut figures: Vec<(Figure, u32)> = d
+        .by_stage
+        .iter()
+        .chain(&d.by_level)
+        .chain(&d.overdue)
+        .chain(&d.handlers)
+        .map(|c| (c.figure.clone(), c.count))
+        .collect();
     figures.push((d.resolved_in_village.figure.clone(), d.resolved_in_village.count));
     figures.push((d.resolved_in_township.figure.clone(), d.resolved_in_township.count));
     figures.push((Figure::Closed, d.resolved_in_village.of));
@@ -214,17 +224,36 @@ fn garbage_requests_are_refused_with_their_codes() {
     let bad = f.engine.dashboard_at(&month("2026-13"), None, now_ms()).unwrap_err();
     assert_eq!(code(bad), ("validation", "bad_month".into()));
     let reversed = PeriodSpec::Custom { from: "2026-11-05".into(), to: "2026-11-01".into() };
-    assert_eq!(code(f.engine.dashboard_at(&reversed, None, now_ms()).unwrap_err()), ("validation", "period_reversed".into()));
+    assert_eq!(
+        code(f.engine.dashboard_at(&reversed, None, now_ms()).unwrap_err()),
+        ("validation", "period_reversed".into())
+    );
     let outside = AreaCode::parse(OTHER_TOWNSHIP).unwrap();
-    assert_eq!(code(f.engine.dashboard_at(&month("2026-11"), Some(&outside), now_ms()).unwrap_err()), ("forbidden", "outside_area".into()));
-    let q = |figure: Figure, limit: u32| FigureQuery { scope: None, period: month("2026-11"), figure, offset: 0, limit };
-    assert_eq!(code(f.engine.figure_list_at(&q(Figure::Closed, 0), now_ms()).unwrap_err()), ("validation", "bad_limit".into()));
-    assert_eq!(code(f.engine.figure_list_at(&q(Figure::Closed, 501), now_ms()).unwrap_err()), ("validation", "bad_limit".into()));
+    assert_eq!(
+        code(f.engine.dashboard_at(&month("2026-11"), Some(&outside), now_ms()).unwrap_err()),
+        ("forbidden", "outside_area".into())
+    );
+    let q =
+        |figure: Figure, limit: u32| FigureQuery { scope: None, period: month("2026-11"), figure, offset: 0, limit };
+    assert_eq!(
+        code(f.engine.figure_list_at(&q(Figure::Closed, 0), now_ms()).unwrap_err()),
+        ("validation", "bad_limit".into())
+    );
+    assert_eq!(
+        code(f.engine.figure_list_at(&q(Figure::Closed, 501), now_ms()).unwrap_err()),
+        ("validation", "bad_limit".into())
+    );
     let step = Figure::Overdue { step: "lunch".into() };
     assert_eq!(code(f.engine.figure_list_at(&q(step, 10), now_ms()).unwrap_err()), ("validation", "bad_step".into()));
     let elsewhere = Figure::Visited { area: AreaCode::parse("150621002001").unwrap() };
-    assert_eq!(code(f.engine.figure_list_at(&q(elsewhere, 10), now_ms()).unwrap_err()), ("forbidden", "outside_area".into()));
+    assert_eq!(
+        code(f.engine.figure_list_at(&q(elsewhere, 10), now_ms()).unwrap_err()),
+        ("forbidden", "outside_area".into())
+    );
     let month_garbage = Figure::Category { month: "11/2026".into(), category: gridwork_domain::DisputeCategory::Land };
-    assert_eq!(code(f.engine.figure_list_at(&q(month_garbage, 10), now_ms()).unwrap_err()), ("validation", "bad_month".into()));
+    assert_eq!(
+        code(f.engine.figure_list_at(&q(month_garbage, 10), now_ms()).unwrap_err()),
+        ("validation", "bad_month".into())
+    );
     let _ = ms("2026-11-01T00:00:00Z");
 }

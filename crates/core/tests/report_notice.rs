@@ -20,7 +20,9 @@ fn expected(conn: &rusqlite::Connection, area: &str, m: &str) -> Vec<(String, Op
     let (rated, sum) = ind::ratings(conn, area, from, to);
     let secretary = count("closed >= ?1 AND closed < ?2 AND level = 'village' AND handler = 'secretary'", &[]);
     let committee = count("closed >= ?1 AND closed < ?2 AND level = 'village' AND handler = 'committee'", &[]);
-    let overdue = format!("reported >= ?1 AND reported < ?2 AND stage IN ('reported', 'open', 'dispatched', 'mediating', 'resolved', 'referred', 'closed') AND since + {ALLOWANCE} < ?3");
+    let overdue = format!(
+        "reported >= ?1 AND reported < ?2 AND stage IN ('reported', 'open', 'dispatched', 'mediating', 'resolved', 'referred', 'closed') AND since + {ALLOWANCE} < ?3"
+    );
     vec![
         ("cases_reported".into(), Some(f64::from(count("reported >= ?1 AND reported < ?2", &[])))),
         ("closed".into(), Some(f64::from(closed))),
@@ -55,7 +57,13 @@ fn check_row(conn: &rusqlite::Connection, n: &MonthlyNotice, row: &NoticeRow) {
     for ((cell, (key, value)), (_, previous)) in row.cells.iter().zip(now).zip(before) {
         assert_eq!(cell.key, key);
         assert!(same(cell.value, value), "{} {} {key}: {:?} vs {value:?}", n.month, row.name, cell.value);
-        assert!(same(cell.previous, previous), "{} {} {key} last month: {:?} vs {previous:?}", n.month, row.name, cell.previous);
+        assert!(
+            same(cell.previous, previous),
+            "{} {} {key} last month: {:?} vs {previous:?}",
+            n.month,
+            row.name,
+            cell.previous
+        );
     }
 }
 

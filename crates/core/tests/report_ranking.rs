@@ -65,7 +65,8 @@ fn every_ranking_figure_matches_an_independent_count() {
     let gone = award(&mut f, &a, 10);
     f.engine.withdraw_highlight(gone).unwrap();
     award(&mut f, &village, 7);
-    let other_quarter = NewHighlight { area: a.clone(), quarter: "2026Q3".into(), points: 9, reason: "上季度".into() };
+    let other_quarter =
+        NewHighlight { area: a.clone(), quarter: "2026Q3".into(), points: 9, reason: "上季度".into() };
     f.engine.award_highlight(&other_quarter).unwrap();
     let r = f.engine.ranking_at("2026Q4", None, now_ms()).unwrap();
     let conn = &ind::open(&f.dir.path().join("office.db"));
@@ -89,8 +90,15 @@ fn every_ranking_figure_matches_an_independent_count() {
         assert_eq!(row.highlight_points, points(conn, row.area.as_str(), "2026Q4"), "{}", row.name);
         assert!((row.total - (template + f64::from(row.highlight_points))).abs() < 1e-6);
     }
-    let by = |code: &AreaCode| r.grids.iter().chain(&r.villages).find(|g| &g.area == code).unwrap().highlight_points;
-    assert_eq!((by(&a), by(&b), by(&village)), (0, 2, 7), "withdrawn and other quarters' awards count nothing");
+    let by = |k: &gridwork_domain::report::Ranking, code: &AreaCode| {
+        k.grids.iter().chain(&k.villages).find(|g| &g.area == code).unwrap().highlight_points
+    };
+    let added = |code: &AreaCode| by(&r, code) - by(&first, code);
+    assert_eq!(
+        (added(&a), added(&b), added(&village)),
+        (0, 2, 7),
+        "withdrawn and other quarters' awards count nothing"
+    );
     for rows in [&r.grids, &r.villages] {
         for row in rows.iter() {
             let above = rows.iter().filter(|o| o.total > row.total).count() as u32;

@@ -159,7 +159,11 @@ pub fn dashboard(d: &Dashboard) -> String {
     }
     let _ = writeln!(s, "visit coverage:");
     for r in &d.coverage {
-        let pct = if r.households > 0 { format!("{:.1}%", 100.0 * f64::from(r.visited) / f64::from(r.households)) } else { "—".into() };
+        let pct = if r.households > 0 {
+            format!("{:.1}%", 100.0 * f64::from(r.visited) / f64::from(r.households))
+        } else {
+            "—".into()
+        };
         let indent = if r.level == "grid" { "    " } else { "  " };
         let _ = writeln!(s, "{indent}{} {}  {}/{}  {pct}", r.area, r.name, r.visited, r.households);
     }

@@ -66,26 +66,29 @@ impl Engine {
         let count = |f: Figure| self.count_figure(&f, &frame);
         let (lo, hi) = area.range();
         let span = [Value::Integer(period.from_ms), Value::Integer(period.to_ms)];
-        let reported: u32 = self.conn.prepare_cached(
-            "SELECT count(*) FROM disputes d WHERE d.micro_grid >= ?1 AND d.micro_grid < ?2
+        let reported: u32 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM disputes d WHERE d.micro_grid >= ?1 AND d.micro_grid < ?2
                AND d.reported_ms >= ?3 AND d.reported_ms < ?4 AND d.stage <> 'unreported'",
-        )?
-        .query_row((&lo, &hi, period.from_ms, period.to_ms), |r| r.get(0))?;
+            )?
+            .query_row((&lo, &hi, period.from_ms, period.to_ms), |r| r.get(0))?;
         let (mut overdue_now, mut reported_overdue) = (0, 0);
         for step in STEPS {
             let p = predicate(&Figure::Overdue { step: step.to_owned() }, &frame)?;
             overdue_now += self.count_of(&p)?;
-            let sql = format!("SELECT count(*) FROM disputes d WHERE {} AND d.reported_ms >= ? AND d.reported_ms < ?", p.sql);
+            let sql =
+                format!("SELECT count(*) FROM disputes d WHERE {} AND d.reported_ms >= ? AND d.reported_ms < ?", p.sql);
             let args: Vec<Value> = p.args.iter().cloned().chain(span.iter().cloned()).collect();
-            reported_overdue += self.conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), |r| r.get::<_, u32>(0))?;
+            reported_overdue +=
+                self.conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), |r| r.get::<_, u32>(0))?;
         }
         let closed = predicate(&Figure::Closed, &frame)?;
         let (rated, rating_sum): (u32, Option<u32>) = self
             .conn
             .prepare_cached(&format!("SELECT count(d.rating), sum(d.rating) FROM disputes d WHERE {}", closed.sql))?
             .query_row(params_from_iter(closed.args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let visited = count(Figure::Visited { area: area.code.clone() })?;
-        let households = visited + count(Figure::NotVisited { area: area.code.clone() })?;
+        let (households, visited) = self.coverage_of(&frame)?;
         Ok(AreaFigures {
             reported,
             reported_overdue,
@@ -103,6 +106,20 @@ impl Engine {
             secretary: count(Figure::Handler { handler: Some(VillageHandler::Secretary) })?,
             committee: count(Figure::Handler { handler: Some(VillageHandler::Committee) })?,
         })
+    }
+
+    /// Households (not archived) of the frame's area, and those its `visited` figure counts, in
+    /// one pass over the households (the figure's own predicate as a 0/1 column).
+    fn coverage_of(&self, frame: &Frame<'_>) -> Result<(u32, u32)> {
+        let visited = predicate(&Figure::Visited { area: frame.scope.code.clone() }, frame)?;
+        let (lo, hi) = frame.scope.range();
+        let sql = format!(
+            "SELECT count(*), coalesce(sum(CASE WHEN {} THEN 1 ELSE 0 END), 0) FROM households h
+             WHERE h.archived = 0 AND h.micro_grid >= ? AND h.micro_grid < ?",
+            visited.sql
+        );
+        let args: Vec<Value> = visited.args.iter().cloned().chain([Value::Text(lo), Value::Text(hi)]).collect();
+        Ok(self.conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?)
     }
 
     /// Households (not archived) of an area holding an active card issued before `at_ms`.

@@ -29,7 +29,8 @@ pub(crate) const STAGES: [CaseStage; 9] = [
     CaseStage::Rated,
 ];
 
-pub(crate) const LEVELS: [MediationLevel; 3] = [MediationLevel::Village, MediationLevel::Township, MediationLevel::Banner];
+pub(crate) const LEVELS: [MediationLevel; 3] =
+    [MediationLevel::Village, MediationLevel::Township, MediationLevel::Banner];
 
 impl Engine {
     /// The dashboard of a period in an area (`None`: the device's scope), counted now.
@@ -92,15 +93,23 @@ impl Engine {
     fn coverage_rows(&self, frame: &Frame<'_>) -> Result<Vec<CoverageRow>> {
         let by_micro_grid = self.coverage_by_micro_grid(frame)?;
         let total = |area: &AreaCode| {
-            by_micro_grid.iter().filter(|(mg, _)| mg.starts_with(area.as_str())).fold((0, 0), |(h, v), (_, (a, b))| {
-                (h + a, v + b)
-            })
+            by_micro_grid
+                .iter()
+                .filter(|(mg, _)| mg.starts_with(area.as_str()))
+                .fold((0, 0), |(h, v), (_, (a, b))| (h + a, v + b))
         };
         let grids = self.areas_at(frame.scope, "grid")?;
         let mut rows = Vec::new();
         for (village, name, parent) in self.areas_at(frame.scope, "village")? {
             let (households, visited) = total(&village);
-            rows.push(CoverageRow { area: village.clone(), name, level: "village".into(), parent, households, visited });
+            rows.push(CoverageRow {
+                area: village.clone(),
+                name,
+                level: "village".into(),
+                parent,
+                households,
+                visited,
+            });
             for (grid, name, parent) in grids.iter().filter(|(g, _, _)| g.parent().as_ref() == Some(&village)) {
                 let (households, visited) = total(grid);
                 rows.push(CoverageRow {

@@ -2,8 +2,8 @@
 //! numbers, the monthly notice (and its XLSX and CSV files), the quarterly ranking. What is
 //! counted and how it scores lives in `gridwork_domain::report`; this module counts it.
 
-pub(crate) mod columns;
 mod area_figures;
+pub(crate) mod columns;
 mod dashboard;
 mod export;
 mod list;

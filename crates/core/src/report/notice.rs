@@ -11,10 +11,10 @@ use gridwork_domain::workflow::CaseStage;
 use gridwork_domain::{DisputeCategory, MediationLevel};
 use rusqlite::params_from_iter;
 
+use super::DAY_MS;
 use super::area_figures::AreaFigures;
 use super::predicate::{Frame, predicate};
 use super::scope::Scope;
-use super::DAY_MS;
 use crate::engine::{Engine, row_id};
 use crate::error::{CoreError, Result};
 

@@ -117,7 +117,9 @@ pub(crate) fn predicate(figure: &Figure, frame: &Frame<'_>) -> Result<Predicate>
             )
         }
         Figure::Category { month, category } => {
-            let m = PeriodSpec::Month { month: month.clone() }.resolve().map_err(|e| CoreError::Validation(vec![e.into()]))?;
+            let m = PeriodSpec::Month { month: month.clone() }
+                .resolve()
+                .map_err(|e| CoreError::Validation(vec![e.into()]))?;
             let (from, to) = (m.from_ms.max(p.from_ms), m.to_ms.min(p.to_ms));
             cases(
                 &format!("{reported} AND d.category = ?"),

@@ -1,5 +1,6 @@
 //! The report tests' store: the small demo banner seen from township 150621001's office, with
-//! months of visits, cards, demo cases and hand-made cases for the edges (a township closure, a
+//! four months of demo history (`demo_history`: visits, cards, cases, highlights) and hand-made
+//! cases for the edges (a township closure, a
 //! banner closure, handlers recorded, a reopened case, one across a year boundary, one in the other
 //! township), and the independent counts written straight in SQL over the `records` JSON.
 
@@ -10,12 +11,11 @@ pub mod independent;
 use chrono::{DateTime, Utc};
 use gridwork_core::{Engine, Profile};
 use gridwork_domain::demo::{DemoBanner, DemoSize, generate};
-use gridwork_domain::demo_cases::{DemoCase, cases};
+use gridwork_domain::demo_cases::DemoCase;
+use gridwork_domain::demo_history::history;
 use gridwork_domain::dispute::VillageHandler;
 use gridwork_domain::wire::Role;
 use gridwork_domain::*;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 
 pub const TOWNSHIP: &str = "150621001";
 pub const OTHER_TOWNSHIP: &str = "150621002";
@@ -57,43 +57,10 @@ pub fn fixture() -> Fixture {
     let banner = generate(7, &DemoSize::small());
     engine.load_demo(&banner).unwrap();
     let now = at(now_ms());
-    engine.load_demo_cases(&cases(7, &banner, 8, now)).unwrap();
+    // Four months of history (visits, cards, cases at every stage, highlights), then the edges.
+    engine.load_demo_history(&history(7, &banner, 4, 6, now)).unwrap();
     engine.load_demo_cases(&edge_cases(&banner)).unwrap();
-    let mut clock = HlcClock::default();
-    let mut w = Writer { device: DeviceId(uuid::Uuid::nil()), clock: &mut clock, now_ms: 2 };
-    let mut states = Vec::new();
-    let mut rng = ChaCha8Rng::seed_from_u64(12);
-    for (n, (id, h)) in banner.households.iter().enumerate() {
-        // Visits over the 150 days before now, more often lately; some households never visited.
-        let visits = rng.random_range(0..7);
-        for _ in 0..visits {
-            let back = if rng.random_bool(0.6) { rng.random_range(0..40 * DAY) } else { rng.random_range(0..150 * DAY) };
-            let v = Visit::routine(*id, h.micro_grid.clone(), "王芳", at(now_ms() - back), "一切正常");
-            states.push(RecordState::create(RecordId::new(), &v, &mut w).unwrap());
-        }
-        if rng.random_bool(0.6) {
-            let status = if n % 11 == 0 { CardStatus::Revoked { reason: "丢失".into() } } else { CardStatus::Active };
-            let card = ContactCard {
-                household: *id,
-                micro_grid: h.micro_grid.clone(),
-                serial: serial(n as u64),
-                issuer: "王芳".into(),
-                issuer_phone: "13800138000".into(),
-                issued_at: at(now_ms() - rng.random_range(0..150 * DAY)),
-                recipient: h.head_name.clone(),
-                status,
-            };
-            states.push(RecordState::create(RecordId::new(), &card, &mut w).unwrap());
-        }
-    }
-    engine.apply_remote(&states).unwrap();
     Fixture { dir, engine, banner }
-}
-
-/// A checked card serial from a number.
-fn serial(n: u64) -> CardSerial {
-    let body = format!("{:011}", 90_000_000_000 + n);
-    CardSerial::parse(&format!("{body}{}", gridwork_domain::serial::damm_digit(&body))).unwrap()
 }
 
 /// A hand-made case: a report at `reported` in micro-grid `mg`, then `steps` at their times.
@@ -161,7 +128,15 @@ fn through(t: i64, failed_levels: &[MediationLevel], succeed_at: MediationLevel)
 
 /// The edge cases, in the township's first micro-grid (and one in the other township).
 pub fn edge_cases(banner: &DemoBanner) -> Vec<DemoCase> {
-    let mg = |prefix: &str| banner.areas.iter().find(|a| a.code.as_str().starts_with(prefix) && a.code.as_str().len() == 18).unwrap().code.clone();
+    let mg = |prefix: &str| {
+        banner
+            .areas
+            .iter()
+            .find(|a| a.code.as_str().starts_with(prefix) && a.code.as_str().len() == 18)
+            .unwrap()
+            .code
+            .clone()
+    };
     let here = mg(TOWNSHIP);
     let there = mg(OTHER_TOWNSHIP);
     use MediationLevel::{Banner, Township, Village};
@@ -178,7 +153,9 @@ pub fn edge_cases(banner: &DemoBanner) -> Vec<DemoCase> {
     steps.push((ms("2026-11-25T02:00:00Z").max(t + HOUR), closed(None)));
     out.push(case(&here, DisputeCategory::Property, r, steps));
     // Village closures in November with their handlers recorded.
-    for (i, handler) in [VillageHandler::Secretary, VillageHandler::Secretary, VillageHandler::Committee].into_iter().enumerate() {
+    for (i, handler) in
+        [VillageHandler::Secretary, VillageHandler::Secretary, VillageHandler::Committee].into_iter().enumerate()
+    {
         let r = ms("2026-11-10T02:00:00Z") + i as i64 * DAY;
         let (t, mut steps) = through(r, &[], Village);
         steps.push((t + HOUR, closed(Some(handler))));

@@ -72,7 +72,11 @@ impl PeriodSpec {
                 if days > MAX_CUSTOM_DAYS {
                     return Err(ReportError::TooLong { days, max: MAX_CUSTOM_DAYS });
                 }
-                Ok(Period { label: format!("{f}..{t}"), from_ms: day_start_ms(f), to_ms: day_start_ms(t + Duration::days(1)) })
+                Ok(Period {
+                    label: format!("{f}..{t}"),
+                    from_ms: day_start_ms(f),
+                    to_ms: day_start_ms(t + Duration::days(1)),
+                })
             }
         }
     }

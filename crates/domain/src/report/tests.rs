@@ -168,7 +168,10 @@ fn parts_without_a_figure_leave_their_weight_to_the_others() {
     assert_eq!(r.template_score, 84.29);
     assert_eq!(r.total, 87.29);
     assert_eq!(r.parts.iter().filter(|p| p.raw.is_none()).count(), 4);
-    assert_eq!(template_score(&row(code("150621001001"), "a".into(), "t".into(), &RawFigures::default(), 0).parts), 0.0);
+    assert_eq!(
+        template_score(&row(code("150621001001"), "a".into(), "t".into(), &RawFigures::default(), 0).parts),
+        0.0
+    );
 }
 
 #[test]

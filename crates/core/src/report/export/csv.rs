@@ -33,7 +33,13 @@ pub fn write_csv(notice: &MonthlyNotice, path: &Path) -> std::io::Result<()> {
             &[
                 o.dispute.to_string(),
                 o.area_name.clone(),
-                labels::category(&serde_json::to_value(o.category).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()).to_owned(),
+                labels::category(
+                    &serde_json::to_value(o.category)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                )
+                .to_owned(),
                 labels::step(&o.step).to_owned(),
                 labels::china_time(o.due_ms),
                 o.days_overdue.to_string(),
@@ -50,9 +56,7 @@ pub fn write_csv(notice: &MonthlyNotice, path: &Path) -> std::io::Result<()> {
 fn line(out: &mut String, fields: &[String]) {
     let quoted: Vec<String> = fields
         .iter()
-        .map(|f| {
-            if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.clone() }
-        })
+        .map(|f| if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.clone() })
         .collect();
     out.push_str(&quoted.join(","));
     out.push_str("\r\n");

@@ -74,7 +74,11 @@ fn notice_sheet(ws: &mut Worksheet, n: &MonthlyNotice, f: &Formats) -> Result<()
     ws.write_string(
         1,
         0,
-        format!("统计至 {}（北京时间）；上月为 {}；逾期为统计时仍逾期的本月上报案件", labels::china_time(n.as_of_ms), n.previous_month),
+        format!(
+            "统计至 {}（北京时间）；上月为 {}；逾期为统计时仍逾期的本月上报案件",
+            labels::china_time(n.as_of_ms),
+            n.previous_month
+        ),
     )?;
     ws.merge_range(3, 0, 4, 0, "区域", &f.head)?;
     ws.merge_range(3, 1, 4, 1, "层级", &f.head)?;
@@ -141,7 +145,9 @@ fn ranking_sheet(ws: &mut Worksheet, k: &Ranking, f: &Formats) -> Result<(), Xls
     let weights: Vec<String> = k.weights.iter().map(|w| format!("{}{}", labels::part(&w.key), w.weight)).collect();
     ws.write_string(1, 0, format!("统一模板权重：{}；总分 = 模板得分 + 亮点加分", weights.join("、")))?;
     let mut r = 3;
-    for (title, parent, rows) in [("网格", "所属嘎查村/社区", &k.grids), ("嘎查村/社区", "所属苏木镇/街道", &k.villages)] {
+    for (title, parent, rows) in
+        [("网格", "所属嘎查村/社区", &k.grids), ("嘎查村/社区", "所属苏木镇/街道", &k.villages)]
+    {
         ws.write_string_with_format(r, 0, title, &f.title)?;
         r += 1;
         let mut heads = vec!["排名".to_owned(), title.to_owned(), parent.to_owned()];
