@@ -14,8 +14,8 @@ use gridwork_core::status::HandsetStatus;
 use gridwork_core::today::Today;
 use gridwork_core::visits::VisitReceipt;
 use gridwork_domain::attention::AttentionItem;
-use gridwork_domain::report::{Dashboard, ExportedNotice, FigureList, FigureQuery, MonthlyNotice, PeriodSpec, Ranking};
 use gridwork_domain::enroll_link::EnrollLink;
+use gridwork_domain::report::{Dashboard, ExportedNotice, FigureList, FigureQuery, MonthlyNotice, PeriodSpec, Ranking};
 use gridwork_domain::wire::office::{Fleet, IssuedCode, NewAccount, OfficeAccount};
 use gridwork_domain::wire::{Handler, HandlerKind};
 use gridwork_domain::{

@@ -435,7 +435,8 @@ async fn an_overtaken_step_is_kept_only_when_it_changes_nothing() {
     case.extend(more);
     let leader = fleet.of(Role::GridLeader, INSIDE).await;
     observe(leader, &case);
-    let close = event(leader, &case[0], INSIDE, DisputeAction::Closed { household_confirmed: true, village_handler: None });
+    let close =
+        event(leader, &case[0], INSIDE, DisputeAction::Closed { household_confirmed: true, village_handler: None });
     assert_eq!(push_one(&s, fleet.of(Role::GridLeader, INSIDE).await, &close).await, "forbidden");
 }
 

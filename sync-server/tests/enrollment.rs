@@ -206,7 +206,13 @@ async fn the_demo_can_bring_months_of_history_that_each_office_sees_for_its_town
         )
         .unwrap()
     };
-    for kind in [RecordKind::Visit, RecordKind::ContactCard, RecordKind::Dispute, RecordKind::DisputeEvent, RecordKind::Highlight] {
+    for kind in [
+        RecordKind::Visit,
+        RecordKind::ContactCard,
+        RecordKind::Dispute,
+        RecordKind::DisputeEvent,
+        RecordKind::Highlight,
+    ] {
         assert!(count(kind, "150621001") > 0, "{kind} in the first township");
         assert!(count(kind, "150621002") > 0, "{kind} in the second township");
     }

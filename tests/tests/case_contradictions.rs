@@ -64,7 +64,10 @@ fn run(office_syncs_first: bool) {
     office.engine.append_event(case, DisputeAction::Escalated { to: MediationLevel::Township }, "上报镇联调").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(5));
     field.engine.append_event(case, attempt(3, AttemptOutcome::Succeeded), "现场调解").unwrap();
-    field.engine.append_event(case, DisputeAction::Closed { household_confirmed: true, village_handler: None }, "当事户确认").unwrap();
+    field
+        .engine
+        .append_event(case, DisputeAction::Closed { household_confirmed: true, village_handler: None }, "当事户确认")
+        .unwrap();
     let order: [&mut Device; 2] =
         if office_syncs_first { [&mut office, &mut field] } else { [&mut field, &mut office] };
     for d in order {

@@ -211,7 +211,9 @@ fn a_worker_rates_only_at_its_own_visit_in_the_cases_micro_grid() {
     w.append_event(f.dispute, DisputeAction::Feedback, "已处理").unwrap();
     let mut leader = engine_as(&dir, "l.db", Role::GridLeader, "张伟", "150621001001001");
     leader.apply_remote(&states(&w)).unwrap();
-    leader.append_event(f.dispute, DisputeAction::Closed { household_confirmed: true, village_handler: None }, "回访确认").unwrap();
+    leader
+        .append_event(f.dispute, DisputeAction::Closed { household_confirmed: true, village_handler: None }, "回访确认")
+        .unwrap();
     w.apply_remote(&states(&leader)).unwrap();
     let rated = DisputeAction::Rated { score: 5 };
     assert_eq!(w.append_event(f.dispute, rated.clone(), "").unwrap_err().tag(), "forbidden");

@@ -81,7 +81,9 @@ fn cases_follow_the_closed_loop() {
     let wd = w.file_dispute(&dispute()).unwrap();
     assert_eq!(w.case(wd).unwrap().allowed, Vec::<&str>::new(), "no buttons for what the worker may not do");
     assert_eq!(w.append_event(wd, DisputeAction::Verified, "").unwrap_err().tag(), "forbidden");
-    let err = e.append_event(d, DisputeAction::Closed { household_confirmed: true, village_handler: None }, "结案").unwrap_err();
+    let err = e
+        .append_event(d, DisputeAction::Closed { household_confirmed: true, village_handler: None }, "结案")
+        .unwrap_err();
     assert_eq!(err.tag(), "workflow");
     assert!(err.to_string().contains("verified"), "{err}");
     e.append_event(d, DisputeAction::Verified, "").unwrap();

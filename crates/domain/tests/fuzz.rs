@@ -78,7 +78,8 @@ fn action() -> impl Strategy<Value = DisputeAction> {
         Just(DisputeAction::Feedback),
         level().prop_map(|to| DisputeAction::Escalated { to }),
         Just(DisputeAction::Referred { to: Referral::Court }),
-        any::<bool>().prop_map(|household_confirmed| DisputeAction::Closed { household_confirmed, village_handler: None }),
+        any::<bool>()
+            .prop_map(|household_confirmed| DisputeAction::Closed { household_confirmed, village_handler: None }),
         Just(DisputeAction::Settled),
         Just(DisputeAction::Reopened { reason: "未解决".into() }),
         (0u8..8).prop_map(|score| DisputeAction::Rated { score }),

@@ -118,9 +118,8 @@ fn narrow_seqs(c: &Connection, scope: &AreaCode, after: i64, upto: i64, want: i6
     )?;
     // Records kept at the scope's own code (a grid's highlight points) come first: the scope's own
     // code sorts before every code inside it, which the seek below starts after.
-    let mut seqs = in_grid
-        .query_map(params![lo, after, want, upto], |r| r.get::<_, i64>(0))?
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut seqs =
+        in_grid.query_map(params![lo, after, want, upto], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()?;
     let mut grid = lo;
     while let Some(g) = next_grid.query_row(params![grid, hi], |r| r.get::<_, String>(0)).optional()? {
         for seq in in_grid.query_map(params![g, after, want, upto], |r| r.get::<_, i64>(0))? {

@@ -148,7 +148,13 @@ fn refused_transitions_name_the_reason_stage_and_action() {
         ),
         (to_closed.to_vec(), A::Feedback, "cannot record feedback on a case that is already closed", S::Closed, false),
         (to_rated.clone(), A::Rated { score: 3 }, "cannot rate a case twice", S::Rated, false),
-        (to_rated.clone(), A::Closed { household_confirmed: true, village_handler: None }, "already closed and rated", S::Rated, false),
+        (
+            to_rated.clone(),
+            A::Closed { household_confirmed: true, village_handler: None },
+            "already closed and rated",
+            S::Rated,
+            false,
+        ),
         (
             banner_failed.clone(),
             attempt(Banner, 4, Failed),
