@@ -31,7 +31,7 @@ fn build(path: &std::path::Path, now: DateTime<Utc>) -> (usize, usize, usize) {
     let mut clock = HlcClock::default();
     let mut w = Writer { device: DeviceId(uuid::Uuid::nil()), clock: &mut clock, now_ms: 2 };
     let mut rng = ChaCha8Rng::seed_from_u64(5);
-    let (mut visits, mut cards) = (0, 0);
+    let mut visits = 0;
     let mut batch = Vec::new();
     for (n, (id, h)) in banner.households.iter().enumerate() {
         // Ten visits each over the past 120 days.
@@ -56,7 +56,6 @@ fn build(path: &std::path::Path, now: DateTime<Utc>) -> (usize, usize, usize) {
                 status: CardStatus::Active,
             };
             batch.push(RecordState::create(RecordId::new(), &card, &mut w).unwrap());
-            cards += 1;
         }
         if batch.len() >= 5_000 {
             e.apply_remote(&batch).unwrap();

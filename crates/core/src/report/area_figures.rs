@@ -1,19 +1,23 @@
-//! One area's raw figures for a period, the rows of the monthly notice and of the ranking are
-//! made of: every count goes through the figures' own predicates.
+//! The raw figures the monthly notice's rows and the ranking's rows are made of, counted once per
+//! micro-grid over the whole scope (each figure's own predicate, grouped by micro-grid) and added
+//! up for any area by code prefix: a notice of 60 areas costs the queries of one.
 
+use std::collections::HashMap;
+
+use gridwork_domain::AreaCode;
+use gridwork_domain::MediationLevel;
 use gridwork_domain::dispute::VillageHandler;
 use gridwork_domain::report::steps::STEPS;
 use gridwork_domain::report::{Figure, Period};
-use gridwork_domain::{AreaCode, MediationLevel};
 use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 
-use super::predicate::{Frame, predicate};
+use super::predicate::{Frame, Predicate, Target, predicate};
 use super::scope::Scope;
 use crate::engine::Engine;
 use crate::error::Result;
 
-/// The raw figures of one area in one period.
+/// The raw figures of one area (or one micro-grid) in one period.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct AreaFigures {
     /// Cases reported in the period (at any stage but `unreported`).
@@ -27,8 +31,6 @@ pub(crate) struct AreaFigures {
     pub closed_in_township: u32,
     /// Hours from report to close of each case closed in the period.
     pub close_hours: Vec<f64>,
-    /// Overdue now at any step (reported whenever).
-    pub overdue_now: u32,
     /// Households (not archived) and those visited within their interval at the period's end.
     pub households: u32,
     pub visited: u32,
@@ -56,82 +58,136 @@ impl AreaFigures {
     pub fn secretary_share(&self) -> Option<f64> {
         Self::ratio(self.secretary, self.secretary + self.committee)
     }
+
+    fn add(&mut self, o: &AreaFigures) {
+        self.reported += o.reported;
+        self.reported_overdue += o.reported_overdue;
+        self.closed += o.closed;
+        self.closed_in_village += o.closed_in_village;
+        self.closed_in_township += o.closed_in_township;
+        self.close_hours.extend_from_slice(&o.close_hours);
+        self.households += o.households;
+        self.visited += o.visited;
+        self.households_with_card += o.households_with_card;
+        self.cards += o.cards;
+        self.rated += o.rated;
+        self.rating_sum += o.rating_sum;
+        self.secretary += o.secretary;
+        self.committee += o.committee;
+    }
+}
+
+/// The raw figures of every micro-grid of a scope in one period.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ByMicroGrid(HashMap<String, AreaFigures>);
+
+impl ByMicroGrid {
+    /// The figures of an area: its micro-grids' added up.
+    pub fn area(&self, area: &AreaCode) -> AreaFigures {
+        let mut out = AreaFigures::default();
+        for (_, f) in self.0.iter().filter(|(mg, _)| mg.starts_with(area.as_str())) {
+            out.add(f);
+        }
+        out
+    }
+
+    fn at(&mut self, mg: String) -> &mut AreaFigures {
+        self.0.entry(mg).or_default()
+    }
+}
+
+/// The micro-grid column of a predicate's rows.
+fn mg_column(p: &Predicate) -> &'static str {
+    match p.target {
+        Target::Cases => "d.micro_grid",
+        Target::Households | Target::Cards => "h.micro_grid",
+    }
 }
 
 impl Engine {
-    /// The raw figures of `area` in `period`, counted at `as_of_ms`.
-    pub(crate) fn area_figures(&self, area: &Scope, period: &Period, as_of_ms: i64) -> Result<AreaFigures> {
+    /// How many rows a predicate selects in each micro-grid.
+    fn grouped(&self, p: &Predicate) -> Result<Vec<(String, u32)>> {
+        let col = mg_column(p);
+        let sql = format!("SELECT {col}, count(*) FROM {} WHERE {} GROUP BY {col}", p.target.from_clause(), p.sql);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(p.args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The raw figures of each micro-grid of `scope` in `period`, counted at `as_of_ms`.
+    pub(crate) fn figures_by_micro_grid(&self, scope: &Scope, period: &Period, as_of_ms: i64) -> Result<ByMicroGrid> {
         let deadlines = self.deadlines()?;
-        let frame = Frame { scope: area, period, as_of_ms, deadlines: &deadlines };
-        let count = |f: Figure| self.count_figure(&f, &frame);
-        let (lo, hi) = area.range();
+        let frame = Frame { scope, period, as_of_ms, deadlines: &deadlines };
+        let mut out = ByMicroGrid::default();
+        let (lo, hi) = scope.range();
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT d.micro_grid, count(*) FROM disputes d WHERE d.micro_grid >= ?1 AND d.micro_grid < ?2
+                   AND d.reported_ms >= ?3 AND d.reported_ms < ?4 AND d.stage <> 'unreported' GROUP BY d.micro_grid",
+            )?;
+            let rows = stmt.query_map((&lo, &hi, period.from_ms, period.to_ms), |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+            })?;
+            for row in rows {
+                let (mg, n) = row?;
+                out.at(mg).reported = n;
+            }
+        }
         let span = [Value::Integer(period.from_ms), Value::Integer(period.to_ms)];
-        let reported: u32 = self
-            .conn
-            .prepare_cached(
-                "SELECT count(*) FROM disputes d WHERE d.micro_grid >= ?1 AND d.micro_grid < ?2
-               AND d.reported_ms >= ?3 AND d.reported_ms < ?4 AND d.stage <> 'unreported'",
-            )?
-            .query_row((&lo, &hi, period.from_ms, period.to_ms), |r| r.get(0))?;
-        let (mut overdue_now, mut reported_overdue) = (0, 0);
         for step in STEPS {
-            let p = predicate(&Figure::Overdue { step: step.to_owned() }, &frame)?;
-            overdue_now += self.count_of(&p)?;
-            let sql =
-                format!("SELECT count(*) FROM disputes d WHERE {} AND d.reported_ms >= ? AND d.reported_ms < ?", p.sql);
-            let args: Vec<Value> = p.args.iter().cloned().chain(span.iter().cloned()).collect();
-            reported_overdue +=
-                self.conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), |r| r.get::<_, u32>(0))?;
+            let mut p = predicate(&Figure::Overdue { step: step.to_owned() }, &frame)?;
+            p.sql.push_str(" AND d.reported_ms >= ? AND d.reported_ms < ?");
+            p.args.extend(span.iter().cloned());
+            for (mg, n) in self.grouped(&p)? {
+                out.at(mg).reported_overdue += n;
+            }
         }
         let closed = predicate(&Figure::Closed, &frame)?;
-        let (rated, rating_sum): (u32, Option<u32>) = self
-            .conn
-            .prepare_cached(&format!("SELECT count(d.rating), sum(d.rating) FROM disputes d WHERE {}", closed.sql))?
-            .query_row(params_from_iter(closed.args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let (households, visited) = self.coverage_of(&frame)?;
-        Ok(AreaFigures {
-            reported,
-            reported_overdue,
-            closed: self.count_of(&closed)?,
-            closed_in_village: count(Figure::ClosedAt { level: MediationLevel::Village })?,
-            closed_in_township: count(Figure::ClosedAt { level: MediationLevel::Township })?,
-            close_hours: self.close_hours(&frame)?,
-            overdue_now,
-            households,
-            visited,
-            households_with_card: self.households_with_card(&area.code, frame.coverage_at())?,
-            cards: count(Figure::Cards)?,
-            rated,
-            rating_sum: rating_sum.unwrap_or(0),
-            secretary: count(Figure::Handler { handler: Some(VillageHandler::Secretary) })?,
-            committee: count(Figure::Handler { handler: Some(VillageHandler::Committee) })?,
-        })
-    }
-
-    /// Households (not archived) of the frame's area, and those its `visited` figure counts, in
-    /// one pass over the households (the figure's own predicate as a 0/1 column).
-    fn coverage_of(&self, frame: &Frame<'_>) -> Result<(u32, u32)> {
-        let visited = predicate(&Figure::Visited { area: frame.scope.code.clone() }, frame)?;
-        let (lo, hi) = frame.scope.range();
-        let sql = format!(
-            "SELECT count(*), coalesce(sum(CASE WHEN {} THEN 1 ELSE 0 END), 0) FROM households h
-             WHERE h.archived = 0 AND h.micro_grid >= ? AND h.micro_grid < ?",
-            visited.sql
-        );
-        let args: Vec<Value> = visited.args.iter().cloned().chain([Value::Text(lo), Value::Text(hi)]).collect();
-        Ok(self.conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?)
-    }
-
-    /// Households (not archived) of an area holding an active card issued before `at_ms`.
-    fn households_with_card(&self, area: &AreaCode, at_ms: i64) -> Result<u32> {
-        let (lo, hi) = super::scope::range(area);
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT count(*) FROM households h WHERE h.archived = 0 AND h.micro_grid >= ?1 AND h.micro_grid < ?2
-                   AND EXISTS (SELECT 1 FROM cards c WHERE c.household = h.id AND c.issued_ms < ?3
-                               AND c.status = '{\"state\":\"active\"}')",
-            )?
-            .query_row((lo, hi, at_ms), |r| r.get(0))?)
+        {
+            let sql = format!(
+                "SELECT d.micro_grid, d.closed_ms - d.reported_ms, d.rating FROM disputes d WHERE {}",
+                closed.sql
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(params_from_iter(closed.args.iter()))?;
+            while let Some(r) = rows.next()? {
+                let f = out.at(r.get(0)?);
+                f.closed += 1;
+                f.close_hours.push(r.get::<_, i64>(1)? as f64 / 3_600_000.0);
+                if let Some(rating) = r.get::<_, Option<u32>>(2)? {
+                    f.rated += 1;
+                    f.rating_sum += rating;
+                }
+            }
+        }
+        let counted: [(Figure, fn(&mut AreaFigures, u32)); 5] = [
+            (Figure::ClosedAt { level: MediationLevel::Village }, |f, n| f.closed_in_village = n),
+            (Figure::ClosedAt { level: MediationLevel::Township }, |f, n| f.closed_in_township = n),
+            (Figure::Cards, |f, n| f.cards = n),
+            (Figure::Handler { handler: Some(VillageHandler::Secretary) }, |f, n| f.secretary = n),
+            (Figure::Handler { handler: Some(VillageHandler::Committee) }, |f, n| f.committee = n),
+        ];
+        for (figure, set) in counted {
+            for (mg, n) in self.grouped(&predicate(&figure, &frame)?)? {
+                set(out.at(mg), n);
+            }
+        }
+        for (mg, (households, visited)) in self.coverage_by_micro_grid(&frame)? {
+            let f = out.at(mg);
+            (f.households, f.visited) = (households, visited);
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT h.micro_grid, count(*) FROM households h WHERE h.archived = 0 AND h.micro_grid >= ?1 AND h.micro_grid < ?2
+               AND EXISTS (SELECT 1 FROM cards c WHERE c.household = h.id AND c.issued_ms < ?3
+                           AND c.status = '{\"state\":\"active\"}')
+             GROUP BY h.micro_grid",
+        )?;
+        let rows =
+            stmt.query_map((&lo, &hi, frame.coverage_at()), |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
+        for row in rows {
+            let (mg, n) = row?;
+            out.at(mg).households_with_card = n;
+        }
+        Ok(out)
     }
 }

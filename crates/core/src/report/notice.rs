@@ -12,7 +12,7 @@ use gridwork_domain::{DisputeCategory, MediationLevel};
 use rusqlite::params_from_iter;
 
 use super::DAY_MS;
-use super::area_figures::AreaFigures;
+use super::area_figures::{AreaFigures, ByMicroGrid};
 use super::predicate::{Frame, predicate};
 use super::scope::Scope;
 use crate::engine::{Engine, row_id};
@@ -32,14 +32,18 @@ impl Engine {
         let last = PeriodSpec::Month { month: previous_month.clone() }.resolve().map_err(invalid)?;
         let scope = self.report_scope(scope)?;
         let level = gridwork_domain::AreaLevel::of(&scope.code).map_or("area", |l| l.as_str());
-        let total = self.notice_row(&scope, level, &this, &last, as_of_ms)?;
+        let (by_now, by_before) = (
+            self.figures_by_micro_grid(&scope, &this, as_of_ms)?,
+            self.figures_by_micro_grid(&scope, &last, as_of_ms)?,
+        );
+        let total = self.notice_row(&scope, level, &by_now, &by_before);
         let mut rows = Vec::new();
         let grids = self.areas_at(&scope, "grid")?;
         for (village, name, _) in self.areas_at(&scope, "village")? {
-            rows.push(self.notice_row(&Scope { code: village.clone(), name }, "village", &this, &last, as_of_ms)?);
+            rows.push(self.notice_row(&Scope { code: village.clone(), name }, "village", &by_now, &by_before));
             for (grid, name, _) in grids.iter().filter(|(g, _, _)| g.parent().as_ref() == Some(&village)) {
                 let s = Scope { code: grid.clone(), name: name.clone() };
-                rows.push(self.notice_row(&s, "grid", &this, &last, as_of_ms)?);
+                rows.push(self.notice_row(&s, "grid", &by_now, &by_before));
             }
         }
         Ok(MonthlyNotice {
@@ -55,14 +59,13 @@ impl Engine {
         })
     }
 
-    fn notice_row(&self, area: &Scope, level: &str, this: &Period, last: &Period, as_of_ms: i64) -> Result<NoticeRow> {
-        let now = self.area_figures(area, this, as_of_ms)?;
-        let before = self.area_figures(area, last, as_of_ms)?;
+    fn notice_row(&self, area: &Scope, level: &str, this: &ByMicroGrid, last: &ByMicroGrid) -> NoticeRow {
+        let (now, before) = (this.area(&area.code), last.area(&area.code));
         let cells = NOTICE_COLUMNS
             .iter()
             .map(|key| NoticeCell { key: (*key).to_owned(), value: cell(key, &now), previous: cell(key, &before) })
             .collect();
-        Ok(NoticeRow { area: area.code.clone(), name: area.name.clone(), level: level.to_owned(), cells })
+        NoticeRow { area: area.code.clone(), name: area.name.clone(), level: level.to_owned(), cells }
     }
 
     /// The scope's cases overdue at `as_of_ms` at any step, most days overdue first.

@@ -7,7 +7,6 @@ use gridwork_domain::report::template::{RawFigures, TIMELY_DAYS, rank, row, weig
 use gridwork_domain::report::{PeriodSpec, RankRow, Ranking};
 
 use super::area_figures::AreaFigures;
-use super::scope::Scope;
 use crate::engine::Engine;
 use crate::error::{CoreError, Result};
 
@@ -23,6 +22,7 @@ impl Engine {
             .resolve()
             .map_err(|e| CoreError::Validation(vec![e.into()]))?;
         let scope = self.report_scope(scope)?;
+        let figures = self.figures_by_micro_grid(&scope, &period, as_of_ms)?;
         let rank_level = |level: &str| -> Result<Vec<RankRow>> {
             let mut rows = Vec::new();
             for (code, name, parent) in self.areas_at(&scope, level)? {
@@ -30,8 +30,7 @@ impl Engine {
                     Some(p) => self.area_name(p)?.unwrap_or_default(),
                     None => String::new(),
                 };
-                let area = Scope { code: code.clone(), name: name.clone() };
-                let raw = raw_figures(&self.area_figures(&area, &period, as_of_ms)?);
+                let raw = raw_figures(&figures.area(&code));
                 rows.push(row(code.clone(), name, parent_name, &raw, self.highlight_points(&code, &period.label)?));
             }
             rank(&mut rows);
