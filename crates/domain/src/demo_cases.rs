@@ -13,6 +13,7 @@ use crate::dispute::{
     VillageHandler,
 };
 use crate::error::DomainError;
+use crate::household::Household;
 use crate::ids::RecordId;
 use crate::record::{RecordState, Writer};
 use crate::wire::Role;
@@ -99,22 +100,8 @@ pub fn cases(seed: u64, banner: &DemoBanner, per_grid: u32, now: DateTime<Utc>) 
             let end = pick_end(&mut rng);
             let days = if matches!(end, "rated" | "closed" | "rejected") { 40 } else { 6 };
             let reported_ms = now.timestamp_millis() - rng.random_range(2 * HOUR_MS..days * 24 * HOUR_MS);
-            let dispute = Dispute {
-                micro_grid: home.micro_grid.clone(),
-                reporter: worker.name.clone(),
-                reported_at: at(reported_ms),
-                category,
-                parties: vec![Party {
-                    name: home.head_name.clone(),
-                    phone: home.phone.clone(),
-                    household: Some(*home_id),
-                }],
-                description: description.to_owned(),
-                amount_yuan: matches!(category, DisputeCategory::Property | DisputeCategory::Labour)
-                    .then(|| f64::from(rng.random_range(5..200u32)) * 100.0),
-                urgency,
-                location: home.location,
-            };
+            let dispute =
+                report(&mut rng, &worker.name, (home_id, home), (category, description), urgency, reported_ms);
             let handler = if handlers.random_bool(0.7) { VillageHandler::Secretary } else { VillageHandler::Committee };
             let steps = steps_to(end, &worker.name, handler);
             let mut t = reported_ms;
@@ -199,11 +186,42 @@ fn steps_to(end: &str, worker: &str, handler: VillageHandler) -> Vec<(Who, Dispu
     steps
 }
 
+/// A report by `worker` about the household `home` (its head the party, its place the report's),
+/// with an amount for money matters.
+pub(crate) fn report(
+    rng: &mut ChaCha8Rng,
+    worker: &str,
+    (home_id, home): (&RecordId, &Household),
+    (category, description): (DisputeCategory, &str),
+    urgency: Urgency,
+    reported_ms: i64,
+) -> Dispute {
+    Dispute {
+        micro_grid: home.micro_grid.clone(),
+        reporter: worker.to_owned(),
+        reported_at: at(reported_ms),
+        category,
+        parties: vec![Party { name: home.head_name.clone(), phone: home.phone.clone(), household: Some(*home_id) }],
+        description: description.to_owned(),
+        amount_yuan: matches!(category, DisputeCategory::Property | DisputeCategory::Labour)
+            .then(|| f64::from(rng.random_range(5..200u32)) * 100.0),
+        urgency,
+        location: home.location,
+    }
+}
+
 fn at(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
-fn event(id: RecordId, d: &Dispute, actor: &str, ms: i64, action: DisputeAction, note: &str) -> DisputeEvent {
+pub(crate) fn event(
+    id: RecordId,
+    d: &Dispute,
+    actor: &str,
+    ms: i64,
+    action: DisputeAction,
+    note: &str,
+) -> DisputeEvent {
     let note = match (&action, note) {
         // A step that needs a note gets one.
         (DisputeAction::Feedback | DisputeAction::Closed { .. }, "") => "已处理",

@@ -7,12 +7,11 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{DAY_MS, at};
+use super::DAY_MS;
 use crate::demo::{DemoAccount, DemoBanner};
-use crate::demo_cases::{DemoCase, id_at};
+use crate::demo_cases::{DemoCase, event, id_at, report};
 use crate::dispute::{
-    AttemptOutcome, Dispute, DisputeAction, DisputeCategory, DisputeEvent, MediationLevel, Party, Urgency,
-    VillageHandler,
+    AttemptOutcome, Dispute, DisputeAction, DisputeCategory, DisputeEvent, MediationLevel, Urgency, VillageHandler,
 };
 use crate::wire::Role;
 
@@ -118,25 +117,12 @@ pub(crate) fn cases(seed: u64, banner: &DemoBanner, months: u32, per_grid_month:
                 let reported_ms = month_end - rng.random_range(HOUR_MS..30 * DAY_MS);
                 let (home_id, home) = homes[rng.random_range(0..homes.len())];
                 let (category, description, _) = weighted(&mut rng, &WHAT.map(|w| (w, w.2)));
-                let dispute = Dispute {
-                    micro_grid: home.micro_grid.clone(),
-                    reporter: worker.name.clone(),
-                    reported_at: at(reported_ms),
-                    category,
-                    parties: vec![Party {
-                        name: home.head_name.clone(),
-                        phone: home.phone.clone(),
-                        household: Some(*home_id),
-                    }],
-                    description: description.to_owned(),
-                    amount_yuan: matches!(category, DisputeCategory::Property | DisputeCategory::Labour)
-                        .then(|| f64::from(rng.random_range(5..200u32)) * 100.0),
-                    urgency: weighted(
-                        &mut rng,
-                        &[(Urgency::Critical, 1), (Urgency::High, 4), (Urgency::Normal, 12), (Urgency::Low, 3)],
-                    ),
-                    location: home.location,
-                };
+                let urgency = weighted(
+                    &mut rng,
+                    &[(Urgency::Critical, 1), (Urgency::High, 4), (Urgency::Normal, 12), (Urgency::Low, 3)],
+                );
+                let dispute =
+                    report(&mut rng, &worker.name, (home_id, home), (category, description), urgency, reported_ms);
                 let end = end_for(&mut rng, (now_ms - reported_ms) / DAY_MS);
                 // Of the cases that get as far as mediation: 92% stay in the village, 6% go to
                 // the township, 2% on to the banner.
@@ -273,27 +259,4 @@ fn steps(
         events.push(event(id, d, &who.name, t, action, note));
     }
     events
-}
-
-fn event(
-    id: crate::ids::RecordId,
-    d: &Dispute,
-    actor: &str,
-    ms: i64,
-    action: DisputeAction,
-    note: &str,
-) -> DisputeEvent {
-    let note = match (&action, note) {
-        (DisputeAction::Feedback | DisputeAction::Closed { .. }, "") => "已处理",
-        _ => note,
-    };
-    DisputeEvent {
-        dispute: id,
-        micro_grid: d.micro_grid.clone(),
-        actor: actor.to_owned(),
-        at: at(ms),
-        action,
-        note: note.to_owned(),
-        visit: None,
-    }
 }
