@@ -9,10 +9,11 @@ const COLUMNS: &str = "ALTER TABLE disputes DROP COLUMN closed_ms; ALTER TABLE d
     ALTER TABLE disputes DROP COLUMN village_handler; ALTER TABLE disputes DROP COLUMN rating;
     ALTER TABLE disputes DROP COLUMN max_level;";
 
+/// A dispute's id and report columns: closed_ms, closed_level, village_handler, rating, max_level.
+type Columns = (String, Option<i64>, Option<String>, Option<String>, Option<i64>, String);
+
 /// Each dispute's columns as the engine keeps them, by id.
-fn columns(
-    conn: &rusqlite::Connection,
-) -> Vec<(String, Option<i64>, Option<String>, Option<String>, Option<i64>, String)> {
+fn columns(conn: &rusqlite::Connection) -> Vec<Columns> {
     let mut stmt = conn
         .prepare("SELECT id, closed_ms, closed_level, village_handler, rating, max_level FROM disputes ORDER BY id")
         .unwrap();
@@ -30,7 +31,7 @@ fn the_columns_follow_the_events_and_are_back_filled_when_a_store_opens() {
     // The columns agree with the events read straight from the records.
     let ic = ind::open(&path);
     let mut stmt = ic.prepare("SELECT id, closed, CASE WHEN closed IS NULL THEN NULL ELSE level END, handler, rating, level FROM ic ORDER BY id").unwrap();
-    let expected: Vec<(String, Option<i64>, Option<String>, Option<String>, Option<i64>, String)> = stmt
+    let expected: Vec<Columns> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
         .unwrap()
         .map(Result::unwrap)

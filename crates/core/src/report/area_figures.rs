@@ -96,6 +96,9 @@ impl ByMicroGrid {
     }
 }
 
+/// Where a grouped count lands in an area's figures.
+type Setter = fn(&mut AreaFigures, u32);
+
 /// The micro-grid column of a predicate's rows.
 fn mg_column(p: &Predicate) -> &'static str {
     match p.target {
@@ -108,7 +111,7 @@ impl Engine {
     /// How many rows a predicate selects in each micro-grid.
     fn grouped(&self, p: &Predicate) -> Result<Vec<(String, u32)>> {
         let col = mg_column(p);
-        let sql = format!("SELECT {col}, count(*) FROM {} WHERE {} GROUP BY {col}", p.target.from_clause(), p.sql);
+        let sql = format!("SELECT {col}, count(*) FROM {} WHERE {} GROUP BY {col}", p.target.table_sql(), p.sql);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(p.args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -160,7 +163,7 @@ impl Engine {
                 }
             }
         }
-        let counted: [(Figure, fn(&mut AreaFigures, u32)); 5] = [
+        let counted: [(Figure, Setter); 5] = [
             (Figure::ClosedAt { level: MediationLevel::Village }, |f, n| f.closed_in_village = n),
             (Figure::ClosedAt { level: MediationLevel::Township }, |f, n| f.closed_in_township = n),
             (Figure::Cards, |f, n| f.cards = n),

@@ -51,11 +51,8 @@ impl Engine {
                 "c.issued_ms DESC, c.id",
             ),
         };
-        let sql = format!(
-            "SELECT {columns} FROM {} WHERE {} ORDER BY {order} LIMIT ? OFFSET ?",
-            p.target.from_clause(),
-            p.sql
-        );
+        let sql =
+            format!("SELECT {columns} FROM {} WHERE {} ORDER BY {order} LIMIT ? OFFSET ?", p.target.table_sql(), p.sql);
         let at = frame.coverage_at();
         let mut args = Vec::new();
         if p.target == Target::Households {

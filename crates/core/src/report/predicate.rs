@@ -25,7 +25,7 @@ pub(crate) enum Target {
 }
 
 impl Target {
-    pub fn from_clause(self) -> &'static str {
+    pub fn table_sql(self) -> &'static str {
         match self {
             Self::Cases => "disputes d",
             Self::Households => "households h",
@@ -162,7 +162,7 @@ fn area_range(scope: &Scope, area: &AreaCode) -> Result<(String, String)> {
 impl Engine {
     /// How many rows a predicate selects.
     pub(crate) fn count_of(&self, p: &Predicate) -> Result<u32> {
-        let sql = format!("SELECT count(*) FROM {} WHERE {}", p.target.from_clause(), p.sql);
+        let sql = format!("SELECT count(*) FROM {} WHERE {}", p.target.table_sql(), p.sql);
         Ok(self.conn.prepare_cached(&sql)?.query_row(params_from_iter(p.args.iter()), |r| r.get(0))?)
     }
 

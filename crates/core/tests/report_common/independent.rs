@@ -73,20 +73,16 @@ pub fn count_cases(conn: &Connection, area: &str, cond: &str, params: &[i64]) ->
 
 /// Hours from report to close of the cases of `area` closed in `[from, to)`.
 pub fn close_hours(conn: &Connection, area: &str, from: i64, to: i64) -> Vec<f64> {
-    let sql = format!(
-        "SELECT (closed - reported) / 3600000.0 FROM ic WHERE substr(mg, 1, length(?3)) = ?3 AND closed >= ?1 AND closed < ?2"
-    );
-    let mut stmt = conn.prepare(&sql).unwrap();
+    let sql = "SELECT (closed - reported) / 3600000.0 FROM ic WHERE substr(mg, 1, length(?3)) = ?3 AND closed >= ?1 AND closed < ?2";
+    let mut stmt = conn.prepare(sql).unwrap();
     stmt.query_map(rusqlite::params![from, to, area], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
 }
 
 /// Sum and count of ratings of the cases of `area` closed in `[from, to)`.
 pub fn ratings(conn: &Connection, area: &str, from: i64, to: i64) -> (u32, u32) {
-    let sql = format!(
-        "SELECT count(rating), coalesce(sum(rating), 0) FROM ic
-         WHERE substr(mg, 1, length(?3)) = ?3 AND closed >= ?1 AND closed < ?2"
-    );
-    conn.query_row(&sql, rusqlite::params![from, to, area], |r| Ok((r.get(0)?, r.get(1)?))).unwrap()
+    let sql = "SELECT count(rating), coalesce(sum(rating), 0) FROM ic
+         WHERE substr(mg, 1, length(?3)) = ?3 AND closed >= ?1 AND closed < ?2";
+    conn.query_row(sql, rusqlite::params![from, to, area], |r| Ok((r.get(0)?, r.get(1)?))).unwrap()
 }
 
 /// Households of `area` (not archived): how many, and how many had a visit within their interval
