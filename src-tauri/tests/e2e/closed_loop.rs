@@ -72,7 +72,7 @@ async fn the_closed_loop_runs_across_a_worker_a_leader_and_the_township() {
     let s = drivers[2].session().await;
     enroll_as(&w, &server, "DEMO-W-0001", "screen-today").await;
     enroll_as(&l, &server, "DEMO-L-0001", "screen-queue").await;
-    enroll_as(&s, &server, "DEMO-S-0001", "screen-queue").await;
+    enroll_as(&s, &server, "DEMO-S-0001", "screen-dashboard").await;
 
     // 1. The worker reports a dispute at a household and syncs.
     click(&w, "nav-households").await;

@@ -10,6 +10,7 @@ mod conflict;
 mod contradiction;
 mod driver;
 mod office;
+mod reports;
 mod register;
 mod server;
 

@@ -3,7 +3,8 @@
 
 use gridwork_sync_server::admin::create_codes;
 use gridwork_sync_server::config::open_store;
-use gridwork_sync_server::seed::seed_demo;
+use gridwork_domain::demo::DemoSize;
+use gridwork_sync_server::seed::{DemoPlan, seed_plan};
 use gridwork_sync_server::{AppState, app};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -13,8 +14,9 @@ use tokio::task::JoinHandle;
 #[derive(Debug)]
 pub struct Server {
     pub addr: SocketAddr,
-    /// Demo cases seeded per grid at every step of the loop (0: none).
-    cases_per_grid: u32,
+    /// What the demo seeds on first start: the banner's size, cases per grid at every step of the
+    /// loop, months of history.
+    plan: DemoPlan,
     db: PathBuf,
     running: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
 }
@@ -27,7 +29,19 @@ impl Server {
 
     /// Starts a server whose demo banner also holds `cases_per_grid` cases in every grid.
     pub async fn start_with_cases(db: &Path, addr: SocketAddr, cases_per_grid: u32) -> Self {
-        let mut s = Self { addr, cases_per_grid, db: db.to_owned(), running: None };
+        let plan = DemoPlan { seed: 20_221, size: DemoSize::small(), cases_per_grid, months: 0 };
+        Self::start_with_plan(db, addr, plan).await
+    }
+
+    /// Starts a server with the office's demo banner (27 grids) and `months` months of history
+    /// (visits, cards, cases, highlight points).
+    pub async fn start_with_history(db: &Path, addr: SocketAddr, months: u32) -> Self {
+        let plan = DemoPlan { seed: 20_221, size: DemoSize::office(), cases_per_grid: 0, months };
+        Self::start_with_plan(db, addr, plan).await
+    }
+
+    async fn start_with_plan(db: &Path, addr: SocketAddr, plan: DemoPlan) -> Self {
+        let mut s = Self { addr, plan, db: db.to_owned(), running: None };
         s.resume().await;
         s
     }
@@ -53,7 +67,7 @@ impl Server {
     /// Starts it again after `stop`, same address, same data.
     pub async fn resume(&mut self) {
         let store = open_store(&format!("sqlite://{}", self.db.display())).expect("open the server store");
-        seed_demo(&*store, 20_221, self.cases_per_grid).await.expect("seed the demo banner");
+        seed_plan(&*store, &self.plan).await.expect("seed the demo banner");
         let listener = tokio::net::TcpListener::bind(self.addr).await.expect("bind the server address");
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import type { ChartConfiguration } from 'chart.js';
 import type { Figure } from '../../lib/bindings/Figure';
 import type { ChartSpec } from '../../lib/report/charts';
@@ -38,7 +38,7 @@ describe('a chart card', () => {
     HTMLCanvasElement.prototype.getContext = (() => ({})) as unknown as HTMLCanvasElement['getContext'];
     const picked: Figure[] = [];
     const { unmount } = render(ChartCard, { spec, onpick: (f: Figure) => picked.push(f) });
-    expect(drawn).toHaveLength(1);
+    await waitFor(() => expect(drawn).toHaveLength(1));
     expect(drawn[0].config.data.labels).toEqual(['核实', '处置']);
     drawn[0].config.options!.onClick!.call(null as never, {} as never, [{ datasetIndex: 0, index: 1 }] as never, null as never);
     expect(picked).toEqual([{ figure: 'overdue', step: 'handle' }]);
@@ -49,8 +49,9 @@ describe('a chart card', () => {
     expect(drawn[0].destroyed).toBe(true);
   });
 
-  it('shows only the table where nothing can be drawn', () => {
+  it('shows only the table where nothing can be drawn', async () => {
     render(ChartCard, { spec, onpick: () => undefined });
+    await new Promise((r) => setTimeout(r, 50));
     expect(drawn).toHaveLength(0);
     expect(screen.getByTestId('figure-overdue-handle')).toHaveTextContent('1');
     expect(screen.getByRole('img')).toHaveAttribute('aria-label', '当前超期案件（按环节）：图表，数值见下表');

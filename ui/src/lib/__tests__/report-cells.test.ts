@@ -1,6 +1,6 @@
 import { figureKey, figureLabel, hoursText, percentText } from '../report/figures';
 import { highlightProblem } from '../report/highlight';
-import { cellText, columnUnit, trend } from '../report/notice';
+import { betterWhen, cellText, columnUnit, trend, verdict } from '../report/notice';
 import { translator } from '../i18n';
 
 describe('figures in words', () => {
@@ -8,7 +8,8 @@ describe('figures in words', () => {
     const zh = translator('zh-CN');
     expect(figureKey({ figure: 'handler', handler: null })).toBe('handler-none');
     expect(figureKey({ figure: 'category', month: '2026-11', category: 'land' })).toBe('category-2026-11-land');
-    expect(figureLabel(zh, { figure: 'closed_at', level: 'village' })).toBe('村级结案');
+    expect(figureLabel(zh, { figure: 'closed_at', level: 'village' })).toBe('在村级结案（村内化解）');
+    expect(figureLabel(zh, { figure: 'closed_at', level: 'township' })).toBe('在村级或乡镇级结案（乡镇内化解）');
     expect(figureLabel(zh, { figure: 'overdue', step: 'verify' })).toBe('超期：核实');
     expect(figureLabel(zh, { figure: 'not_visited', area: '150621001001' }, '锦园社区')).toBe('周期内未走访：锦园社区');
     expect(figureLabel(zh, { figure: 'category', month: '2026-11', category: 'land' })).toBe('2026年11月 · 土地草牧场');
@@ -38,6 +39,15 @@ describe('notice cells', () => {
     expect(trend({ key: 'closed', value: 2, previous: 3 })).toBe('down');
     expect(trend({ key: 'closed', value: 3, previous: 3 })).toBe('same');
     expect(trend({ key: 'closed', value: 3, previous: null })).toBeNull();
+  });
+
+  it('judge a move by the column: fewer overdue cases and shorter times are better, reports neither', () => {
+    expect(betterWhen('p90_close_hours')).toBe('lower');
+    expect(verdict({ key: 'resolved_in_village', value: 0.9, previous: 0.8 })).toBe('better');
+    expect(verdict({ key: 'overdue', value: 4, previous: 2 })).toBe('worse');
+    expect(verdict({ key: 'median_close_hours', value: 20, previous: 30 })).toBe('better');
+    expect(verdict({ key: 'cases_reported', value: 20, previous: 30 })).toBeNull();
+    expect(verdict({ key: 'closed', value: 3, previous: 3 })).toBeNull();
   });
 });
 

@@ -70,7 +70,8 @@ describe('the dashboard as chart data', () => {
     expect(tiles.map((t) => [t.id, t.value])).toEqual([
       ['in-village', '96.0%'], ['in-township', '100.0%'], ['closed', '25'], ['close-time', '30.3 小时'], ['cards', '17'],
     ]);
-    expect(tiles[3].sub).toContain('120.0 小时');
+    expect(tiles[3].label).toBe('结案用时（中位数）');
+    expect(tiles[3].sub).toBe('90分位 120.0 小时');
     expect(tiles[4].figure).toEqual({ figure: 'cards' });
   });
 });

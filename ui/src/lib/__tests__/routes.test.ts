@@ -12,8 +12,8 @@ describe('the route table', () => {
     const expected: Record<Role, RouteName[]> = {
       grid_worker: ['today', 'households', 'map', 'outbox'],
       grid_leader: ['queue', 'households', 'map', 'outbox'],
-      supervisor: ['queue', 'households', 'map', 'outbox'],
-      admin: ['queue', 'households', 'map', 'outbox'],
+      supervisor: ['dashboard', 'queue', 'households', 'map', 'outbox'],
+      admin: ['dashboard', 'queue', 'households', 'map', 'outbox'],
     };
     for (const role of Object.keys(expected) as Role[]) {
       expect(tabsFor(role), role).toEqual(expected[role]);
@@ -24,8 +24,8 @@ describe('the route table', () => {
 
   it("gives the office's roles a side navigation on a desk, the rest linked from their first screen on a phone", () => {
     const office = sideNavFor('supervisor');
-    // The contract's order; the fleet and accounts screens (OFFICE) sit between the notice and the households.
-    expect(office).toEqual(['queue', 'fleet', 'accounts', 'households', 'map', 'outbox']);
+    // The contract's order: 看板 · 案件 · 排名 · 月通报 · 设备 · 账号 · 住户 · 地图 · 待同步.
+    expect(office).toEqual(['dashboard', 'queue', 'ranking', 'notice', 'fleet', 'accounts', 'households', 'map', 'outbox']);
     expect(sideNavFor('admin')).toEqual(office);
     for (const role of ['grid_worker', 'grid_leader', null] as const) {
       expect(sideNavFor(role), String(role)).toEqual([]);
@@ -35,6 +35,7 @@ describe('the route table', () => {
     expect(navFor('supervisor', true)).toEqual({ side: true, routes: office });
     expect(navFor('supervisor', false)).toEqual({ side: false, routes: tabsFor('supervisor') });
     expect(moreFor('supervisor')).toEqual(office.filter((n) => !tabsFor('supervisor').includes(n)));
+    expect(moreFor('supervisor')).toEqual(['ranking', 'notice', 'fleet', 'accounts']);
   });
 
   it('has a screen and a title in both languages for every route, and a label for every tab', () => {

@@ -303,6 +303,7 @@ export const en: Catalog = {
     rental: 'Rental',
   },
   field: {
+    dir: 'The folder',
     month: 'Month',
     quarter: 'Quarter',
     from: 'From',
@@ -346,6 +347,7 @@ export const en: Catalog = {
     'action.reason': 'Reason',
   },
   validation: {
+    unwritable: '{field} cannot be written: the folder does not exist or may not be written to',
     bad_month: '{field}: write it as 2026-11',
     bad_quarter: '{field}: write it as 2026Q4',
     bad_date: '{field}: write it as 2026-11-03',

@@ -300,6 +300,7 @@ export const zhCN = {
     rental: '出租房',
   },
   field: {
+    dir: '保存文件夹',
     month: '月份',
     quarter: '季度',
     from: '开始日期',
@@ -343,6 +344,7 @@ export const zhCN = {
     'action.reason': '原因',
   },
   validation: {
+    unwritable: '{field}无法写入：文件夹不存在，或本机无权写入',
     bad_month: '{field}应写成 2026-11 这样的年月',
     bad_quarter: '{field}应写成 2026Q4 这样的季度',
     bad_date: '{field}应写成 2026-11-03 这样的日期',

@@ -147,11 +147,11 @@ export function dashboardTiles(t: Translate, d: Dashboard): Tile[] {
   return [
     { id: 'in-village', label: t('dash.inVillage'), value: percentText(v.count, v.of), sub: `${v.count}/${v.of} · ${t('dash.target', { n: 95 })}`, figure: v.figure },
     { id: 'in-township', label: t('dash.inTownship'), value: percentText(tw.count, tw.of), sub: `${tw.count}/${tw.of}`, figure: tw.figure },
-    { id: 'closed', label: t('dash.closed'), value: String(ct.closed), sub: t('dash.count'), figure: { figure: 'closed' } },
+    { id: 'closed', label: t('dash.closed'), value: String(ct.closed), sub: '', figure: { figure: 'closed' } },
     {
-      id: 'close-time', label: t('dash.closeTime'), value: t('dash.hours', { n: hoursText(ct.median_hours) }),
-      sub: `${t('dash.median')} · ${t('dash.p90')} ${t('dash.hours', { n: hoursText(ct.p90_hours) })}`, figure: { figure: 'closed' },
+      id: 'close-time', label: t('dash.closeTimeMedian'), value: t('dash.hours', { n: hoursText(ct.median_hours) }),
+      sub: `${t('dash.p90')} ${t('dash.hours', { n: hoursText(ct.p90_hours) })}`, figure: { figure: 'closed' },
     },
-    { id: 'cards', label: t('dash.cards'), value: String(d.cards.count), sub: t('dash.count'), figure: d.cards.figure },
+    { id: 'cards', label: t('dash.cards'), value: String(d.cards.count), sub: '', figure: d.cards.figure },
   ];
 }

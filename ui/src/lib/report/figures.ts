@@ -25,7 +25,8 @@ export function figureLabel(t: Translate, f: Figure, areaName?: string): string 
   switch (f.figure) {
     case 'stage': return t('figures.stage', { stage: t(`stage.${f.stage}`) });
     case 'level': return t('figures.level', { level: t(`level.${f.level}`) });
-    case 'closed_at': return t('figures.closed_at', { level: t(`level.${f.level}`) });
+    // Closed at a level counts the closures at it or below (resolved inside the township = village + township).
+    case 'closed_at': return t(`figures.closed_at_${f.level}`);
     case 'closed': return t('figures.closed');
     case 'overdue': return t('figures.overdueStep', { step: t(`reportStep.${f.step}`) });
     case 'visited': return t('figures.visited', { area: areaName ?? f.area });

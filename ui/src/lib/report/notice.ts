@@ -33,6 +33,29 @@ export function cellText(key: string, v: number | null): string {
   }
 }
 
+/** Which way a column gets better: shares, closures, cards and ratings up; times and overdue
+ *  cases down; cases reported neither (more reports may mean more trust as well as more trouble). */
+export function betterWhen(key: string): 'higher' | 'lower' | null {
+  switch (key) {
+    case 'median_close_hours':
+    case 'p90_close_hours':
+    case 'overdue':
+      return 'lower';
+    case 'cases_reported':
+      return null;
+    default:
+      return 'higher';
+  }
+}
+
+/** Whether a move since last month is for the better, the worse, or neither. */
+export function verdict(c: NoticeCell): 'better' | 'worse' | null {
+  const move = trend(c);
+  const good = betterWhen(c.key);
+  if (!good || (move !== 'up' && move !== 'down')) return null;
+  return (move === 'up') === (good === 'higher') ? 'better' : 'worse';
+}
+
 /** Up, down or the same as last month (null when either month has nothing). */
 export function trend(c: NoticeCell): 'up' | 'down' | 'same' | null {
   if (c.value == null || c.previous == null) return null;

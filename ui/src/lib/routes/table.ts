@@ -5,18 +5,22 @@
 // nothing else lists screens.
 import type { Component } from 'svelte';
 import type { Role } from '../bindings/Role';
+import Accounts from '../../screens/Accounts.svelte';
 import CardIssue from '../../screens/CardIssue.svelte';
 import Case from '../../screens/Case.svelte';
 import Conflicts from '../../screens/Conflicts.svelte';
-import Accounts from '../../screens/Accounts.svelte';
+import Dashboard from '../../screens/Dashboard.svelte';
 import DisputeForm from '../../screens/DisputeForm.svelte';
+import FigureList from '../../screens/FigureList.svelte';
 import Fleet from '../../screens/Fleet.svelte';
 import HouseholdDetail from '../../screens/HouseholdDetail.svelte';
 import HouseholdEdit from '../../screens/HouseholdEdit.svelte';
 import Households from '../../screens/Households.svelte';
 import MapView from '../../screens/MapView.svelte';
+import Notice from '../../screens/Notice.svelte';
 import Outbox from '../../screens/Outbox.svelte';
 import Queue from '../../screens/Queue.svelte';
+import Ranking from '../../screens/Ranking.svelte';
 import Today from '../../screens/Today.svelte';
 import VisitForm from '../../screens/VisitForm.svelte';
 import type { Route, RouteName, RouteParams } from './params';
@@ -38,11 +42,15 @@ const everyone: readonly Role[] = ['grid_worker', 'grid_leader', 'supervisor', '
 export const office: readonly Role[] = ['supervisor', 'admin'];
 
 export const routes: { [K in RouteName]: RouteEntry<K> } = {
+  dashboard: { screen: Dashboard, title: 'route.dashboard', tab: 'nav.dashboard', tabFor: office, sideFor: office },
   queue: { screen: Queue, title: 'route.queue', tab: 'nav.queue', tabFor: ['grid_leader', 'supervisor', 'admin'], sideFor: office },
-  case: { screen: Case, title: 'route.case', tabFor: [] },
-  today: { screen: Today, title: 'route.today', tab: 'nav.today', tabFor: ['grid_worker'] },
+  ranking: { screen: Ranking, title: 'route.ranking', tab: 'nav.ranking', tabFor: [], sideFor: office },
+  notice: { screen: Notice, title: 'route.notice', tab: 'nav.notice', tabFor: [], sideFor: office },
   fleet: { screen: Fleet, title: 'route.fleet', tab: 'nav.fleet', tabFor: [], sideFor: office },
   accounts: { screen: Accounts, title: 'route.accounts', tab: 'nav.accounts', tabFor: [], sideFor: office },
+  figures: { screen: FigureList, title: 'route.figures', tabFor: [] },
+  case: { screen: Case, title: 'route.case', tabFor: [] },
+  today: { screen: Today, title: 'route.today', tab: 'nav.today', tabFor: ['grid_worker'] },
   households: { screen: Households, title: 'route.households', tab: 'nav.households', tabFor: everyone, sideFor: office },
   household: { screen: HouseholdDetail, title: 'route.household', tabFor: [] },
   household_edit: { screen: HouseholdEdit, title: 'route.household_edit', tabFor: [] },

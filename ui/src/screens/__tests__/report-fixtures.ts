@@ -4,6 +4,7 @@
 import type { Dashboard } from '../../lib/bindings/Dashboard';
 import type { FigureList } from '../../lib/bindings/FigureList';
 import type { HandsetStatus } from '../../lib/bindings/HandsetStatus';
+import type { HighlightRow } from '../../lib/bindings/HighlightRow';
 import type { MonthlyNotice } from '../../lib/bindings/MonthlyNotice';
 import type { Ranking } from '../../lib/bindings/Ranking';
 import { NOW } from './case-fixtures';
@@ -93,6 +94,11 @@ export const ranking: Ranking = {
     { rank: 1, area: GRID, name: '第1网格', parent_name: '锦园社区', parts: parts(0.9, 1), template_score: 91.25, highlight_points: -2, total: 89.25 },
   ],
 };
+
+export const highlightRows: HighlightRow[] = [
+  { id: 'hl1', area: VILLAGE, area_name: '锦园社区', quarter: '2026Q4', points: 5, reason: '调解经验在全旗推广', awarded_by: '赵敏', awarded_ms: NOW - 24 * HOUR, withdrawn: false },
+  { id: 'hl2', area: GRID, area_name: '第1网格', quarter: '2026Q4', points: -2, reason: '台账不全', awarded_by: '赵敏', awarded_ms: NOW - 48 * HOUR, withdrawn: true },
+];
 
 const cell = (key: string, value: number | null, previous: number | null) => ({ key, value, previous });
 

@@ -5,6 +5,7 @@ import type { HandsetStatus } from '../../lib/bindings/HandsetStatus';
 import type { Role } from '../../lib/bindings/Role';
 import { tab } from '../../lib/stores/router';
 import { status } from '../../lib/stores/sync';
+import { dashboard, highlightRows, ranking } from './report-fixtures';
 
 const base: HandsetStatus = {
   enrolled: true, user_name: '王芳', user_phone: '13800138000', role: 'grid_worker', scope: '150621001001001',
@@ -17,6 +18,9 @@ function start(role: Role) {
     if (cmd === 'status') return { ...base, role };
     if (cmd === 'today') return { due: [], due_total: 0, micro_grids: [], follow_ups: [], my_disputes: [], dispatched_to_me: [] };
     if (cmd === 'case_queue') return { counts: [], total: 0, rows: [] };
+    if (cmd === 'dashboard') return dashboard;
+    if (cmd === 'ranking') return ranking;
+    if (cmd === 'highlights') return highlightRows;
     if (cmd === 'list_households' || cmd === 'outbox' || cmd === 'conflicts' || cmd === 'attention' || cmd === 'areas') return [];
     if (cmd === 'sync_now') throw { kind: 'offline', message: 'x', fields: [] };
     return null;
@@ -66,29 +70,37 @@ describe('the shell', () => {
     await waitFor(() => expect(screen.getByTestId('screen-map')).toBeInTheDocument());
   });
 
-  it("lays the office's window out for a desk: a side navigation instead of the bottom tabs", async () => {
+  it("lays the office's window out for a desk: a side navigation from the dashboard to the outbox", async () => {
     windowWidth(1440);
     start('supervisor');
-    await waitFor(() => expect(screen.getByTestId('screen-queue')).toBeInTheDocument());
+    await waitFor(() => expect(screen.getByTestId('screen-dashboard')).toBeInTheDocument());
     expect(screen.getByTestId('layout-desk')).toBeInTheDocument();
     expect(screen.getByTestId('side-nav')).toHaveAttribute('aria-label', '导航');
-    expect(navIds()).toEqual(['nav-queue', 'nav-fleet', 'nav-accounts', 'nav-households', 'nav-map', 'nav-outbox']);
-    expect(screen.getByTestId('nav-queue')).toHaveAttribute('aria-current', 'page');
+    expect(navIds()).toEqual([
+      'nav-dashboard', 'nav-queue', 'nav-ranking', 'nav-notice', 'nav-fleet', 'nav-accounts', 'nav-households', 'nav-map', 'nav-outbox',
+    ]);
+    expect(screen.getByTestId('nav-dashboard')).toHaveAttribute('aria-current', 'page');
     expect(screen.queryByTestId('more-links')).toBeNull();
-    await fireEvent.click(screen.getByTestId('nav-map'));
-    await waitFor(() => expect(screen.getByTestId('screen-map')).toBeInTheDocument());
+    await fireEvent.click(screen.getByTestId('nav-ranking'));
+    await waitFor(() => expect(screen.getByTestId('screen-ranking')).toBeInTheDocument());
     // A side entry is a top-level screen: no way back, the app's name as the title.
     expect(screen.queryByTestId('back')).toBeNull();
-    expect(screen.getByTestId('nav-map')).toHaveClass('on');
+    expect(screen.getByTestId('nav-ranking')).toHaveClass('on');
   });
 
-  it('falls back to the bottom tabs at phone width', async () => {
+  it('falls back to the bottom tabs at phone width, the other office screens linked from the dashboard', async () => {
     windowWidth(360);
     start('supervisor');
-    await waitFor(() => expect(screen.getByTestId('screen-queue')).toBeInTheDocument());
+    await waitFor(() => expect(screen.getByTestId('screen-dashboard')).toBeInTheDocument());
     expect(screen.getByTestId('layout-phone')).toBeInTheDocument();
     expect(screen.queryByTestId('side-nav')).toBeNull();
-    expect(navIds()).toEqual(['nav-queue', 'nav-households', 'nav-map', 'nav-outbox']);
+    expect(navIds()).toEqual(['nav-dashboard', 'nav-queue', 'nav-households', 'nav-map', 'nav-outbox']);
+    await fireEvent.click(screen.getByTestId('more-ranking'));
+    await waitFor(() => expect(screen.getByTestId('screen-ranking')).toBeInTheDocument());
+    expect(screen.getByTestId('title')).toHaveTextContent('季度排名');
+    expect(screen.queryByTestId('more-links')).toBeNull();
+    await fireEvent.click(screen.getByTestId('back'));
+    await waitFor(() => expect(screen.getByTestId('screen-dashboard')).toBeInTheDocument());
   });
 
   it("keeps a grid leader's bottom tabs on a wide window", async () => {
