@@ -10,8 +10,8 @@ mod conflict;
 mod contradiction;
 mod driver;
 mod office;
-mod reports;
 mod register;
+mod reports;
 mod server;
 
 use driver::{Driver, click, find, free_port, shot, type_into, wait_text};

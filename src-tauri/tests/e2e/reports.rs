@@ -31,7 +31,9 @@ async fn text_in(c: &Client, test_id: &str, selector: &str) -> String {
 
 /// The highlight points the ranking shows for `area` ("+3", "0", "-2"), as a number.
 async fn points_of(c: &Client, area: &str) -> i64 {
-    let js = format!("return document.querySelector('[data-testid=rank-grids] tr[data-area=\"{area}\"] [data-testid=rank-highlights]').textContent");
+    let js = format!(
+        "return document.querySelector('[data-testid=rank-grids] tr[data-area=\"{area}\"] [data-testid=rank-highlights]').textContent"
+    );
     let text = c.execute(&js, vec![]).await.unwrap();
     text.as_str().expect("the grid's highlight points").trim().trim_start_matches('+').parse().expect("a whole number")
 }
@@ -84,7 +86,10 @@ async fn the_office_reads_its_figures_ranks_its_grids_and_writes_its_notice() {
     click(&c, "nav-ranking").await;
     find(&c, "rank-row").await;
     let grid = c
-        .execute("return document.querySelector('[data-testid=highlight-area] optgroup:last-of-type option').value", vec![])
+        .execute(
+            "return document.querySelector('[data-testid=highlight-area] optgroup:last-of-type option').value",
+            vec![],
+        )
         .await
         .unwrap();
     let grid = grid.as_str().expect("a grid to award").to_owned();
@@ -97,7 +102,11 @@ async fn the_office_reads_its_figures_ranks_its_grids_and_writes_its_notice() {
     wait_text(&c, "highlights", "经验在全镇推广").await;
     let deadline = std::time::Instant::now() + crate::driver::PATIENCE;
     while points_of(&c, &grid).await != before + 5 {
-        assert!(std::time::Instant::now() < deadline, "the grid's highlight points never went from {before} to {}", before + 5);
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the grid's highlight points never went from {before} to {}",
+            before + 5
+        );
         tokio::time::sleep(std::time::Duration::from_millis(150)).await;
     }
     to_top(&c).await;
@@ -122,7 +131,8 @@ async fn the_office_reads_its_figures_ranks_its_grids_and_writes_its_notice() {
 
     // At phone width: the bottom tabs, the office's other screens linked from the dashboard.
     c.set_window_size(360, 740).await.expect("a phone-sized window");
-    find(&c, "nav-dashboard").await;
+    // The layout follows the window (the side navigation's buttons give way to the tabs).
+    find(&c, "layout-phone").await;
     click(&c, "nav-dashboard").await;
     find(&c, "more-links").await;
     assert!(c.find(css("side-nav")).await.is_err(), "no side navigation at phone width");

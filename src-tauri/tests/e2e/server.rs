@@ -1,9 +1,9 @@
 //! The demo sync server run inside the test process on a fixed loopback address, so the test
 //! can stop it (the worker goes out of range) and start it again on the same address and data.
 
+use gridwork_domain::demo::DemoSize;
 use gridwork_sync_server::admin::create_codes;
 use gridwork_sync_server::config::open_store;
-use gridwork_domain::demo::DemoSize;
 use gridwork_sync_server::seed::{DemoPlan, seed_plan};
 use gridwork_sync_server::{AppState, app};
 use std::net::SocketAddr;
