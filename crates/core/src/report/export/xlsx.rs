@@ -68,8 +68,20 @@ pub fn write_xlsx(notice: &MonthlyNotice, ranking: &Ranking, path: &Path) -> Res
     book.save(path)
 }
 
+/// Prints on A4 landscape, every column on one page's width (as many pages down as it takes),
+/// with the page number and count in the footer.
+fn print_setup(ws: &mut Worksheet, name: &str, title: &str) -> Result<(), XlsxError> {
+    ws.set_name(name)?
+        .set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0)
+        .set_header(&format!("&C{title}"))
+        .set_footer("&C&P / &N");
+    Ok(())
+}
+
 fn notice_sheet(ws: &mut Worksheet, n: &MonthlyNotice, f: &Formats) -> Result<(), XlsxError> {
-    ws.set_name(NOTICE_SHEET)?.set_landscape().set_paper_size(9);
+    print_setup(ws, NOTICE_SHEET, &format!("{} {} 月通报", n.scope_name, n.month))?;
     ws.write_string_with_format(0, 0, format!("{} {} 月通报", n.scope_name, n.month), &f.title)?;
     ws.write_string(
         1,
@@ -117,7 +129,7 @@ fn notice_row(ws: &mut Worksheet, r: u32, row: &NoticeRow, bold: bool, f: &Forma
 }
 
 fn overdue_sheet(ws: &mut Worksheet, n: &MonthlyNotice, f: &Formats) -> Result<(), XlsxError> {
-    ws.set_name(OVERDUE_SHEET)?.set_landscape().set_paper_size(9);
+    print_setup(ws, OVERDUE_SHEET, &format!("{} {} 逾期案件", n.scope_name, n.month))?;
     let heads = ["案件编号", "区域", "类别", "所处环节", "层级", "应办时限", "逾期天数", "案情"];
     let widths = [38.0, 18.0, 12.0, 12.0, 8.0, 18.0, 10.0, 50.0];
     for (c, (h, w)) in heads.iter().zip(widths).enumerate() {
@@ -140,7 +152,7 @@ fn overdue_sheet(ws: &mut Worksheet, n: &MonthlyNotice, f: &Formats) -> Result<(
 }
 
 fn ranking_sheet(ws: &mut Worksheet, k: &Ranking, f: &Formats) -> Result<(), XlsxError> {
-    ws.set_name(RANKING_SHEET)?.set_landscape().set_paper_size(9);
+    print_setup(ws, RANKING_SHEET, &format!("{} 季度排名", k.quarter))?;
     ws.write_string_with_format(0, 0, format!("{} 季度排名", k.quarter), &f.title)?;
     let weights: Vec<String> = k.weights.iter().map(|w| format!("{}{}", labels::part(&w.key), w.weight)).collect();
     ws.write_string(1, 0, format!("统一模板权重：{}；总分 = 模板得分 + 亮点加分", weights.join("、")))?;
