@@ -75,7 +75,7 @@ fn print_setup(ws: &mut Worksheet, name: &str, title: &str) -> Result<(), XlsxEr
         .set_landscape()
         .set_paper_size(9)
         .set_print_fit_to_pages(1, 0)
-        .set_header(&format!("&C{title}"))
+        .set_header(format!("&C{title}"))
         .set_footer("&C&P / &N");
     Ok(())
 }
