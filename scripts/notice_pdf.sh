@@ -49,6 +49,6 @@ log "the notice for $MONTH: $PAGES PDF pages, $ROWS areas read back from the PDF
 if [ -n "$OUT" ]; then
   mkdir -p "$OUT"
   cp "$PDF" "$OUT/notice-$MONTH.pdf"
-  pdftoppm -r 80 -png "$PDF" "$OUT/notice-page"
+  pdftoppm -r 150 -png "$PDF" "$OUT/notice-page"
   log "wrote $OUT/notice-$MONTH.pdf and its pages as PNG"
 fi
