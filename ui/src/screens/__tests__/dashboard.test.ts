@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { get } from 'svelte/store';
+import { locale } from '../../lib/i18n';
 import { officePeriod } from '../../lib/stores/office';
 import { route } from '../../lib/stores/router';
 import { status } from '../../lib/stores/sync';
@@ -86,5 +87,19 @@ describe('Dashboard', () => {
       throw { kind: 'validation', message: 'english', fields: [{ field: 'period', code: 'period_too_long', message: 'english' }] };
     });
     expect(await screen.findByTestId('dash-error')).toHaveTextContent('统计期间太长，最多两年');
+  });
+
+  it('reads in English too', async () => {
+    locale.set('en');
+    try {
+      start();
+      await waitFor(() => expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('锦园镇: dashboard'));
+      expect(screen.getByTestId('tile-in-village')).toHaveTextContent('In the village 96.0% 24/25 · target 95%');
+      expect(screen.getByTestId('tile-close-time')).toHaveTextContent('Time to close (median) 30.3 h 90th percentile 120.0 h');
+      expect(within(screen.getByTestId('chart-handlers')).getByTestId('figure-handler-secretary')).toHaveTextContent('58.3% (14/24)');
+      expect(screen.getByTestId('period-quarter')).toHaveTextContent('Quarter');
+    } finally {
+      locale.set('zh-CN');
+    }
   });
 });
