@@ -42,12 +42,7 @@ impl Engine {
         // In pages, as a pull applies them.
         let mut report = ApplyReport::default();
         for page in states.chunks(5_000) {
-            let r = self.apply_remote(page)?;
-            report.inserted += r.inserted;
-            report.updated += r.updated;
-            report.unchanged += r.unchanged;
-            report.merged += r.merged;
-            report.conflicts += r.conflicts;
+            report.add(&self.apply_remote(page)?);
         }
         Ok(report)
     }

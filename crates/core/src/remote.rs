@@ -20,6 +20,17 @@ pub struct ApplyReport {
     pub conflicts: u64,
 }
 
+impl ApplyReport {
+    /// Counts `more` in too (pages of a pull, records of a push, pages of a demo).
+    pub fn add(&mut self, more: &ApplyReport) {
+        self.inserted += more.inserted;
+        self.updated += more.updated;
+        self.unchanged += more.unchanged;
+        self.merged += more.merged;
+        self.conflicts += more.conflicts;
+    }
+}
+
 impl Engine {
     /// Applies remote versions in one transaction.
     pub fn apply_remote(&mut self, states: &[RecordState]) -> Result<ApplyReport> {

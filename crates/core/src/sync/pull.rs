@@ -14,7 +14,7 @@ use gridwork_domain::clock::wall_ms;
 use gridwork_domain::standing::Held;
 
 use super::http::SyncClient;
-use super::run::{CONFLICTS_DUE, CURSOR_HISTORY, PAGE, SyncProgress, SyncReport, add, conflict_cursor};
+use super::run::{CONFLICTS_DUE, CURSOR_HISTORY, PAGE, SyncProgress, SyncReport, conflict_cursor};
 use crate::db::relaxed;
 use crate::engine::{Engine, get_meta_number, save_clock, set_meta};
 use crate::error::{CoreError, Result};
@@ -184,7 +184,7 @@ fn store_pages(
         set_meta(tx, "last_sync_ms", &wall_ms().to_string())
     })?;
     report.pulled += pages.iter().map(|p| p.changes.len() as u64).sum::<u64>();
-    add(&mut report.applied, &applied);
+    report.applied.add(&applied);
     let more = if last.more { u64::from(PAGE) } else { 0 };
     progress(SyncProgress { phase: "pull", done: report.pulled, total: report.pulled + more, retry: None });
     Ok(last.next)

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::decide::{AckAction, Mend, decide_ack};
 use super::http::SyncClient;
 use super::in_flight;
-use super::run::{BATCH, CONFLICTS_DUE, SyncProgress, SyncReport, add};
+use super::run::{BATCH, CONFLICTS_DUE, SyncProgress, SyncReport};
 use crate::db::relaxed;
 use crate::engine::{Engine, save_clock, set_meta};
 use crate::error::{CoreError, Result};
@@ -180,7 +180,7 @@ fn acknowledge_batch(
                     report.pushed += 1;
                 }
                 AckAction::MergeThenClear(state) => {
-                    add(&mut report.applied, &apply_in(tx, clock, std::slice::from_ref(&state), now)?);
+                    report.applied.add(&apply_in(tx, clock, std::slice::from_ref(&state), now)?);
                     if acknowledge(tx, outcome.id, *rev)?
                         && let Some(receipt) = &outcome.receipt
                     {

@@ -316,14 +316,6 @@ fn refill_serials(engine: &mut Engine, client: &SyncClient) -> Result<()> {
     }
 }
 
-pub(super) fn add(total: &mut ApplyReport, more: &ApplyReport) {
-    total.inserted += more.inserted;
-    total.updated += more.updated;
-    total.unchanged += more.unchanged;
-    total.merged += more.merged;
-    total.conflicts += more.conflicts;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
