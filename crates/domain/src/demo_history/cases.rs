@@ -14,6 +14,7 @@ use crate::dispute::{
     AttemptOutcome, Dispute, DisputeAction, DisputeCategory, DisputeEvent, MediationLevel, Urgency, VillageHandler,
 };
 use crate::wire::Role;
+use crate::workflow::CaseStage;
 
 const HOUR_MS: i64 = 3_600_000;
 
@@ -36,20 +37,6 @@ struct Cast<'a> {
     centre: &'a DemoAccount,
 }
 
-/// Where a case ends up: its level and how far it got there.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum End {
-    Reported,
-    Rejected,
-    Open,
-    Dispatched,
-    Mediating,
-    /// Resolved at the level, not yet closed.
-    Resolved,
-    Closed,
-    Rated,
-}
-
 fn weighted<T: Copy>(rng: &mut ChaCha8Rng, table: &[(T, u32)]) -> T {
     let mut n = rng.random_range(0..table.iter().map(|(_, w)| w).sum::<u32>());
     for &(v, w) in table {
@@ -63,8 +50,8 @@ fn weighted<T: Copy>(rng: &mut ChaCha8Rng, table: &[(T, u32)]) -> T {
 
 /// How far a case reported `age_days` ago got: the newest wait at the first steps, a week-old one
 /// is being mediated or closed, and old cases are nearly all finished (a few stuck, overdue).
-fn end_for(rng: &mut ChaCha8Rng, age_days: i64) -> End {
-    use End::*;
+fn end_for(rng: &mut ChaCha8Rng, age_days: i64) -> CaseStage {
+    use CaseStage::*;
     match age_days {
         0..=1 => weighted(rng, &[(Reported, 50), (Open, 20), (Dispatched, 20), (Mediating, 5), (Rejected, 5)]),
         2..=7 => weighted(
@@ -149,7 +136,7 @@ fn steps(
     id: crate::ids::RecordId,
     reported_ms: i64,
     now_ms: i64,
-    end: End,
+    end: CaseStage,
     level: MediationLevel,
 ) -> Vec<DisputeEvent> {
     use AttemptOutcome::{Failed, Succeeded};
@@ -167,15 +154,16 @@ fn steps(
         let usual = rng.random_range(lo..hi);
         if rng.random_bool(0.1) { usual * 3 } else { usual }
     };
-    if end == End::Rejected {
+    if end == CaseStage::Rejected {
         let gap = g(rng, 2 * HOUR_MS, 20 * HOUR_MS);
         plan.push((cast.leader, DisputeAction::Rejected { reason: "重复上报".into() }, "", gap));
-    } else if end != End::Reported {
+    } else if end != CaseStage::Reported {
         let gap = late(rng, 2 * HOUR_MS, 20 * HOUR_MS);
         plan.push((cast.leader, DisputeAction::Verified, "已入户核实", gap));
     }
-    let reaches = |e: End| end as u8 >= e as u8 && end != End::Rejected;
-    if reaches(End::Dispatched) {
+    // The loop's stages are declared in the order a case goes through them (`Referred` is never an end here).
+    let reaches = |e: CaseStage| end as u8 >= e as u8 && end != CaseStage::Rejected;
+    if reaches(CaseStage::Dispatched) {
         let gap = late(rng, HOUR_MS, 20 * HOUR_MS);
         plan.push((cast.leader, DisputeAction::Dispatched { to: cast.worker.name.clone() }, "请网格员牵头调解", gap));
         let attempt = |level, number, outcome, mediator: &str| DisputeAction::MediationAttempt {
@@ -223,17 +211,17 @@ fn steps(
                 ));
                 continue;
             }
-            if !reaches(End::Mediating) {
+            if !reaches(CaseStage::Mediating) {
                 break;
             }
-            let failures = if end == End::Mediating { rng.random_range(1..3) } else { rng.random_range(0..2) };
+            let failures = if end == CaseStage::Mediating { rng.random_range(1..3) } else { rng.random_range(0..2) };
             for n in 1..=failures {
                 plan.push((who, attempt(here, n, Failed, by), "双方意见分歧较大", late(rng, DAY_MS, 3 * DAY_MS)));
             }
-            if reaches(End::Resolved) {
+            if reaches(CaseStage::Resolved) {
                 plan.push((who, attempt(here, failures + 1, Succeeded, by), "已调解", late(rng, DAY_MS, 3 * DAY_MS)));
             }
-            if reaches(End::Closed) {
+            if reaches(CaseStage::Closed) {
                 let closer = match here {
                     Village => cast.leader,
                     _ => who,
@@ -242,7 +230,7 @@ fn steps(
                 let close = DisputeAction::Closed { household_confirmed: true, village_handler };
                 plan.push((closer, close, "电话回访，当事户确认", late(rng, 4 * HOUR_MS, 2 * DAY_MS)));
             }
-            if reaches(End::Rated) {
+            if reaches(CaseStage::Rated) {
                 let score = weighted(rng, &[(5u8, 60), (4, 28), (3, 8), (2, 3), (1, 1)]);
                 let rater = if here == Village { cast.leader } else { who };
                 plan.push((rater, DisputeAction::Rated { score }, "当事户评价", g(rng, DAY_MS, 5 * DAY_MS)));
