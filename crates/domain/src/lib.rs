@@ -22,6 +22,7 @@ pub mod highlight;
 pub mod household;
 pub mod ids;
 pub mod merge;
+pub mod policy;
 pub mod record;
 pub mod report;
 pub mod restamp;

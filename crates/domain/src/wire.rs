@@ -213,6 +213,9 @@ pub struct ReferenceData {
     pub handlers: Vec<Handler>,
     #[serde(default)]
     pub deadlines: crate::deadline::StepDeadlines,
+    /// The lock rules for this device (older servers send none: the defaults).
+    #[serde(default)]
+    pub policy: crate::policy::DevicePolicy,
 }
 
 /// Who handles a case: an account, a mediation committee or centre, or a functional department.
