@@ -110,6 +110,13 @@ fn open_check(c: &mut Criterion) {
         });
     }
     g.bench_function("open_existing", |b| b.iter(|| Engine::open_existing(&path).unwrap()));
+    // The engine's part of a cold start: open the store, then the first page the worker sees.
+    g.bench_function("open and first page", |b| {
+        b.iter(|| {
+            let e = Engine::open_existing(&path).unwrap();
+            e.list_households(&HouseholdQuery { area: None, text: "", limit: 50 }).unwrap()
+        })
+    });
     g.finish();
 }
 
