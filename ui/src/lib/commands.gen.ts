@@ -27,6 +27,7 @@ import type { Household } from './bindings/Household';
 import type { HouseholdHistory } from './bindings/HouseholdHistory';
 import type { HouseholdRow } from './bindings/HouseholdRow';
 import type { IssuedCode } from './bindings/IssuedCode';
+import type { LockState } from './bindings/LockState';
 import type { MonthlyNotice } from './bindings/MonthlyNotice';
 import type { NewAccount } from './bindings/NewAccount';
 import type { NewHighlight } from './bindings/NewHighlight';
@@ -44,6 +45,9 @@ import type { VisitReceipt } from './bindings/VisitReceipt';
 /** The name of every command, as the IPC and the capability know it. */
 export const COMMAND_NAMES = [
   'status',
+  'lock_state',
+  'unlock',
+  'lock',
   'enroll',
   'recover',
   'sync_now',
@@ -93,12 +97,22 @@ export const commands = {
   /** The handset: enrolled or not, who, role, pending changes, clock warning. */
   status: (): Promise<HandsetStatus> =>
     call<HandsetStatus>('status', {}),
-  /** Enrolls with the server using a one-time code. */
-  enroll: (server_url: string, code: string, device_name: string): Promise<HandsetStatus> =>
-    call<HandsetStatus>('enroll', { server_url, code, device_name }),
-  /** The way out of a damaged store: kept aside, enrolled again, everything pulled again. */
-  recover: (server_url: string, code: string, device_name: string): Promise<HandsetStatus> =>
-    call<HandsetStatus>('recover', { server_url, code, device_name }),
+  /** The app lock: new, locked (wrong PINs so far, the wait, the tries left), open or damaged; */
+  /** the offline lock and the server's rules. */
+  lockState: (): Promise<LockState> =>
+    call<LockState>('lock_state', {}),
+  /** Opens the store with the worker's PIN (an unencrypted store from before: sets the PIN). */
+  unlock: (pin: string): Promise<LockState> =>
+    call<LockState>('unlock', { pin }),
+  /** Locks the app now (the idle lock); unsaved input is saved as drafts by the UI first. */
+  lock: (): Promise<LockState> =>
+    call<LockState>('lock', {}),
+  /** Makes the encrypted store under a new PIN, then enrolls with the server using a one-time code. */
+  enroll: (server_url: string, code: string, device_name: string, pin: string): Promise<HandsetStatus> =>
+    call<HandsetStatus>('enroll', { server_url, code, device_name, pin }),
+  /** The way out of a damaged store: kept aside, a new PIN, enrolled again, everything pulled again. */
+  recover: (server_url: string, code: string, device_name: string, pin: string): Promise<HandsetStatus> =>
+    call<HandsetStatus>('recover', { server_url, code, device_name, pin }),
   /** Pushes the outbox and pulls what is new, emitting `sync-progress` events. */
   syncNow: (): Promise<SyncSummary> =>
     call<SyncSummary>('sync_now', {}),

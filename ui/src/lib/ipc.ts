@@ -21,10 +21,21 @@ export function asTagged(e: unknown): TaggedError {
   return { kind: 'internal', message: String(e), fields: [], net: null, unsynced: null, code: null, params: null };
 }
 
+/** Who hears of every refusal (the app lock listens for `locked` and `offline_locked`). */
+const refusalListeners = new Set<(e: TaggedError) => void>();
+
+/** Calls `f` with every command's refusal; returns a function that stops it. */
+export function onRefusal(f: (e: TaggedError) => void): () => void {
+  refusalListeners.add(f);
+  return () => refusalListeners.delete(f);
+}
+
 export async function call<T>(cmd: CommandName, args: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
-    throw asTagged(e);
+    const tagged = asTagged(e);
+    for (const f of refusalListeners) f(tagged);
+    throw tagged;
   }
 }

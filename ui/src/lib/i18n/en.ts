@@ -3,8 +3,10 @@ import type { Catalog } from './zh-CN';
 import { casesEn } from './cases.en';
 import { reportEn } from './report.en';
 import { officeEn } from './office.en';
+import { lockEn } from './lock.en';
 
 export const en: Catalog = {
+  ...lockEn,
   ...officeEn,
   ...casesEn,
   ...reportEn,
@@ -364,6 +366,13 @@ export const en: Catalog = {
     unknown_handler: '{field} is not on the list of handlers: pick one from the list',
   },
   error: {
+    locked: 'Gridwork is locked: enter your PIN to unlock it',
+    offline_locked: 'This device has not reached the server for {days} days: sync first',
+    wrong_pin: 'Wrong PIN',
+    pin_wait: 'Too many wrong PINs: wait a moment and try again',
+    wiped_after_wrong_pins: 'Too many wrong PINs: the data on this device was erased; enroll it again',
+    bad_pin: 'The PIN must be 6 digits',
+    keyring_unreachable: "The system keyring cannot be read; make sure you are logged in to the desktop and try again",
     offline: 'The server cannot be reached; check the network and try again',
     unauthorized: "The server refused this device's credentials; ask the grid office to enroll it again",
     revoked: 'The grid office withdrew this device; its data was wiped. Enroll it again',

@@ -2,8 +2,10 @@
 import { casesZhCN } from './cases.zh-CN';
 import { reportZhCN } from './report.zh-CN';
 import { officeZhCN } from './office.zh-CN';
+import { lockZhCN } from './lock.zh-CN';
 
 export const zhCN = {
+  ...lockZhCN,
   ...officeZhCN,
   ...casesZhCN,
   ...reportZhCN,
@@ -361,6 +363,13 @@ export const zhCN = {
     unknown_handler: '{field}不在承办人名单中，请从名单中选择',
   },
   error: {
+    locked: '网格通已锁定，请输入 PIN 解锁',
+    offline_locked: '本机已 {days} 天没有连接服务器，请先同步',
+    wrong_pin: 'PIN 不正确',
+    pin_wait: 'PIN 输错次数过多，请稍后再试',
+    wiped_after_wrong_pins: 'PIN 连续输错次数过多，本机数据已清除，请重新注册',
+    bad_pin: 'PIN 必须是 6 位数字',
+    keyring_unreachable: '无法读取系统密钥环，请确认已登录桌面会话后重试',
     offline: '无法连接服务器，请检查网络后重试',
     unauthorized: '服务器拒绝了本机的凭证，请联系网格办重新注册',
     revoked: '本机已被网格办停用，本机数据已清除，请重新注册',

@@ -1,6 +1,15 @@
 // Drafts of half-filled forms, kept in the engine's store as the worker types, so a form
-// survives the app being closed or killed. Saving is debounced; `clear` forgets the draft.
+// survives the app being closed or killed — or locked. Saving is debounced; `clear` forgets the
+// draft; `flushDrafts` saves every draft still waiting (the app lock calls it before locking).
 import { api } from '../api';
+
+/** Drafts with input typed but not yet saved. */
+const waitingDrafts = new Set<Draft<object>>();
+
+/** Saves at once every draft that waits for its pause (before the app locks). */
+export async function flushDrafts(): Promise<void> {
+  await Promise.all([...waitingDrafts].map((d) => d.flush().catch(() => undefined)));
+}
 
 export interface Draft<T> {
   /** The saved draft merged over `initial`, or null when there was none. */
@@ -17,12 +26,13 @@ export function draft<T extends object>(form: string, initial: T, delayMs = 300)
   let waiting: T | null = null;
   const write = async () => {
     timer = null;
+    waitingDrafts.delete(self);
     if (waiting === null) return;
     const body = JSON.stringify(waiting);
     waiting = null;
     await api.saveDraft(form, body);
   };
-  return {
+  const self: Draft<T> = {
     async load() {
       const body = await api.loadDraft(form);
       if (!body) return null;
@@ -34,6 +44,7 @@ export function draft<T extends object>(form: string, initial: T, delayMs = 300)
     },
     save(value) {
       waiting = value;
+      waitingDrafts.add(self);
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => void write(), delayMs);
     },
@@ -45,7 +56,9 @@ export function draft<T extends object>(form: string, initial: T, delayMs = 300)
       if (timer) clearTimeout(timer);
       timer = null;
       waiting = null;
+      waitingDrafts.delete(self);
       await api.deleteDraft(form);
     },
   };
+  return self;
 }

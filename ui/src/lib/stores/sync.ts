@@ -6,6 +6,7 @@ import type { HandsetStatus } from '../bindings/HandsetStatus';
 import type { SyncProgressEvent } from '../bindings/SyncProgressEvent';
 import type { SyncSummary } from '../bindings/SyncSummary';
 import type { TaggedError } from '../bindings/TaggedError';
+import { lock } from './lock';
 
 export const status = writable<HandsetStatus | null>(null);
 export const syncing = writable(false);
@@ -58,7 +59,8 @@ export function startAutoSync(everyMs = 30_000, staleMs = 5 * 60_000): () => voi
   const tick = async () => {
     if (stopped || get(syncing)) return;
     const s = get(status);
-    if (!s?.enrolled) return;
+    const l = get(lock);
+    if (!s?.enrolled || (l && l.state !== 'open')) return;
     const stale = s.last_sync_ms == null || Date.now() - s.last_sync_ms > staleMs;
     if (s.pending > 0 || stale) await syncNow();
   };

@@ -5,6 +5,7 @@ import type { HandsetStatus } from '../../lib/bindings/HandsetStatus';
 import type { Role } from '../../lib/bindings/Role';
 import { tab } from '../../lib/stores/router';
 import { status } from '../../lib/stores/sync';
+import { openLock } from './lock-fixtures';
 import { dashboard, highlightRows, ranking } from './report-fixtures';
 
 const base: HandsetStatus = {
@@ -15,6 +16,7 @@ const base: HandsetStatus = {
 
 function start(role: Role) {
   mockIPC((cmd) => {
+    if (cmd === 'lock_state') return openLock;
     if (cmd === 'status') return { ...base, role };
     if (cmd === 'today') return { due: [], due_total: 0, micro_grids: [], follow_ups: [], my_disputes: [], dispatched_to_me: [] };
     if (cmd === 'case_queue') return { counts: [], total: 0, rows: [] };
