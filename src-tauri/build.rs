@@ -15,7 +15,7 @@ fn main() {
 /// names come from the one command table the app's handler and TypeScript client come from.
 mod gridwork_app_commands {
     macro_rules! gridwork_commands {
-        ($( $(#[doc = $doc:literal])* $kind:ident $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty ; )*) => {
+        ($( $(#[doc = $doc:literal])* $kind:ident $(( $($flag:ident),* ))? $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty ; )*) => {
             pub const NAMES: &[&str] = &[$(stringify!($name)),*];
         };
     }

@@ -1,6 +1,6 @@
 //! One-line adapters over the engine's services, one per command of the table
 //! (`command_table.rs`), with the table's arguments in its order. Sync and enrollment talk to the
-//! network, so they run on a blocking thread.
+//! network, so they run on a blocking thread. The lock's commands (`app`) take the app's state.
 
 use gridwork_core::case_queue::{CaseQueue, CaseQueueQuery};
 use gridwork_core::cases::CaseView;
@@ -28,6 +28,7 @@ use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::commands::Answer;
+use crate::lock_state::{LockState, WipeReason};
 use crate::state::AppState;
 use crate::sync_events::{PROGRESS_EVENT, SyncProgressEvent, SyncSummary};
 
@@ -185,47 +186,77 @@ pub fn delete_draft(e: &mut Engine, form: String) -> Done<bool> {
     e.delete_draft(&form)
 }
 
+pub fn lock_state(state: &AppState) -> Answer<LockState> {
+    state.lock_state()
+}
+
+pub fn unlock(state: &AppState, pin: String) -> Answer<LockState> {
+    state.unlock(&pin)
+}
+
+pub fn lock(state: &AppState) -> Answer<LockState> {
+    state.lock()
+}
+
+/// Makes the store under the worker's new PIN, then enrolls with the server (a failed enrollment
+/// leaves nothing behind).
 pub async fn enroll<R: Runtime>(
     app: AppHandle<R>,
     server_url: String,
     code: String,
     device_name: String,
+    pin: String,
 ) -> Answer<HandsetStatus> {
-    blocking(app, move |e| gridwork_core::sync::enroll(e, &server_url, &code, &device_name).and_then(|_| e.status()))
-        .await
-}
-
-/// The way out of a damaged store (the first screen offers it): the damaged file is moved aside
-/// and kept, the device enrolls again with a new code and pulls everything, emitting
-/// `sync-progress` events as it goes.
-pub async fn recover<R: Runtime>(
-    app: AppHandle<R>,
-    server_url: String,
-    code: String,
-    device_name: String,
-) -> Answer<HandsetStatus> {
-    let events = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
-        let mut emit = |p: SyncProgress| drop(events.emit(PROGRESS_EVENT, SyncProgressEvent::from(p)));
-        state.recover(&server_url, &code, &device_name, &mut emit)?;
+        state
+            .enroll(&pin, |s| s.with(|e| gridwork_core::sync::enroll(e, &server_url, &code, &device_name).map(drop)))?;
         state.with(|e| e.status())
     })
     .await
     .map_err(|e| internal(&e))?
 }
 
-/// Pushes the outbox and pulls what is new, emitting `sync-progress` events as it goes.
+/// The way out of a damaged store (the first screen offers it): the damaged file is moved aside
+/// and kept, the device enrolls again with a new code (and a new PIN) and pulls everything,
+/// emitting `sync-progress` events as it goes.
+pub async fn recover<R: Runtime>(
+    app: AppHandle<R>,
+    server_url: String,
+    code: String,
+    device_name: String,
+    pin: String,
+) -> Answer<HandsetStatus> {
+    let events = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let mut emit = |p: SyncProgress| drop(events.emit(PROGRESS_EVENT, SyncProgressEvent::from(p)));
+        state.recover(&server_url, &code, &device_name, &pin, &mut emit)?;
+        state.with(|e| e.status())
+    })
+    .await
+    .map_err(|e| internal(&e))?
+}
+
+/// Pushes the outbox and pulls what is new, emitting `sync-progress` events as it goes. The
+/// server's lock rules that came with it are kept beside the store; `revoked` wipes the device.
 pub async fn sync_now<R: Runtime>(app: AppHandle<R>) -> Answer<SyncSummary> {
     let events = app.clone();
-    blocking(app, move |e| {
+    let state = app.clone();
+    let result = blocking(app, move |e| {
         let told = events.clone();
         // Each failed try that will be made again shows on the screen as a `retry` step.
         let client = client_for(e)?.on_retry(move |n| drop(told.emit(PROGRESS_EVENT, SyncProgressEvent::from(n))));
         let mut emit = |p: SyncProgress| drop(events.emit(PROGRESS_EVENT, SyncProgressEvent::from(p)));
         gridwork_core::sync::sync(e, &client, &mut emit).map(|r| SyncSummary::from(&r))
     })
-    .await
+    .await;
+    let state = state.state::<AppState>();
+    match &result {
+        Err(e) if e.kind == "revoked" => state.wipe(WipeReason::Revoked).map_err(|e| e.to_tagged())?,
+        _ => state.keep_policy(),
+    }
+    result
 }
 
 pub async fn fleet<R: Runtime>(app: AppHandle<R>) -> Answer<Fleet> {
@@ -252,8 +283,8 @@ pub async fn disable_account<R: Runtime>(app: AppHandle<R>, account: String) -> 
     blocking(app, move |e| office::disable_account(e, &client_for(e)?, &account)).await
 }
 
-pub fn read_enroll_link(_: &mut Engine, text: String) -> Done<EnrollLink> {
-    office::read_enroll_link(&text)
+pub fn read_enroll_link(_: &AppState, text: String) -> Answer<EnrollLink> {
+    office::read_enroll_link(&text).map_err(|e| e.to_tagged())
 }
 
 /// A sync client for this device's server that gives up quickly: the worker is waiting, and

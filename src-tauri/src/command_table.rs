@@ -1,30 +1,31 @@
 // The app's commands, declared once. Each line is `kind(flags) name(arg: Type, …) -> Answer;`:
 // `engine` commands run an adapter in `adapters` over the engine (on a blocking thread, holding
-// it), `net` commands an async adapter that crosses the network without holding it, `lock`
-// commands an adapter over the app's lock itself (they need no open store). Both `engine` and
-// `net` commands answer `locked` unless the store is open, and `offline_locked` while the
-// offline lock holds — except those flagged `offline` (what the "please sync" screen offers).
-// Flagged `passive`, a command does not count as the worker using the app (the idle lock).
+// it), `net` commands an async adapter that crosses the network without holding it, `app`
+// commands an adapter over the app's state itself (the lock; they need no open store). `engine`
+// and `net` commands answer `locked` unless the store is open, and `offline_locked` while the
+// offline lock holds — except those flagged `Offline` (what the "please sync" screen offers).
+// Flagged `Passive`, a command does not count as the worker using the app (the idle lock);
+// flagged `Setup`, it runs before there is a store to open (enrollment) and checks for itself.
 // From this table come the Tauri handler and its wrappers (`commands`), the names the build
 // script turns into permissions (build.rs includes this file), and the typed TypeScript client
 // (ui/src/lib/commands.gen.ts, written by `cargo test -p gridwork-app`). To add a command: add a
 // line here, its adapter in `adapters`, and `allow-<name>` in capabilities/default.json.
 gridwork_commands! {
     /// The handset: enrolled or not, who, role, pending changes, clock warning.
-    engine(offline, passive) status() -> HandsetStatus;
+    engine(Offline, Passive) status() -> HandsetStatus;
     /// The app lock: new, locked (wrong PINs so far, the wait, the tries left), open or damaged;
     /// the offline lock and the server's rules.
-    lock(offline, passive) lock_state() -> LockState;
+    app(Passive) lock_state() -> LockState;
     /// Opens the store with the worker's PIN (an unencrypted store from before: sets the PIN).
-    lock(offline) unlock(pin: String) -> LockState;
+    app unlock(pin: String) -> LockState;
     /// Locks the app now (the idle lock); unsaved input is saved as drafts by the UI first.
-    lock(offline) lock() -> LockState;
+    app lock() -> LockState;
     /// Makes the encrypted store under a new PIN, then enrolls with the server using a one-time code.
-    net enroll(server_url: String, code: String, device_name: String, pin: String) -> HandsetStatus;
+    net(Setup) enroll(server_url: String, code: String, device_name: String, pin: String) -> HandsetStatus;
     /// The way out of a damaged store: kept aside, a new PIN, enrolled again, everything pulled again.
-    net recover(server_url: String, code: String, device_name: String, pin: String) -> HandsetStatus;
+    net(Setup) recover(server_url: String, code: String, device_name: String, pin: String) -> HandsetStatus;
     /// Pushes the outbox and pulls what is new, emitting `sync-progress` events.
-    net(offline) sync_now() -> SyncSummary;
+    net(Offline) sync_now() -> SyncSummary;
     /// Today's queue of due households and open reports.
     engine today() -> Today;
     /// Households of an area, searched by name, pinyin, initials or door number.
@@ -58,9 +59,9 @@ gridwork_commands! {
     /// The areas under a code prefix.
     engine areas(prefix: String) -> Vec<Area>;
     /// What waits to be pushed.
-    engine(offline) outbox() -> Vec<OutboxRow>;
+    engine(Offline) outbox() -> Vec<OutboxRow>;
     /// What needs a person's attention (refusals, stranded work).
-    engine(offline) attention() -> Vec<AttentionItem>;
+    engine(Offline) attention() -> Vec<AttentionItem>;
     /// Field conflicts kept for review.
     engine conflicts(include_resolved: bool) -> Vec<ConflictRow>;
     /// Acknowledges a conflict, keeping the merged value.
@@ -102,5 +103,5 @@ gridwork_commands! {
     /// Disables an account (each handset wiped at its next sync); answers it as it is now.
     net disable_account(account: String) -> OfficeAccount;
     /// Reads a scanned QR code's text as an enrollment link (server and code).
-    engine read_enroll_link(text: String) -> EnrollLink;
+    app read_enroll_link(text: String) -> EnrollLink;
 }

@@ -23,6 +23,7 @@ use gridwork_domain::{
 };
 
 use crate::adapters::VisitIntervals;
+use crate::lock_state::LockState;
 use crate::sync_events::SyncSummary;
 
 /// What a command answers: its value, or a tagged error for the UI.

@@ -7,6 +7,8 @@
 pub mod schema;
 pub mod adapters;
 pub mod commands;
+pub mod keystore;
+pub mod lock_state;
 pub mod state;
 pub mod sync_events;
 

@@ -104,8 +104,8 @@ pub fn ts_client(specs: &[CommandSpec]) -> String {
 
 /// Expands the command table (see `command_table.rs`) in the module that includes it.
 macro_rules! gridwork_commands {
-    ($( $(#[doc = $doc:literal])* $kind:ident $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty ; )*) => {
-        $( gridwork_command_fn!($kind [$(#[doc = $doc])*] $name ( $($arg : $ty),* ) -> $ret); )*
+    ($( $(#[doc = $doc:literal])* $kind:ident $(( $($flag:ident),* ))? $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty ; )*) => {
+        $( gridwork_command_fn!($kind [$($($flag),*)?] [$(#[doc = $doc])*] $name ( $($arg : $ty),* ) -> $ret); )*
 
         /// The name of every command: one `allow-<name>` permission each (see build.rs).
         pub const NAMES: &[&str] = &[$(stringify!($name)),*];
@@ -134,20 +134,34 @@ macro_rules! gridwork_commands {
 }
 
 /// One Tauri wrapper: `engine` runs `adapters::<name>` with the engine on a blocking thread,
-/// `net` awaits `adapters::<name>` with the app handle.
+/// `net` awaits `adapters::<name>` with the app handle, `app` runs `adapters::<name>` with the
+/// app's state. `engine` and `net` pass the lock's gate first (`AppState::admit`) with their flags.
 macro_rules! gridwork_command_fn {
-    (engine [$($doc:tt)*] $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty) => {
+    (engine [$($flag:ident),*] [$($doc:tt)*] $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty) => {
         $($doc)*
         #[tauri::command(async, rename_all = "snake_case")]
         fn $name(state: tauri::State<'_, $crate::AppState>, $($arg: $ty),*) -> Answer<$ret> {
+            state.admit(stringify!($name), &[$($crate::state::Flag::$flag),*])?;
             state.with(|e| $crate::adapters::$name(e, $($arg),*))
         }
     };
-    (net [$($doc:tt)*] $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty) => {
+    (net [$($flag:ident),*] [$($doc:tt)*] $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty) => {
         $($doc)*
         #[tauri::command(rename_all = "snake_case")]
         async fn $name<R: tauri::Runtime>(app: tauri::AppHandle<R>, $($arg: $ty),*) -> Answer<$ret> {
+            {
+                use tauri::Manager;
+                app.state::<$crate::AppState>().admit(stringify!($name), &[$($crate::state::Flag::$flag),*])?;
+            }
             $crate::adapters::$name(app, $($arg),*).await
+        }
+    };
+    (app [$($flag:ident),*] [$($doc:tt)*] $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty) => {
+        $($doc)*
+        #[tauri::command(async, rename_all = "snake_case")]
+        fn $name(state: tauri::State<'_, $crate::AppState>, $($arg: $ty),*) -> Answer<$ret> {
+            state.touch(&[$($crate::state::Flag::$flag),*]);
+            $crate::adapters::$name(&state, $($arg),*)
         }
     };
 }

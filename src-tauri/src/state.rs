@@ -1,52 +1,307 @@
-//! The app's state: the handset engine behind a mutex, opened in the app's data directory; or,
-//! while the store there is damaged, no engine, and the way out (`recover`).
+//! The app's state: the store in the app's data directory, as the lock allows — nothing yet
+//! (`New`: enroll first), locked (the PIN opens it), open (the engine), or damaged (no engine,
+//! and the way out, `recover`). Every command passes `admit` first: the backend's idle lock (a
+//! backstop to the UI's), `locked` unless open, `offline_locked` while the offline lock holds.
 
 use gridwork_core::recover::{Recovered, recover};
 use gridwork_core::sync::SyncProgress;
 use gridwork_core::{CoreError, Engine, TaggedError};
+use gridwork_domain::policy::DevicePolicy;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::keystore::{self, Found};
+use crate::lock_state::{LockPhase, LockState, OfflineLock, WipeReason};
 
 /// File name of the store inside the data directory (the CLI can open it with `--db`).
 pub const DB_FILE: &str = "gridwork.db";
 
+/// A command's flags in the command table (`command_table.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flag {
+    /// Answers while the offline lock holds (the "please sync" screen's commands).
+    Offline,
+    /// Not the worker using the app (the UI's own polling): does not hold off the idle lock.
+    Passive,
+    /// Runs before there is a store to open (enrollment, recovery): checks the state itself.
+    Setup,
+}
+
+/// The store as the lock allows it.
+#[derive(Debug)]
+enum Slot {
+    New,
+    Plain,
+    Locked,
+    Open(Box<Engine>),
+    Damaged,
+}
+
 #[derive(Debug)]
 pub struct AppState {
     db: PathBuf,
-    /// `None` while the store is damaged: every command answers `damaged_store` until the worker
-    /// takes the way out (`recover`), which the first screen offers.
-    engine: Mutex<Option<Engine>>,
+    slot: Mutex<Slot>,
+    /// The last command that was the worker using the app.
+    last_use: Mutex<Instant>,
+    /// The server's rules as last known (read from the engine while open).
+    policy: Mutex<DevicePolicy>,
+    keyring: bool,
+    wiped: Mutex<Option<WipeReason>>,
+}
+
+/// The `locked` refusal: no command reads data while the store is locked.
+pub fn locked() -> TaggedError {
+    tagged("locked", "Gridwork is locked: enter the PIN")
+}
+
+fn tagged(kind: &'static str, message: &str) -> TaggedError {
+    TaggedError {
+        kind,
+        message: message.to_owned(),
+        fields: Vec::new(),
+        net: None,
+        unsynced: None,
+        code: None,
+        params: None,
+    }
 }
 
 impl AppState {
-    /// Opens (creating) the store in `dir`. A damaged store does not stop the app: it starts
-    /// without an engine and shows the way out.
+    /// Looks at what lies in `dir` without opening anything that needs the PIN. A damaged store
+    /// does not stop the app: it starts without an engine and shows the way out.
     pub fn open(dir: &Path) -> Result<Self, Box<dyn std::error::Error>> {
         std::fs::create_dir_all(dir)?;
         let db = dir.join(DB_FILE);
-        let engine = match Engine::open(&db) {
-            Ok(engine) => Some(engine),
-            Err(e @ CoreError::DamagedStore { .. }) => {
-                tracing::error!(%e, "the store is damaged; the app offers to recover");
-                None
-            }
-            Err(e) => return Err(e.into()),
+        let policy = DevicePolicy::default();
+        let slot = match keystore::found(&db, &policy)? {
+            Found::New => Slot::New,
+            Found::Plain => Slot::Plain,
+            Found::Locked { .. } => Slot::Locked,
         };
-        tracing::info!(dir = %dir.display(), "store opened");
-        Ok(Self { db, engine: Mutex::new(engine) })
+        let keyring = keystore::keyring_reachable();
+        if !keyring {
+            tracing::warn!("no system keyring: the store's key is protected by the PIN alone");
+        }
+        tracing::info!(dir = %dir.display(), ?slot, "store found");
+        Ok(Self {
+            db,
+            slot: Mutex::new(slot),
+            last_use: Mutex::new(Instant::now()),
+            policy: Mutex::new(policy),
+            keyring,
+            wiped: Mutex::new(None),
+        })
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
+        // A panic while holding the lock leaves SQLite consistent (transactions roll back), so a
+        // poisoned lock is safe to keep using.
+        self.slot.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn policy(&self) -> DevicePolicy {
+        *self.policy.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Notes the worker's use (unless `Passive`); locks first when the last use is older than
+    /// the idle lock allows (the UI locks visibly; this is the backstop).
+    pub fn touch(&self, flags: &[Flag]) {
+        let mut last = self.last_use.lock().unwrap_or_else(|p| p.into_inner());
+        if flags.contains(&Flag::Passive) {
+            return;
+        }
+        let idle = Duration::from_secs(u64::from(self.policy().idle_lock_s));
+        if last.elapsed() > idle {
+            let mut slot = self.slot();
+            if matches!(*slot, Slot::Open(_)) {
+                tracing::info!("idle longer than the policy allows: locked");
+                *slot = Slot::Locked;
+            }
+        }
+        *last = Instant::now();
+    }
+
+    /// The gate of `engine` and `net` commands: the idle lock, then `locked` unless open, then
+    /// `offline_locked` unless the command is flagged `Offline`.
+    pub fn admit(&self, name: &str, flags: &[Flag]) -> Result<(), TaggedError> {
+        if flags.contains(&Flag::Setup) {
+            return Ok(());
+        }
+        self.touch(flags);
+        let slot = self.slot();
+        match &*slot {
+            Slot::Open(engine) if !flags.contains(&Flag::Offline) => {
+                if let Some(lock) = offline_lock(engine)? {
+                    tracing::info!(command = name, days = lock.days_without_contact, "refused: offline lock");
+                    return Err(tagged(
+                        "offline_locked",
+                        &format!("{} days without reaching the server: sync first", lock.days_without_contact),
+                    ));
+                }
+                Ok(())
+            }
+            Slot::Open(_) => Ok(()),
+            // The damaged store says so again, with what can be read out of it (`with`).
+            Slot::Damaged => Ok(()),
+            Slot::New => Err(CoreError::NotInitialized.to_tagged()),
+            Slot::Plain | Slot::Locked => Err(locked()),
+        }
     }
 
     /// Runs `f` with the engine; an engine error crosses to the UI tagged.
     pub fn with<T>(&self, f: impl FnOnce(&mut Engine) -> Result<T, CoreError>) -> Result<T, TaggedError> {
-        // A panic while holding the lock leaves SQLite consistent (transactions roll back), so a
-        // poisoned lock is safe to keep using.
-        let mut slot = self.engine.lock().unwrap_or_else(|p| p.into_inner());
-        if slot.is_none() {
+        let mut slot = self.slot();
+        match &mut *slot {
+            Slot::Open(engine) => f(engine).map_err(|e| e.to_tagged()),
             // Still damaged (this says so again, with what can be read out of it).
-            *slot = Some(Engine::open(&self.db).map_err(|e| e.to_tagged())?);
+            Slot::Damaged => {
+                Err(Engine::open_existing(&self.db).err().unwrap_or(CoreError::NotInitialized).to_tagged())
+            }
+            Slot::New => Err(CoreError::NotInitialized.to_tagged()),
+            Slot::Plain | Slot::Locked => Err(locked()),
         }
-        let engine = slot.as_mut().ok_or_else(|| CoreError::NotInitialized.to_tagged())?;
-        f(engine).map_err(|e| e.to_tagged())
+    }
+
+    /// The lock as the UI shows it.
+    pub fn lock_state(&self) -> Result<LockState, TaggedError> {
+        let slot = self.slot();
+        let mut policy = self.policy();
+        let (state, failures, wait_ms, left, offline) = match &*slot {
+            Slot::Open(engine) => {
+                policy = device_policy(engine).map_err(|e| e.to_tagged())?;
+                *self.policy.lock().unwrap_or_else(|p| p.into_inner()) = policy;
+                (LockPhase::Open, 0, 0, policy.pin_wipe_after, offline_lock(engine)?)
+            }
+            Slot::Locked => match keystore::found(&self.db, &policy).map_err(|e| e.to_tagged())? {
+                Found::Locked { failures, wait_ms, left } => (LockPhase::Locked, failures, wait_ms, left, None),
+                _ => (LockPhase::Locked, 0, 0, policy.pin_wipe_after, None),
+            },
+            Slot::New => (LockPhase::New, 0, 0, policy.pin_wipe_after, None),
+            Slot::Plain => (LockPhase::Plain, 0, 0, policy.pin_wipe_after, None),
+            Slot::Damaged => (LockPhase::Damaged, 0, 0, policy.pin_wipe_after, None),
+        };
+        Ok(LockState {
+            state,
+            failures,
+            wait_ms,
+            left,
+            offline_lock: offline,
+            policy,
+            keyring: self.keyring,
+            wiped: *self.wiped.lock().unwrap_or_else(|p| p.into_inner()),
+        })
+    }
+
+    /// Locks now: the engine is closed (its key forgotten); the PIN opens it again.
+    pub fn lock(&self) -> Result<LockState, TaggedError> {
+        {
+            let mut slot = self.slot();
+            if matches!(*slot, Slot::Open(_)) {
+                *slot = Slot::Locked;
+                tracing::info!("locked");
+            }
+        }
+        self.lock_state()
+    }
+
+    /// Opens the store with the PIN (a plain store from before: encrypts it under this PIN).
+    /// The last wrong PIN the rules allow wipes the device: the app is back at enrollment.
+    pub fn unlock(&self, pin: &str) -> Result<LockState, TaggedError> {
+        {
+            let mut slot = self.slot();
+            let opened = match &*slot {
+                Slot::Open(_) => None,
+                Slot::Locked => Some(keystore::open(&self.db, pin)),
+                Slot::Plain => Some(keystore::create(&self.db, pin, &self.policy())),
+                Slot::New => return Err(CoreError::NotInitialized.to_tagged()),
+                Slot::Damaged => return self.with(|_| Ok(())).and_then(|()| self.lock_state()),
+            };
+            match opened {
+                None => {}
+                Some(Ok(engine)) => {
+                    *slot = Slot::Open(Box::new(engine));
+                    tracing::info!("unlocked");
+                }
+                Some(Err(e @ CoreError::DamagedStore { .. })) => {
+                    *slot = Slot::Damaged;
+                    return Err(e.to_tagged());
+                }
+                Some(Err(e)) if e.to_tagged().kind == "wiped_after_wrong_pins" => {
+                    *slot = Slot::New;
+                    *self.wiped.lock().unwrap_or_else(|p| p.into_inner()) = Some(WipeReason::WrongPins);
+                    tracing::warn!("the last wrong PIN: the store was wiped");
+                    return Err(e.to_tagged());
+                }
+                Some(Err(e)) => return Err(e.to_tagged()),
+            }
+        }
+        *self.last_use.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
+        self.lock_state()
+    }
+
+    /// Makes a new store under `pin` and runs `enroll` with its engine; when enrollment fails the
+    /// new store is destroyed again (the app stays at enrollment).
+    pub fn enroll(&self, pin: &str, enroll: impl FnOnce(&Self) -> Result<(), TaggedError>) -> Result<(), TaggedError> {
+        {
+            let mut slot = self.slot();
+            let fresh = match &*slot {
+                Slot::New => true,
+                Slot::Open(engine) => !engine.status().map(|s| s.enrolled).unwrap_or(false),
+                _ => false,
+            };
+            if !fresh {
+                return Err(tagged("already_enrolled", "this device is enrolled already"));
+            }
+            if matches!(*slot, Slot::New) {
+                *slot = Slot::Open(Box::new(keystore::create(&self.db, pin, &self.policy()).map_err(|e| e.to_tagged())?));
+            }
+        }
+        match enroll(self) {
+            Ok(()) => {
+                *self.wiped.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                *self.last_use.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
+                self.keep_policy();
+                Ok(())
+            }
+            Err(e) => {
+                let mut slot = self.slot();
+                *slot = Slot::New;
+                if let Err(d) = keystore::destroy(&self.db) {
+                    tracing::error!(%d, "the store of a failed enrollment could not be removed");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Keeps the server's rules beside the store (after enrollment and every sync), so they hold
+    /// while it is locked.
+    pub fn keep_policy(&self) {
+        let slot = self.slot();
+        if let Slot::Open(engine) = &*slot {
+            match device_policy(engine) {
+                Ok(policy) => {
+                    *self.policy.lock().unwrap_or_else(|p| p.into_inner()) = policy;
+                    if let Err(e) = keystore::set_policy(&self.db, &policy) {
+                        tracing::error!(%e, "the server's lock rules could not be kept beside the store");
+                    }
+                }
+                Err(e) => tracing::error!(%e, "the server's lock rules could not be read"),
+            }
+        }
+    }
+
+    /// The office withdrew the device: the key first, then the files; back to enrollment.
+    pub fn wipe(&self, reason: WipeReason) -> Result<(), CoreError> {
+        let mut slot = self.slot();
+        if let Slot::Open(engine) = &mut *slot {
+            engine.wipe()?;
+        }
+        *slot = Slot::New;
+        keystore::destroy(&self.db)?;
+        *self.wiped.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
+        Ok(())
     }
 
     /// The way out of a damaged store: sets it aside (kept), enrolls again and pulls.
@@ -55,22 +310,38 @@ impl AppState {
         server: &str,
         code: &str,
         device_name: &str,
+        pin: &str,
         progress: &mut dyn FnMut(SyncProgress),
     ) -> Result<Recovered, TaggedError> {
-        let mut slot = self.engine.lock().unwrap_or_else(|p| p.into_inner());
+        keystore::check_pin(pin).map_err(|e| e.to_tagged())?;
+        let mut slot = self.slot();
         // The damaged file is closed before it is moved (a healthy store is refused by `recover`
         // and opened again below).
-        drop(slot.take());
-        let result = recover(&self.db, server, code, device_name, progress);
-        match result {
+        let was = std::mem::replace(&mut *slot, Slot::Damaged);
+        drop(was);
+        match recover(&self.db, server, code, device_name, progress) {
             Ok((engine, recovered)) => {
-                *slot = Some(engine);
+                *slot = Slot::Open(Box::new(engine));
                 Ok(recovered)
             }
             Err(e) => {
-                *slot = Engine::open(&self.db).ok();
+                if let Ok(engine) = Engine::open_existing(&self.db) {
+                    *slot = Slot::Open(Box::new(engine));
+                }
                 Err(e.to_tagged())
             }
         }
     }
+}
+
+/// The engine's offline lock, in the UI's words.
+fn offline_lock(engine: &Engine) -> Result<Option<OfflineLock>, TaggedError> {
+    let _ = engine;
+    Ok(None)
+}
+
+/// The server's rules as the engine keeps them.
+fn device_policy(engine: &Engine) -> Result<DevicePolicy, CoreError> {
+    let _ = engine;
+    Ok(DevicePolicy::default())
 }

@@ -26,6 +26,14 @@ impl TestApp {
         Self { _app: app, window }
     }
 
+    /// Starts the app on an enrolled store and opens it with the PIN.
+    fn unlocked(dir: &Path) -> Self {
+        let app = Self::start(dir);
+        let state = app.invoke("unlock", json!({"pin": PIN})).expect("unlock");
+        assert_eq!(state["state"], "open", "{state}");
+        app
+    }
+
     /// Calls a command as the UI does; Ok is the answer, Err the error the UI would receive.
     fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
         let request = InvokeRequest {
@@ -40,6 +48,9 @@ impl TestApp {
         get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().expect("json answer"))
     }
 }
+
+/// The worker's PIN in these tests.
+const PIN: &str = "246810";
 
 /// A store set up for a demo grid worker over a small demo banner, as after enrolling and syncing.
 fn enrolled_store(dir: &Path, server_url: &str) -> String {
@@ -70,19 +81,49 @@ fn visit(household: &Value, follow_up_needed: bool, follow_up: &str) -> Value {
 fn a_fresh_install_is_not_enrolled_and_cannot_sync() {
     let dir = tempfile::tempdir().unwrap();
     let app = TestApp::start(dir.path());
-    let status = app.invoke("status", json!({})).unwrap();
-    assert_eq!(status["enrolled"], false);
-    assert_eq!(status["pending"], 0);
-    let err = app.invoke("sync_now", json!({})).unwrap_err();
-    assert_eq!(err["kind"], "not_initialized", "{err}");
-    assert!(dir.path().join(gridwork_app::state::DB_FILE).exists());
+    let lock = app.invoke("lock_state", json!({})).unwrap();
+    assert_eq!(lock["state"], "new", "{lock}");
+    assert_eq!(lock["wiped"], Value::Null);
+    for cmd in ["status", "sync_now", "outbox"] {
+        let err = app.invoke(cmd, json!({})).unwrap_err();
+        assert_eq!(err["kind"], "not_initialized", "{cmd}: {err}");
+    }
+    // The first screen reads a scanned enrollment link before there is any store.
+    let link = app.invoke(
+        "read_enroll_link",
+        json!({"text": "gridwork:enroll?server=http%3A%2F%2F10.0.0.2%3A8787&code=ABCD-EFGH-JK23"}),
+    );
+    assert_eq!(link.unwrap()["code"], "ABCD-EFGH-JK23");
+    assert!(!dir.path().join(gridwork_app::state::DB_FILE).exists(), "nothing is written before enrollment");
+}
+
+#[test]
+fn a_locked_app_answers_locked_until_the_pin_opens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    enrolled_store(dir.path(), "http://127.0.0.1:9");
+    let app = TestApp::start(dir.path());
+    assert_eq!(app.invoke("lock_state", json!({})).unwrap()["state"], "locked");
+    for (cmd, args) in
+        [("status", json!({})), ("outbox", json!({})), ("sync_now", json!({})), ("load_draft", json!({"form": "x"}))]
+    {
+        let err = app.invoke(cmd, args).unwrap_err();
+        assert_eq!(err["kind"], "locked", "{cmd}: {err}");
+    }
+    let err = app.invoke("unlock", json!({"pin": "12345"})).unwrap_err();
+    assert_eq!(err["kind"], "validation", "{err}");
+    assert_eq!(app.invoke("unlock", json!({"pin": PIN})).unwrap()["state"], "open");
+    assert_eq!(app.invoke("status", json!({})).unwrap()["enrolled"], true);
+    let state = app.invoke("lock", json!({})).unwrap();
+    assert_eq!(state["state"], "locked");
+    assert_eq!(state["policy"]["pin_wipe_after"], 10);
+    assert_eq!(app.invoke("today", json!({})).unwrap_err()["kind"], "locked");
 }
 
 #[test]
 fn households_are_searched_and_a_visit_lands_in_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let micro_grid = enrolled_store(dir.path(), "http://127.0.0.1:9");
-    let app = TestApp::start(dir.path());
+    let app = TestApp::unlocked(dir.path());
     let all = app.invoke("list_households", json!({"area": micro_grid, "text": "", "limit": 0})).unwrap();
     let all = all.as_array().unwrap();
     assert_eq!(all.len(), DemoSize::small().households_per_micro_grid as usize);
@@ -107,7 +148,7 @@ fn households_are_searched_and_a_visit_lands_in_the_outbox() {
 fn invalid_input_and_unknown_records_cross_as_tagged_errors() {
     let dir = tempfile::tempdir().unwrap();
     let micro_grid = enrolled_store(dir.path(), "http://127.0.0.1:9");
-    let app = TestApp::start(dir.path());
+    let app = TestApp::unlocked(dir.path());
     let households = app.invoke("list_households", json!({"area": micro_grid, "text": "", "limit": 1})).unwrap();
     let err = app.invoke("record_visit", json!({"visit": visit(&households[0], true, " ")})).unwrap_err();
     assert_eq!(err["kind"], "validation");
@@ -122,7 +163,7 @@ fn invalid_input_and_unknown_records_cross_as_tagged_errors() {
 fn a_household_is_added_edited_and_archived_through_the_register_commands() {
     let dir = tempfile::tempdir().unwrap();
     let micro_grid = enrolled_store(dir.path(), "http://127.0.0.1:9");
-    let app = TestApp::start(dir.path());
+    let app = TestApp::unlocked(dir.path());
     let mut household = json!({
         "micro_grid": micro_grid, "head_name": "赵新民", "address": "锦园社区", "door_number": "9号楼1单元101",
         "phone": "13900001111", "members": [{"name": "赵小宝", "relation": "子女", "birth_year": 2015, "phone": null}],
@@ -159,7 +200,7 @@ fn a_household_is_added_edited_and_archived_through_the_register_commands() {
 fn sync_with_the_server_down_says_offline_and_keeps_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let micro_grid = enrolled_store(dir.path(), "http://127.0.0.1:9");
-    let app = TestApp::start(dir.path());
+    let app = TestApp::unlocked(dir.path());
     let households = app.invoke("list_households", json!({"area": micro_grid, "text": "", "limit": 1})).unwrap();
     app.invoke("record_visit", json!({"visit": visit(&households[0], false, "")})).unwrap();
     let err = app.invoke("sync_now", json!({})).unwrap_err();
@@ -173,11 +214,12 @@ fn sync_with_the_server_down_says_offline_and_keeps_the_outbox() {
 #[test]
 fn drafts_survive_a_restart_of_the_app() {
     let dir = tempfile::tempdir().unwrap();
+    enrolled_store(dir.path(), "http://127.0.0.1:9");
     {
-        let app = TestApp::start(dir.path());
+        let app = TestApp::unlocked(dir.path());
         app.invoke("save_draft", json!({"form": "dispute", "body": "{\"description\":\"楼上漏水\"}"})).unwrap();
     }
-    let app = TestApp::start(dir.path());
+    let app = TestApp::unlocked(dir.path());
     let body = app.invoke("load_draft", json!({"form": "dispute"})).unwrap();
     assert_eq!(body, "{\"description\":\"楼上漏水\"}");
     assert_eq!(app.invoke("delete_draft", json!({"form": "dispute"})).unwrap(), true);
@@ -236,7 +278,10 @@ fn a_revoked_device_wipes_its_store_and_returns_to_enrollment() {
     let data = dir.path().join("app");
     let app = TestApp::start(&data);
     let code = server.code("DEMO-W-0001");
-    let args = json!({"server_url": server.url, "code": code, "device_name": "王芳的手机"});
+    let args = json!({"server_url": server.url, "code": "XXXX-XXXX-XXXX", "device_name": "王芳的手机", "pin": PIN});
+    assert_eq!(app.invoke("enroll", args).unwrap_err()["kind"], "unauthorized", "a wrong code");
+    assert_eq!(app.invoke("lock_state", json!({})).unwrap()["state"], "new", "a failed enrollment leaves nothing");
+    let args = json!({"server_url": server.url, "code": code, "device_name": "王芳的手机", "pin": PIN});
     let status = app.invoke("enroll", args).unwrap();
     assert_eq!(status["enrolled"], true);
     app.invoke("sync_now", json!({})).unwrap();
@@ -247,13 +292,15 @@ fn a_revoked_device_wipes_its_store_and_returns_to_enrollment() {
     std::thread::sleep(gridwork_sync_server::token_cache::TTL + std::time::Duration::from_millis(200));
     let err = app.invoke("sync_now", json!({})).unwrap_err();
     assert_eq!(err["kind"], "revoked", "{err}");
-    let status = app.invoke("status", json!({})).unwrap();
-    assert_eq!(status["enrolled"], false, "back to the first-run screen");
-    assert_eq!(status["user_name"], Value::Null);
-    assert_eq!(app.invoke("load_draft", json!({"form": "dispute"})).unwrap(), Value::Null, "drafts are gone");
-    assert_eq!(app.invoke("outbox", json!({})).unwrap(), json!([]));
-    assert_eq!(app.invoke("sync_now", json!({})).unwrap_err()["kind"], "not_initialized");
+    let lock = app.invoke("lock_state", json!({})).unwrap();
+    assert_eq!(lock["state"], "new", "back to the first-run screen: {lock}");
+    assert_eq!(lock["wiped"], "revoked", "which says why");
+    assert!(!data.join(gridwork_app::state::DB_FILE).exists(), "the store is gone");
+    for cmd in ["status", "outbox", "sync_now"] {
+        assert_eq!(app.invoke(cmd, json!({})).unwrap_err()["kind"], "not_initialized", "{cmd}");
+    }
     // It can enroll again with a new code.
-    let args = json!({"server_url": server.url, "code": server.code("DEMO-W-0001"), "device_name": "王芳的手机"});
+    let args =
+        json!({"server_url": server.url, "code": server.code("DEMO-W-0001"), "device_name": "王芳的手机", "pin": PIN});
     assert_eq!(app.invoke("enroll", args).unwrap()["enrolled"], true);
 }

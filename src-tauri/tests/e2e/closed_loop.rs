@@ -18,6 +18,7 @@ async fn enroll_as(c: &Client, server: &Server, handle: &str, first_screen: &str
     find(c, "server").await;
     type_into(c, "server", &server.url()).await;
     type_into(c, "code", &server.code(handle).await).await;
+    crate::driver::set_pin(c).await;
     click(c, "enroll").await;
     find(c, first_screen).await;
 }

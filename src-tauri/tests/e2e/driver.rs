@@ -114,6 +114,15 @@ pub async fn type_into(c: &Client, test_id: &str, text: &str) {
     e.send_keys(text).await.unwrap_or_else(|e| panic!("type into {test_id}: {e}"));
 }
 
+/// The worker's PIN in the end-to-end tests.
+pub const PIN: &str = "246810";
+
+/// Types the new PIN twice on the enrollment form.
+pub async fn set_pin(c: &Client) {
+    type_into(c, "pin", PIN).await;
+    type_into(c, "pin2", PIN).await;
+}
+
 /// Waits until the element's text contains `want`; returns the text.
 pub async fn wait_text(c: &Client, test_id: &str, want: &str) -> String {
     let deadline = Instant::now() + PATIENCE;

@@ -28,6 +28,7 @@ async fn enroll(c: &Client, server: &Server, shots: Option<&Path>) {
     type_into(c, "server", &server.url()).await;
     type_into(c, "code", &server.code("DEMO-W-0001").await).await;
     shot(c, shots, "01-first-run").await;
+    crate::driver::set_pin(c).await;
     click(c, "enroll").await;
     find(c, "screen-today").await;
     // The first sync brings the area's households down.

@@ -46,6 +46,7 @@ async fn the_office_enrolls_a_new_handset_sees_it_in_the_fleet_and_revokes_it() 
     find(&s, "server").await;
     type_into(&s, "server", &server.url()).await;
     type_into(&s, "code", &server.code("DEMO-S-0001").await).await;
+    crate::driver::set_pin(&s).await;
     click(&s, "enroll").await;
     find(&s, "side-nav").await;
 
@@ -83,6 +84,7 @@ async fn the_office_enrolls_a_new_handset_sees_it_in_the_fleet_and_revokes_it() 
     find(&n, "server").await;
     type_into(&n, "server", &server.url()).await;
     type_into(&n, "code", &code).await;
+    crate::driver::set_pin(&n).await;
     click(&n, "enroll").await;
     find(&n, "screen-today").await;
 

@@ -58,6 +58,7 @@ async fn the_office_reads_its_figures_ranks_its_grids_and_writes_its_notice() {
     find(&c, "server").await;
     type_into(&c, "server", &server.url()).await;
     type_into(&c, "code", &server.code("DEMO-S-0001").await).await;
+    crate::driver::set_pin(&c).await;
     click(&c, "enroll").await;
     find(&c, "screen-dashboard").await;
     find(&c, "side-nav").await;

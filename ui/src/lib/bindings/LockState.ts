@@ -7,4 +7,24 @@ import type { WipeReason } from "./WipeReason";
 /**
  * The app lock as the UI shows it.
  */
-export type LockState = { state: LockPhase, failures: number, wait_ms: number, left: number, offline_lock: OfflineLock | null, policy: DevicePolicy, keyring: boolean, wiped: WipeReason | null, };
+export type LockState = { state: LockPhase, 
+/**
+ * Wrong PINs in a row so far.
+ */
+failures: number, 
+/**
+ * How long before the next try is allowed, ms (0: now).
+ */
+wait_ms: number, 
+/**
+ * Tries left before the device wipes itself.
+ */
+left: number, offline_lock: OfflineLock | null, policy: DevicePolicy, 
+/**
+ * Whether the OS keyring keeps a share of the key (otherwise the PIN alone protects the data).
+ */
+keyring: boolean, 
+/**
+ * Set after a wipe, until the device enrolls again.
+ */
+wiped: WipeReason | null, };
