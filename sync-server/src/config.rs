@@ -24,6 +24,14 @@ pub struct Config {
     /// Database URL: `sqlite://PATH` (the file and its folder are created) or a plain file path.
     #[arg(long, env = "GRIDWORK_DATABASE", default_value = "sqlite://./data/gridwork-sync.db")]
     pub database: String,
+    /// Serve HTTPS with this certificate (PEM: the server's certificate first, then the
+    /// intermediates). Without `--tls-cert` and `--tls-key` the server speaks plain HTTP, for
+    /// loopback or behind a reverse proxy that terminates TLS (docs/security.md).
+    #[arg(long, env = "GRIDWORK_TLS_CERT", requires = "tls_key", value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of `--tls-cert` (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, env = "GRIDWORK_TLS_KEY", requires = "tls_cert", value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
     /// Seed a demo banner with demo accounts when the database is empty, and print the enrollment codes.
     #[arg(long)]
     pub demo: bool,
@@ -185,6 +193,10 @@ mod tests {
         assert_eq!(v.fields.iter().count(), 3);
         assert_eq!(v.fields.get(RecordKind::Household, "dialect"), Some(FieldType::Text));
         assert!(Config::try_parse_from(["s", "--field", "household.dialect"]).is_err());
+        assert!(Config::try_parse_from(["s", "--tls-cert", "c.pem"]).is_err(), "a certificate needs its key");
+        assert!(Config::try_parse_from(["s", "--tls-key", "k.pem"]).is_err(), "a key needs its certificate");
+        let c = Config::parse_from(["s", "--tls-cert", "c.pem", "--tls-key", "k.pem"]);
+        assert_eq!((c.tls_cert.unwrap(), c.tls_key.unwrap()), ("c.pem".into(), "k.pem".into()));
         assert!(Config::try_parse_from(["s", "--min-protocol", "0"]).is_err());
         let too_new = (PROTOCOL_VERSION + 1).to_string();
         assert!(Config::try_parse_from(["s", "--min-protocol", &too_new]).is_err());

@@ -36,6 +36,7 @@ pub mod routes;
 pub mod seed;
 pub mod serve;
 pub mod store;
+pub mod tls;
 pub mod token_cache;
 
 pub use error::AppError;

@@ -1,6 +1,7 @@
-//! Serving HTTP/1.1 connections with the limits a hostile crowd needs: a header read timeout (which
-//! also closes idle keep-alive connections); a cap on open connections, at which the oldest idle
-//! connection makes room for a newcomer, and when none is idle the newcomer is answered
+//! Serving HTTP/1.1 connections, plain or over TLS, with the limits a hostile crowd needs: a TLS
+//! handshake timeout; a header read timeout (which also closes idle keep-alive connections); a
+//! cap on open connections, at which the oldest idle connection (or one still shaking hands)
+//! makes room for a newcomer, and when none is idle the newcomer is answered
 //! `503 overloaded` (health still answers) and, a little further on, closed at once; and a
 //! graceful shutdown that lets the requests in flight finish.
 
@@ -103,14 +104,31 @@ async fn accept_error(e: io::Error) {
     }
 }
 
-/// Serves `app` on `listener` under `limits` until `shutdown` resolves, then waits (at most
-/// [`DRAIN`]) for the requests in flight.
+/// Serves `app` over plain HTTP on `listener` under `limits` until `shutdown` resolves, then
+/// waits (at most [`DRAIN`]) for the requests in flight.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
+    serve_with(listener, app, limits, None, shutdown).await
+}
+
+/// The longest a client may take over its TLS handshake (less when the header timeout is less).
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// As [`serve`], over HTTPS when `tls` is given: each connection first shakes hands, within
+/// [`HANDSHAKE_TIMEOUT`] (or the header timeout when shorter), holding its slot meanwhile.
+pub async fn serve_with(
+    listener: TcpListener,
+    app: Router,
+    limits: Limits,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let tls = tls.map(tokio_rustls::TlsAcceptor::from);
+    let handshake_timeout = HANDSHAKE_TIMEOUT.min(limits.header_timeout);
     let fd_soft = crate::fd_limit::current().map_or(1024, |l| l.soft);
     let cap = connection_cap(limits.max_connections, fd_soft);
     if cap < limits.max_connections {
@@ -151,9 +169,10 @@ pub async fn serve(
             continue; // dropping the stream closes it, dropping the slot frees its place
         };
         let stopped = stopped.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
             let _slot = slot;
-            serve_conn(&builder, stream, app, handle, stopped).await;
+            serve_conn(&builder, stream, tls, handshake_timeout, app, handle, stopped).await;
         });
     }
     drop(listener);

@@ -1,5 +1,6 @@
-//! Running the server as a process: raise the open-file limit, open the store, seed the demo banner
-//! on request, bind, print the bound address, and serve (see `listen`) until Ctrl-C or SIGTERM,
+//! Running the server as a process: load the TLS certificate and key when given, raise the
+//! open-file limit, open the store, seed the demo banner on request, bind, print the bound address
+//! (`listening on https://…` or `http://…`), and serve (see `listen`) until Ctrl-C or SIGTERM,
 //! letting in-flight requests finish.
 
 use std::io::Write;
@@ -19,6 +20,8 @@ pub enum ServeError {
     Seed(#[from] SeedError),
     #[error("binding {addr}: {source}")]
     Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    #[error("the TLS certificate: {0}")]
+    Tls(#[from] crate::tls::TlsError),
     #[error("serving: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -29,6 +32,11 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
         Ok(l) => tracing::info!(soft = l.soft, hard = l.hard, "open-file limit"),
         Err(e) => tracing::warn!(%e, "cannot raise the open-file limit"),
     }
+    // A bad certificate or key stops the start before anything else is touched.
+    let tls = match (&config.tls_cert, &config.tls_key) {
+        (Some(cert), Some(key)) => Some(crate::tls::server_config(cert, key)?),
+        _ => None,
+    };
     let store =
         open_store(&config.database).map_err(|source| ServeError::Store { url: config.database.clone(), source })?;
     if config.demo {
@@ -58,11 +66,18 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     let listener =
         crate::listen::bind(config.listen).map_err(|source| ServeError::Bind { addr: config.listen, source })?;
     let addr = listener.local_addr()?;
-    println!("listening on http://{addr}");
+    if tls.is_none() && !addr.ip().is_loopback() {
+        tracing::warn!(
+            %addr,
+            "serving plain HTTP on a non-loopback address: handsets refuse it unless enrolled with --insecure; \
+             give --tls-cert and --tls-key, or put a TLS-terminating reverse proxy in front (docs/security.md)"
+        );
+    }
+    println!("listening on {}://{addr}", if tls.is_some() { "https" } else { "http" });
     std::io::stdout().flush()?;
     let limits = config.limits();
     let state = AppState { limits, versions: config.versions(), ..AppState::new(store) };
-    crate::listen::serve(listener, app(state), limits, shutdown_signal()).await?;
+    crate::listen::serve_with(listener, app(state), limits, tls, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

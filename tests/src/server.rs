@@ -41,6 +41,8 @@ pub struct ServerProc {
     log: Option<PathBuf>,
     /// `127.0.0.1:PORT`
     pub addr: String,
+    /// `https` when started with `--tls-cert`, `http` otherwise (as the server printed it).
+    scheme: String,
 }
 
 /// The server binary built with these tests (cargo builds a package's binaries for its tests).
@@ -61,7 +63,14 @@ impl ServerProc {
     /// Starts a server with a demo banner and these further options.
     pub fn start_demo_with(db: &Path, extra: &[&str]) -> Self {
         let extra = extra.iter().map(|&a| a.to_owned()).collect();
-        let mut s = Self { child: None, db: db.to_owned(), extra, log: None, addr: "127.0.0.1:0".into() };
+        let mut s = Self {
+            child: None,
+            db: db.to_owned(),
+            extra,
+            log: None,
+            addr: "127.0.0.1:0".into(),
+            scheme: "http".into(),
+        };
         s.spawn();
         s
     }
@@ -69,7 +78,14 @@ impl ServerProc {
     /// Starts a server with a demo banner whose log (at `debug`) and printed lines go to `log`.
     pub fn start_demo_logged(db: &Path, log: &Path) -> Self {
         let log = Some(log.to_owned());
-        let mut s = Self { child: None, db: db.to_owned(), extra: Vec::new(), log, addr: "127.0.0.1:0".into() };
+        let mut s = Self {
+            child: None,
+            db: db.to_owned(),
+            extra: Vec::new(),
+            log,
+            addr: "127.0.0.1:0".into(),
+            scheme: "http".into(),
+        };
         s.spawn();
         s
     }
@@ -80,7 +96,7 @@ impl ServerProc {
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// The database URL of this server.
@@ -129,11 +145,11 @@ impl ServerProc {
                 let _ = writeln!(f, "{line}");
             }
         };
-        let addr = loop {
+        let (scheme, addr) = loop {
             let line = lines.next().expect("the server exited before listening").expect("read stdout");
             keep(&line);
-            if let Some(rest) = line.strip_prefix("listening on http://") {
-                break rest.trim().to_owned();
+            if let Some((scheme, rest)) = line.strip_prefix("listening on ").and_then(|l| l.split_once("://")) {
+                break (scheme.to_owned(), rest.trim().to_owned());
             }
         };
         // Keep draining stdout so the server never blocks on a full pipe.
@@ -143,6 +159,7 @@ impl ServerProc {
             }
         });
         self.addr = addr;
+        self.scheme = scheme;
         self.child = Some(child);
         DATABASES.lock().unwrap_or_else(|p| p.into_inner()).insert(self.url(), self.database());
     }

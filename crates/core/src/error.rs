@@ -5,7 +5,7 @@ use gridwork_domain::{DomainError, ValidationError};
 use serde::Serialize;
 use thiserror::Error;
 
-pub use crate::net_error::{NetCause, NetError};
+pub use crate::net_error::{NetCause, NetError, TlsReason};
 
 #[derive(Debug, Error)]
 pub enum CoreError {
@@ -28,6 +28,23 @@ pub enum CoreError {
     /// A network failure on the way to the server, with its cause (tag `offline` for all).
     #[error("{0}")]
     Offline(NetError),
+    /// A plain `http://` server address that is not this machine, without `--insecure`: refused
+    /// before any connection.
+    #[error(
+        "refusing the plain-HTTP server address {0}: names, phones and this device's token would cross the network \
+         unencrypted. Use the server's https:// address (on a test network only: enroll with --insecure)"
+    )]
+    InsecureServer(String),
+    /// The server's certificate holds another key than the one this device enrolled with.
+    #[error(
+        "the server at {server} presented another key than the one this device enrolled with (expected {expected}, \
+         seen {seen}); nothing was sent. If the office replaced the server's key, enroll this device again; \
+         otherwise someone may be intercepting the connection"
+    )]
+    PinMismatch { server: String, expected: String, seen: String },
+    /// The secure connection failed: the certificate was refused, or the handshake (never retried).
+    #[error("the secure connection to the server at {server} failed: {}; nothing was sent ({detail})", .reason.words())]
+    Tls { server: String, reason: crate::net_error::TlsReason, detail: String },
     /// The server no longer speaks this app's protocol version (HTTP 426): update the app.
     #[error("this version of Gridwork is too old for the server: update the app, then sync again ({0})")]
     UpgradeRequired(String),
@@ -77,6 +94,9 @@ impl CoreError {
         "not_initialized",
         "serials_used_up",
         "offline",
+        "insecure_server",
+        "pin_mismatch",
+        "tls",
         "upgrade_required",
         "damaged_store",
         "unauthorized",
@@ -97,6 +117,9 @@ impl CoreError {
             Self::NotInitialized => "not_initialized",
             Self::SerialsUsedUp => "serials_used_up",
             Self::Offline(_) => "offline",
+            Self::InsecureServer(_) => "insecure_server",
+            Self::PinMismatch { .. } => "pin_mismatch",
+            Self::Tls { .. } => "tls",
             Self::UpgradeRequired(_) => "upgrade_required",
             Self::DamagedStore { .. } => "damaged_store",
             Self::Unauthorized(_) => "unauthorized",
@@ -125,7 +148,10 @@ impl CoreError {
                 Self::DamagedStore { unsynced, .. } => *unsynced,
                 _ => None,
             },
-            code: self.refused().map(|r| r.code.to_owned()),
+            code: match self {
+                Self::Tls { reason, .. } => Some(reason.as_str().to_owned()),
+                _ => self.refused().map(|r| r.code.to_owned()),
+            },
             params: self
                 .refused()
                 .map(|r| Box::new(r.params.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())),
@@ -149,6 +175,13 @@ impl CoreError {
             Self::DamagedStore { path, unsynced, .. } => serde_json::json!({ "path": path, "unsynced": unsynced }),
             Self::NoStore(path) | Self::NotAStore(path) => serde_json::json!({ "path": path }),
             Self::Server { code, .. } => serde_json::json!({ "code": code }),
+            Self::InsecureServer(server) => serde_json::json!({ "server": server }),
+            Self::PinMismatch { server, expected, seen } => {
+                serde_json::json!({ "server": server, "expected": expected, "seen": seen })
+            }
+            Self::Tls { server, reason, detail } => {
+                serde_json::json!({ "server": server, "reason": reason.as_str(), "detail": detail })
+            }
             Self::Step(r) | Self::Forbidden(r) => serde_json::json!({
                 "code": r.code,
                 "params": r.params.iter().map(|(k, v)| ((*k).to_owned(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
@@ -184,6 +217,7 @@ pub struct TaggedError {
     pub net: Option<Box<NetError>>,
     /// For `damaged_store`: unsynced changes that could still be read out of the damaged file.
     pub unsynced: Option<u64>,
+    /// For `tls`: the reason (`TlsReason`: `unknown_issuer`, `expired`, `name_mismatch` …).
     /// For `workflow` and `forbidden`: the refusal's code (`workflow::REFUSAL_CODES`,
     /// `outside_area`, `forbidden`), which the UI's catalog words in the person's language.
     pub code: Option<String>,
@@ -253,6 +287,13 @@ mod tag_tests {
                 wait_s: None,
                 detail: String::new(),
             }),
+            CoreError::InsecureServer(String::new()),
+            CoreError::PinMismatch { server: String::new(), expected: String::new(), seen: String::new() },
+            CoreError::Tls {
+                server: String::new(),
+                reason: crate::net_error::TlsReason::Handshake,
+                detail: String::new(),
+            },
             CoreError::UpgradeRequired(String::new()),
             CoreError::DamagedStore { path: String::new(), detail: String::new(), unsynced: None },
             CoreError::Unauthorized(String::new()),
@@ -273,6 +314,9 @@ mod tag_tests {
                 | CoreError::NotInitialized
                 | CoreError::SerialsUsedUp
                 | CoreError::Offline(_)
+                | CoreError::InsecureServer(_)
+                | CoreError::PinMismatch { .. }
+                | CoreError::Tls { .. }
                 | CoreError::UpgradeRequired(_)
                 | CoreError::DamagedStore { .. }
                 | CoreError::Unauthorized(_)

@@ -38,6 +38,6 @@ pub mod visits;
 pub mod wipe;
 
 pub use engine::Engine;
-pub use error::{CoreError, NetCause, NetError, Result, TaggedError};
+pub use error::{CoreError, NetCause, NetError, Result, TaggedError, TlsReason};
 pub use households::{HouseholdHistory, HouseholdQuery, HouseholdRow};
 pub use profile::Profile;

@@ -17,7 +17,8 @@ pub enum NetCause {
     NoAnswer,
     /// The connection was reset or closed before the whole answer arrived.
     AnswerLost,
-    /// The server's TLS certificate is not one this device trusts (or TLS failed).
+    /// The server's TLS certificate is not one this device trusts. (No longer given: such a
+    /// refusal is `CoreError::Tls`, which is not tried again; kept for the app's catalogs.)
     Certificate,
     /// The server's name could not be looked up.
     NameLookup,
@@ -36,6 +37,74 @@ impl NetCause {
             Self::Certificate => "certificate",
             Self::NameLookup => "name_lookup",
             Self::Unreachable => "unreachable",
+        }
+    }
+}
+
+/// Why a TLS connection to the server was refused (`CoreError::Tls`): never tried again, since
+/// trying again cannot change the answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TlsReason {
+    /// The certificate is not signed by an authority this device trusts.
+    UnknownIssuer,
+    /// The certificate has expired (or the phone's date is far ahead).
+    Expired,
+    /// The certificate is not valid yet (or the phone's date is far behind).
+    NotYetValid,
+    /// The certificate is for other names than the one in the server's address.
+    NameMismatch,
+    /// The certificate was revoked by its authority.
+    Revoked,
+    /// Any other fault of the certificate.
+    BadCertificate,
+    /// The handshake failed before a certificate was judged (a plain-HTTP port, no common cipher …).
+    Handshake,
+}
+
+impl TlsReason {
+    /// The stable snake_case name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UnknownIssuer => "unknown_issuer",
+            Self::Expired => "expired",
+            Self::NotYetValid => "not_yet_valid",
+            Self::NameMismatch => "name_mismatch",
+            Self::Revoked => "revoked",
+            Self::BadCertificate => "bad_certificate",
+            Self::Handshake => "handshake",
+        }
+    }
+
+    /// The reason in words, for the error's message.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::UnknownIssuer => {
+                "its certificate is not signed by an authority this device trusts (a private CA's file is given with \
+                 --ca-file at enrollment)"
+            }
+            Self::Expired => "its certificate has expired (or this device's date is wrong)",
+            Self::NotYetValid => "its certificate is not valid yet (or this device's date is wrong)",
+            Self::NameMismatch => "its certificate is for another name than the one in the address",
+            Self::Revoked => "its certificate was revoked",
+            Self::BadCertificate => "its certificate cannot be accepted",
+            Self::Handshake => "the TLS handshake failed (is the port serving plain HTTP?)",
+        }
+    }
+
+    /// The reason a rustls error gives.
+    pub fn of(e: &rustls::Error) -> Self {
+        use rustls::CertificateError as C;
+        match e {
+            rustls::Error::InvalidCertificate(c) => match c {
+                C::UnknownIssuer => Self::UnknownIssuer,
+                C::Expired | C::ExpiredContext { .. } => Self::Expired,
+                C::NotValidYet | C::NotValidYetContext { .. } => Self::NotYetValid,
+                C::NotValidForName | C::NotValidForNameContext { .. } => Self::NameMismatch,
+                C::Revoked => Self::Revoked,
+                _ => Self::BadCertificate,
+            },
+            _ => Self::Handshake,
         }
     }
 }

@@ -63,10 +63,11 @@ pub fn create_account(engine: &mut Engine, client: &SyncClient, account: &NewAcc
     call(engine, client, |c| c.create_account(&account))
 }
 
-/// A one-time code for the account, with the link its QR code carries (this device's server).
+/// A one-time code for the account, with the link its QR code carries (this device's server, and
+/// its key pin when this device holds one: the new handset's first contact is pinned too).
 pub fn issue_code(engine: &mut Engine, client: &SyncClient, account: &str, valid_days: u32) -> Result<IssuedCode> {
     let mut issued = call(engine, client, |c| c.issue_code(account, valid_days))?;
-    issued.link = enroll_link(client.server(), &issued.code)
+    issued.link = enroll_link(client.server(), &issued.code, client.pin())
         .map_err(|e| CoreError::Validation(vec![ValidationError::coded("server_url", e.code(), e.to_string())]))?;
     Ok(issued)
 }

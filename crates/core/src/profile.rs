@@ -1,9 +1,11 @@
 //! Who this handset is: its device id, its user, the area it works in, its card-serial block and
-//! the server it syncs with. Kept in the store's `meta` table.
+//! the server it syncs with and how it is reached (its pinned key, a private CA, `--insecure`).
+//! Kept in the store's `meta` table.
 
 use gridwork_domain::wire::Role;
 use gridwork_domain::{AreaCode, DeviceId, SerialBlock, ValidationError};
 use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
@@ -17,6 +19,16 @@ pub struct Profile {
     pub serial_block: SerialBlock,
     pub server_url: Option<String>,
     pub token: Option<String>,
+    /// The server's key (`sha256/<base64>` of its certificate's SubjectPublicKeyInfo), learned at
+    /// enrollment over HTTPS: every later connection is refused with another key (`pin_mismatch`).
+    #[serde(default)]
+    pub server_pin: Option<String>,
+    /// A private CA's certificates (PEM), trusted besides the webpki roots.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    /// Enrolled with `--insecure`: a plain-HTTP server off this machine is allowed.
+    #[serde(default)]
+    pub insecure: bool,
 }
 
 impl Profile {
@@ -46,6 +58,9 @@ impl Profile {
             serial_block: SerialBlock::fallback(device_no)?,
             server_url: None,
             token: None,
+            server_pin: None,
+            ca_file: None,
+            insecure: false,
         })
     }
 }

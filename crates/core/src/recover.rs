@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::engine::Engine;
 use crate::error::{CoreError, Result};
 use crate::profile::Profile;
-use crate::sync::{SyncClient, SyncProgress, SyncReport};
+use crate::sync::{SyncClient, SyncProgress, SyncReport, TlsOptions};
 use crate::wipe::store_files;
 
 /// What a recovery did.
@@ -33,6 +33,20 @@ pub fn recover(
     device_name: &str,
     progress: &mut dyn FnMut(SyncProgress),
 ) -> Result<(Engine, Recovered)> {
+    recover_with(db, server, code, device_name, &TlsOptions::default(), progress)
+}
+
+/// As [`recover`], reaching the server as `tls` says (a private CA, a pin, `--insecure`). A
+/// server address that would be refused is refused before anything is moved.
+pub fn recover_with(
+    db: &Path,
+    server: &str,
+    code: &str,
+    device_name: &str,
+    tls: &TlsOptions,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<(Engine, Recovered)> {
+    crate::sync::tls::check_address(server, tls.insecure)?;
     let unsynced = match Engine::open_existing(db) {
         Err(CoreError::DamagedStore { unsynced, .. }) => unsynced,
         Err(e) => return Err(e),
@@ -46,7 +60,7 @@ pub fn recover(
     let set_aside = set_aside(db, chrono::Local::now().format("%Y%m%d-%H%M%S").to_string())?;
     tracing::warn!(?set_aside, "the damaged store was moved aside");
     let mut engine = Engine::open(db)?;
-    let profile = crate::sync::enroll(&mut engine, server, code, device_name)?;
+    let profile = crate::sync::enroll_with(&mut engine, server, code, device_name, tls)?;
     let client = SyncClient::for_profile(&profile)?;
     let report = crate::sync::sync(&mut engine, &client, progress)?;
     Ok((engine, Recovered { set_aside, unsynced_in_damaged: unsynced, profile, report }))

@@ -1,6 +1,7 @@
-//! The enrollment link a QR code carries, `gridwork:enroll?server=<url>&code=<code>`: built by the
-//! office's handset from the server address it is enrolled with, read back on a new handset's
-//! first-run screen. Anything else scanned is refused with a code the UI can name.
+//! The enrollment link a QR code carries, `gridwork:enroll?server=<url>&code=<code>[&pin=<pin>]`:
+//! built by the office's handset from the server address it is enrolled with (and the server's
+//! key pin it holds, so that even a new handset's first contact is pinned), read back on a new
+//! handset's first-run screen. Anything else scanned is refused with a code the UI can name.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -24,6 +25,11 @@ pub const MAX_SERVER: usize = 300;
 pub struct EnrollLink {
     pub server: String,
     pub code: String,
+    /// The server's key, `sha256/<base64>` (the pin the office's handset holds), when the link
+    /// carries it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub pin: Option<String>,
 }
 
 /// Why a text is not an enrollment link.
@@ -37,6 +43,8 @@ pub enum LinkError {
     BadServer,
     #[error("the link does not hold a one-time code of {CODE_LEN} characters")]
     BadCode,
+    #[error("the link's server key pin is not sha256/ and 44 characters of base64")]
+    BadPin,
 }
 
 impl LinkError {
@@ -47,40 +55,62 @@ impl LinkError {
             Self::TooLong => "too_long",
             Self::BadServer => "bad_server",
             Self::BadCode => "bad_code",
+            Self::BadPin => "bad_pin",
         }
     }
 }
 
-/// The link for `server` and `code`; refuses what [`parse_enroll_link`] would refuse.
-pub fn enroll_link(server: &str, code: &str) -> Result<String, LinkError> {
-    let link = EnrollLink { server: check_server(server)?, code: check_code(code)? };
-    Ok(format!("{PREFIX}server={}&code={}", encode(&link.server), encode(&link.code)))
+/// The link for `server` and `code` (and the server's key `pin`, when known); refuses what
+/// [`parse_enroll_link`] would refuse.
+pub fn enroll_link(server: &str, code: &str, pin: Option<&str>) -> Result<String, LinkError> {
+    let link =
+        EnrollLink { server: check_server(server)?, code: check_code(code)?, pin: pin.map(check_pin).transpose()? };
+    let mut text = format!("{PREFIX}server={}&code={}", encode(&link.server), encode(&link.code));
+    if let Some(pin) = &link.pin {
+        text.push_str(&format!("&pin={}", encode(pin)));
+    }
+    Ok(text)
 }
 
-/// Reads a scanned text as an enrollment link: the server address (trailing `/` dropped) and the
-/// code grouped as typed (`ABCD-EFGH-JKMN`).
+/// Reads a scanned text as an enrollment link: the server address (trailing `/` dropped), the
+/// code grouped as typed (`ABCD-EFGH-JKMN`) and the pin when there is one.
 pub fn parse_enroll_link(text: &str) -> Result<EnrollLink, LinkError> {
     let text = text.trim();
     if text.chars().count() > MAX_LINK {
         return Err(LinkError::TooLong);
     }
     let query = strip_prefix_ci(text, PREFIX).ok_or(LinkError::NotALink)?;
-    let (mut server, mut code) = (None, None);
+    let (mut server, mut code, mut pin) = (None, None, None);
     for pair in query.split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let value = decode(value);
         match key {
             "server" if server.is_none() => server = Some(value.ok_or(LinkError::BadServer)?),
             "code" if code.is_none() => code = Some(value.ok_or(LinkError::BadCode)?),
+            "pin" if pin.is_none() => pin = Some(value.ok_or(LinkError::BadPin)?),
             "server" => return Err(LinkError::BadServer),
             "code" => return Err(LinkError::BadCode),
+            "pin" => return Err(LinkError::BadPin),
             // Parameters a later version may add are passed over.
             _ => {}
         }
     }
     let server = check_server(&server.ok_or(LinkError::BadServer)?)?;
     let code = check_code(&code.ok_or(LinkError::BadCode)?)?;
-    Ok(EnrollLink { server, code })
+    let pin = pin.as_deref().map(check_pin).transpose()?;
+    Ok(EnrollLink { server, code, pin })
+}
+
+/// `sha256/` and the 44 characters of a 32-byte hash in base64 (the handset checks it again
+/// when it uses it).
+fn check_pin(pin: &str) -> Result<String, LinkError> {
+    let pin = pin.trim();
+    let b64 = pin.strip_prefix("sha256/").ok_or(LinkError::BadPin)?;
+    let ok = b64.len() == 44
+        && b64.ends_with('=')
+        && !b64[..43].contains('=')
+        && b64.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+    if ok { Ok(pin.to_owned()) } else { Err(LinkError::BadPin) }
 }
 
 fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {

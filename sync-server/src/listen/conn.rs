@@ -19,9 +19,11 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::sync::{Notify, watch};
 use tokio::time::{Instant, sleep_until};
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 /// How long a connection asked to close may take to do so while no request is in progress on it
@@ -82,19 +84,56 @@ impl HttpBody for BusyBody {
     }
 }
 
-/// Serves `app` on `stream` until the peer leaves, a timeout closes it, or it is asked to close:
+/// Serves `app` on `stream` (first shaking hands over TLS when `tls` is given, within
+/// `handshake_timeout`) until the peer leaves, a timeout closes it, or it is asked to close:
 /// then a request in progress is finished first, and a connection with none is closed at once
 /// (or, stalled in a request head, after [`CLOSE_GRACE`]).
 pub async fn serve_conn(
     builder: &http1::Builder,
     stream: TcpStream,
+    tls: Option<TlsAcceptor>,
+    handshake_timeout: Duration,
     app: Router,
     handle: Arc<ConnHandle>,
     mut stop: watch::Receiver<()>,
 ) {
-    let h = handle.clone();
     // The client's address, for what is counted per address (failed enrollments).
     let peer = stream.peer_addr().ok().map(axum::extract::ConnectInfo);
+    let Some(tls) = tls else {
+        return serve_io(builder, stream, peer, app, handle, stop).await;
+    };
+    // A client that never finishes its handshake holds a slot only this long; the connection is
+    // idle meanwhile, so it is also the first to make room for a newcomer, and a stopping server
+    // does not wait for it.
+    let stream = tokio::select! {
+        done = tokio::time::timeout(handshake_timeout, tls.accept(stream)) => match done {
+            Ok(Ok(stream)) => stream,
+            Ok(Err(e)) => {
+                tracing::debug!(%e, "TLS handshake failed");
+                return;
+            }
+            Err(_) => {
+                tracing::debug!(?handshake_timeout, "TLS handshake not finished in time; closed");
+                return;
+            }
+        },
+        () = handle.evict.notified() => return,
+        _ = stop.changed() => return,
+    };
+    serve_io(builder, stream, peer, app, handle, stop).await;
+}
+
+async fn serve_io<I>(
+    builder: &http1::Builder,
+    stream: I,
+    peer: Option<axum::extract::ConnectInfo<std::net::SocketAddr>>,
+    app: Router,
+    handle: Arc<ConnHandle>,
+    mut stop: watch::Receiver<()>,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let h = handle.clone();
     let service = service_fn(move |req: Request<Incoming>| {
         let busy = Busy::enter(&h);
         let app = app.clone();

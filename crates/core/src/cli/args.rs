@@ -21,6 +21,22 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// How the server is reached over TLS; kept in the profile for every later sync.
+#[derive(Debug, Args)]
+pub struct TlsArgs {
+    /// A private CA's certificate (PEM) to trust besides the public roots.
+    #[arg(long, env = "GRIDWORK_CA_FILE", value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// The server's key as the office gave it (`sha256/<base64>`, as the enrollment link carries
+    /// it): even this first contact is refused with another key.
+    #[arg(long, value_name = "PIN")]
+    pub server_pin: Option<String>,
+    /// Allow a plain-HTTP server that is not on this machine (test networks only: names, phones
+    /// and the device token cross the network unencrypted).
+    #[arg(long)]
+    pub insecure: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Set this device up offline: who uses it and which area it covers.
@@ -43,8 +59,9 @@ pub enum Command {
         device_name: String,
     },
     /// Enroll this device with a sync server using a one-time enrollment code from the office.
+    /// Over HTTPS the server's key is pinned: later connections to another key are refused.
     Enroll {
-        /// e.g. http://127.0.0.1:8787
+        /// e.g. https://grid.example.cn (plain http:// only to this machine, or with --insecure)
         #[arg(long, env = "GRIDWORK_SERVER")]
         server: String,
         /// The one-time enrollment code, e.g. K7QM-3XHP-T9WD (made with `gridwork-sync-server code create`).
@@ -52,6 +69,8 @@ pub enum Command {
         code: String,
         #[arg(long, default_value = "handset")]
         device_name: String,
+        #[command(flatten)]
+        tls: TlsArgs,
     },
     /// Push waiting changes to the server, then pull what is new in this device's area.
     Sync,
@@ -65,6 +84,8 @@ pub enum Command {
         code: String,
         #[arg(long, default_value = "handset")]
         device_name: String,
+        #[command(flatten)]
+        tls: TlsArgs,
     },
     /// Load a demo banner (areas and households) into the store, deterministic from the seed.
     Seed {

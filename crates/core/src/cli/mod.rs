@@ -20,8 +20,8 @@ use output::Out;
 
 pub fn run(cli: Cli) -> Result<()> {
     let out = Out { json: cli.json, lang: gridwork_core::explain::Lang::parse(&cli.lang) };
-    if let Command::Recover { server, code, device_name } = &cli.command {
-        return sync::recover(&cli.db, server, code, device_name, &out);
+    if let Command::Recover { server, code, device_name, tls } = &cli.command {
+        return sync::recover(&cli.db, server, code, device_name, &sync::tls_options(tls)?, &out);
     }
     // Only setting a device up makes a store; every other command needs one. (The errors of
     // opening name the store's path themselves.)
@@ -37,8 +37,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 format!("device {} set up for {} in area {}", profile.device_id, profile.user_name, profile.scope)
             })
         }
-        Command::Enroll { server, code, device_name } => {
-            let p = gridwork_core::sync::enroll(&mut engine, &server, &code, &device_name)?;
+        Command::Enroll { server, code, device_name, tls } => {
+            let tls = sync::tls_options(&tls)?;
+            let p = gridwork_core::sync::enroll_with(&mut engine, &server, &code, &device_name, &tls)?;
             out.value(&p, || {
                 format!("enrolled as {} ({:?}) for area {}; device {}", p.user_name, p.role, p.scope, p.device_id)
             })

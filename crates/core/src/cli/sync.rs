@@ -1,9 +1,9 @@
 //! `gridwork sync`: one sync run with a progress bar on the terminal, each retry told on stderr;
 //! and `gridwork recover`, the way out of a damaged store.
 
-use anyhow::Result;
-use gridwork_core::recover::recover as recover_store;
-use gridwork_core::sync::{SyncClient, SyncProgress, SyncReport, sync};
+use anyhow::{Context, Result};
+use gridwork_core::recover::recover_with as recover_store;
+use gridwork_core::sync::{SyncClient, SyncProgress, SyncReport, TlsOptions, sync};
 use gridwork_core::{CoreError, Engine};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::Path;
@@ -40,11 +40,21 @@ pub fn run(engine: &mut Engine, out: &Out) -> Result<()> {
     out.value(&report, || super::problems::after_sync(summary(&report), &rows, &status, out.lang))
 }
 
+/// The TLS options of `enroll` and `recover`; the CA file is kept by its absolute path, since
+/// later syncs may run from another folder.
+pub fn tls_options(args: &super::args::TlsArgs) -> Result<TlsOptions> {
+    let ca_file = match &args.ca_file {
+        Some(f) => Some(std::fs::canonicalize(f).with_context(|| format!("the CA file {}", f.display()))?),
+        None => None,
+    };
+    Ok(TlsOptions { ca_file, pin: args.server_pin.clone(), insecure: args.insecure })
+}
+
 /// `gridwork recover`: sets the damaged store aside, enrolls again and pulls everything.
-pub fn recover(db: &Path, server: &str, code: &str, device_name: &str, out: &Out) -> Result<()> {
+pub fn recover(db: &Path, server: &str, code: &str, device_name: &str, tls: &TlsOptions, out: &Out) -> Result<()> {
     let bar = progress_bar(out);
     let mut on_progress = |s: SyncProgress| show(&bar, s);
-    let done = recover_store(db, server, code, device_name, &mut on_progress);
+    let done = recover_store(db, server, code, device_name, tls, &mut on_progress);
     bar.finish_and_clear();
     let (_, r) = done?;
     out.value(&r, || {

@@ -1,6 +1,7 @@
-//! The HTTP side of sync: a blocking reqwest client (rustls) that speaks the protocol in
-//! `gridwork_domain::wire`, retries with backoff (reporting each retry), records the server's
-//! clock, and turns failures into tagged errors that name their cause (`transport`).
+//! The HTTP side of sync: a blocking reqwest client (rustls, the server verified and pinned as
+//! `tls` says) that speaks the protocol in `gridwork_domain::wire`, retries with backoff
+//! (reporting each retry), records the server's clock, and turns failures into tagged errors that
+//! name their cause (`transport`).
 
 use gridwork_domain::clock::wall_ms;
 use gridwork_domain::standing::Held;
@@ -17,7 +18,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use super::decide::{CONNECT_TIMEOUT, STALL_TIMEOUT, next_try, send_timeout};
-use super::transport::{Failure, classify_io, classify_send};
+use super::tls::{SeenPin, TlsOptions, check_address, client_config};
+use super::transport::{Failure, classify_failure, classify_io, classify_send};
 use crate::error::{CoreError, Result};
 use crate::net_error::NetError;
 
@@ -102,20 +104,39 @@ pub struct SyncClient {
     server_time: Arc<Mutex<Option<ServerTime>>>,
     /// The changes waiting in the outbox, sent with every request (`Gridwork-Outbox`) once told.
     waiting: Arc<AtomicU64>,
+    /// The server's key as pinned (every connection is refused with another).
+    pin: Option<String>,
+    /// The server's key as the last handshake showed it (what enrollment keeps).
+    seen_pin: SeenPin,
 }
 
 impl SyncClient {
-    /// A client for the server at `base_url` (e.g. `http://127.0.0.1:8787`).
+    /// A client for the server at `base_url` with no CA file and no pin: `https://` verified
+    /// against the webpki roots, or plain `http://` on this machine (e.g. `http://127.0.0.1:8787`).
     pub fn new(base_url: &str, token: Option<String>) -> Result<Self> {
+        Self::with_tls(base_url, token, &TlsOptions::default())
+    }
+
+    /// A client for the server at `base_url` as `tls` says: the private CA trusted, the pinned key
+    /// required, plain `http://` allowed off this machine only when `insecure`
+    /// (`insecure_server` otherwise, before any connection).
+    pub fn with_tls(base_url: &str, token: Option<String>, tls: &TlsOptions) -> Result<Self> {
         let base = base_url.trim().trim_end_matches('/').to_owned();
+        check_address(&base, tls.insecure)?;
+        let seen_pin = SeenPin::default();
+        let config = client_config(tls, &seen_pin)?;
         // `timeout` of the blocking client bounds the wait for the answer to start and then each
         // read of its body on its own: a slow answer that keeps coming is not cut off, a stalled
         // one is noticed after STALL_TIMEOUT. (reqwest 0.13's blocking client has no read_timeout.)
-        let http =
-            Client::builder().connect_timeout(CONNECT_TIMEOUT).timeout(STALL_TIMEOUT).build().map_err(|e| {
-                CoreError::Offline(classify_send(&e, &base, STALL_TIMEOUT).into_error(&base, 1, 1, None))
-            })?;
+        let http = Client::builder()
+            .tls_backend_preconfigured(config)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(STALL_TIMEOUT)
+            .build()
+            .map_err(|e| CoreError::Offline(classify_send(&e, &base, STALL_TIMEOUT).into_error(&base, 1, 1, None)))?;
         Ok(Self {
+            pin: tls.pin.clone(),
+            seen_pin,
             http,
             base,
             token: Arc::new(RwLock::new(token)),
@@ -136,10 +157,22 @@ impl SyncClient {
         *self.token.write().unwrap_or_else(|p| p.into_inner()) = token;
     }
 
-    /// A client for the server this device enrolled with; `not_initialized` when it has none.
+    /// A client for the server this device enrolled with, as it enrolled (CA file, pinned key,
+    /// `--insecure`); `not_initialized` when it has none.
     pub fn for_profile(profile: &crate::profile::Profile) -> Result<Self> {
         let url = profile.server_url.as_deref().ok_or(CoreError::NotInitialized)?;
-        Self::new(url, profile.token.clone())
+        Self::with_tls(url, profile.token.clone(), &TlsOptions::for_profile(profile))
+    }
+
+    /// The server's key as pinned, if it is.
+    pub fn pin(&self) -> Option<&str> {
+        self.pin.as_deref()
+    }
+
+    /// The server's key (`sha256/<base64>`) as the last TLS handshake showed it, once verified;
+    /// `None` over plain HTTP.
+    pub fn seen_pin(&self) -> Option<String> {
+        self.seen_pin.get()
     }
 
     /// Calls `f` with each failed try that will be made again, before waiting for it: the CLI
@@ -293,6 +326,7 @@ impl SyncClient {
             let rb = if body_bytes > 0 { rb.timeout(send_timeout(body_bytes)) } else { rb };
             let failure = match self.once(rb, send_timeout(body_bytes)) {
                 Ok(v) => return Ok(v),
+                Err(Failure::Tls(refused)) => return Err(refused),
                 Err(f) => f,
             };
             let wait = next_try(failure.status(), attempt, started.elapsed(), of, self.retry.base, self.retry.max);
@@ -312,7 +346,7 @@ impl SyncClient {
                 (Failure::Net(cause), None) => {
                     return Err(CoreError::Offline(cause.into_error(&self.base, attempt + 1, of, None)));
                 }
-                (Failure::Server(_, err), None) => return Err(err),
+                (Failure::Server(_, err), None) | (Failure::Tls(err), _) => return Err(err),
             }
             attempt += 1;
         }
@@ -321,7 +355,7 @@ impl SyncClient {
     /// One try: the answer decoded, or what went wrong.
     fn once<T: DeserializeOwned>(&self, rb: RequestBuilder, limit: Duration) -> std::result::Result<T, Failure> {
         let sent = Instant::now();
-        let resp = rb.send().map_err(|e| Failure::Net(classify_send(&e, &self.base, limit)))?;
+        let resp = rb.send().map_err(|e| classify_failure(&e, &self.base, limit))?;
         self.note_time(&resp, sent);
         let status = resp.status();
         let text = read_body(resp)?;

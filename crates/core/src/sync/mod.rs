@@ -12,7 +12,9 @@ mod office_calls;
 mod pull;
 mod push;
 mod run;
+pub mod tls;
 mod transport;
 
 pub use http::{RetryPolicy, ServerTime, SyncClient};
-pub use run::{SyncProgress, SyncReport, enroll, sync};
+pub use run::{SyncProgress, SyncReport, enroll, enroll_with, sync};
+pub use tls::TlsOptions;

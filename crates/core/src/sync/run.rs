@@ -92,9 +92,21 @@ fn enroll_request_id(engine: &Engine, code: &str) -> Result<uuid::Uuid> {
 }
 
 /// Enrolls this device with a server using a one-time enrollment code from the grid office, and
-/// loads its reference areas.
+/// loads its reference areas (no private CA, no pin given, plain HTTP only on this machine).
 pub fn enroll(engine: &mut Engine, server_url: &str, code: &str, device_name: &str) -> Result<Profile> {
-    let client = SyncClient::new(server_url, None)?;
+    enroll_with(engine, server_url, code, device_name, &super::TlsOptions::default())
+}
+
+/// As [`enroll`], reaching the server as `tls` says; the key the server showed is pinned in the
+/// profile (with `tls.pin`, the enrollment link's, even this first contact was pinned).
+pub fn enroll_with(
+    engine: &mut Engine,
+    server_url: &str,
+    code: &str,
+    device_name: &str,
+    tls: &super::TlsOptions,
+) -> Result<Profile> {
+    let client = SyncClient::with_tls(server_url, None, tls)?;
     let request_id = enroll_request_id(engine, code)?;
     let sent = engine.phone_ms();
     let r = client.enroll(&EnrollRequest {
@@ -110,15 +122,18 @@ pub fn enroll(engine: &mut Engine, server_url: &str, code: &str, device_name: &s
         role: r.role,
         scope: r.scope,
         serial_block: r.serial_block,
-        server_url: Some(server_url.trim_end_matches('/').to_owned()),
+        server_url: Some(server_url.trim().trim_end_matches('/').to_owned()),
         token: Some(r.token.clone()),
+        server_pin: client.seen_pin().or_else(|| tls.pin.clone()),
+        ca_file: tls.ca_file.clone(),
+        insecure: tls.insecure,
     };
     engine.set_profile(profile.clone())?;
     engine.conn.execute("DELETE FROM meta WHERE key = ?1", [PENDING_ENROLL])?;
     if r.server_ms > 0 {
         engine.correct_clock(clock_offset(r.server_ms, sent, engine.phone_ms()), false)?;
     }
-    let reference = SyncClient::new(server_url, Some(r.token))?.reference()?;
+    let reference = SyncClient::for_profile(&profile)?.reference()?;
     keep_reference(engine, &reference, wall_ms())?;
     Ok(profile)
 }

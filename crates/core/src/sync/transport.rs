@@ -1,19 +1,23 @@
 //! What a failed try was: a network failure named by its cause (read out of the error chain of
-//! reqwest, hyper, rustls and the OS), or an answer of the server's that refused the request.
+//! reqwest, hyper and the OS), a secure connection refused (rustls's error: the reason, or the
+//! pin), or an answer of the server's that refused the request.
 
 use std::error::Error as StdError;
 use std::io;
 use std::time::Duration;
 
 use super::decide::CONNECT_TIMEOUT;
+use super::tls::PinMismatch;
 use crate::error::CoreError;
-use crate::net_error::{NetCause, NetError};
+use crate::net_error::{NetCause, NetError, TlsReason};
 
 /// One failed try.
 #[derive(Debug)]
 pub(super) enum Failure {
     /// Nothing usable came back.
     Net(Cause),
+    /// The secure connection was refused (`tls`, `pin_mismatch`): trying again cannot help.
+    Tls(CoreError),
     /// The server answered (with this status) and refused; or the answer could not be read.
     Server(Option<u16>, CoreError),
 }
@@ -22,7 +26,7 @@ impl Failure {
     /// The HTTP status, when the server answered (what `decide::retryable` judges).
     pub(super) fn status(&self) -> Option<u16> {
         match self {
-            Self::Net(_) => None,
+            Self::Net(_) | Self::Tls(_) => None,
             Self::Server(status, _) => *status,
         }
     }
@@ -51,8 +55,48 @@ impl Cause {
     }
 }
 
-/// The cause of a failure to send a request and get its answer's head, `limit` being the time
-/// the answer was waited for.
+/// A failure to send a request and get its answer's head, `limit` being the time the answer was
+/// waited for: a refused secure connection, or a network failure named by its cause.
+pub(super) fn classify_failure(e: &reqwest::Error, server: &str, limit: Duration) -> Failure {
+    match tls_refusal(e, server) {
+        Some(refused) => Failure::Tls(refused),
+        None => Failure::Net(classify_send(e, server, limit)),
+    }
+}
+
+/// The refusal a TLS error in the chain makes: `pin_mismatch` when the verifier refused the key,
+/// `tls` with the reason otherwise.
+pub(super) fn tls_refusal(e: &(dyn StdError + 'static), server: &str) -> Option<CoreError> {
+    let tls = rustls_in_chain(e)?;
+    let pinned = match tls {
+        rustls::Error::Other(other) => other.0.downcast_ref::<PinMismatch>(),
+        _ => None,
+    };
+    Some(match pinned {
+        Some(p) => {
+            CoreError::PinMismatch { server: server.to_owned(), expected: p.expected.clone(), seen: p.seen.clone() }
+        }
+        None => CoreError::Tls { server: server.to_owned(), reason: TlsReason::of(tls), detail: chain_text(e) },
+    })
+}
+
+/// The rustls error in an error chain (also inside the I/O errors that wrap it).
+fn rustls_in_chain<'a>(e: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
+    let mut next: Option<&'a (dyn StdError + 'static)> = Some(e);
+    while let Some(err) = next {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        // An io::Error's `source` skips the error it wraps: walk into it.
+        next = match err.downcast_ref::<io::Error>().and_then(io::Error::get_ref) {
+            Some(inner) => Some(inner as &(dyn StdError + 'static)),
+            None => err.source(),
+        };
+    }
+    None
+}
+
+/// The cause of a network failure to send a request and get its answer's head.
 pub(super) fn classify_send(e: &reqwest::Error, server: &str, limit: Duration) -> Cause {
     let detail = chain_text(e);
     if e.is_timeout() {
@@ -87,17 +131,11 @@ pub(super) fn classify_io(e: &io::Error, limit: Duration) -> Cause {
     Cause { cause: NetCause::AnswerLost, after_s: None, detail }
 }
 
-/// The first cause the error chain names: a TLS error, or an OS error of a known kind.
+/// The first cause the error chain names: an OS error of a known kind.
 fn cause_in_chain(e: &(dyn StdError + 'static)) -> Option<NetCause> {
     let mut next: Option<&(dyn StdError + 'static)> = Some(e);
     while let Some(err) = next {
-        if err.is::<rustls::Error>() {
-            return Some(NetCause::Certificate);
-        }
         if let Some(io) = err.downcast_ref::<io::Error>() {
-            if io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) {
-                return Some(NetCause::Certificate);
-            }
             match io.kind() {
                 io::ErrorKind::ConnectionRefused => return Some(NetCause::Refused),
                 io::ErrorKind::ConnectionReset

@@ -3,4 +3,9 @@
 /**
  * A server address and a one-time code, read from a scanned link.
  */
-export type EnrollLink = { server: string, code: string, };
+export type EnrollLink = { server: string, code: string, 
+/**
+ * The server's key, `sha256/<base64>` (the pin the office's handset holds), when the link
+ * carries it.
+ */
+pin?: string, };

@@ -15,6 +15,7 @@ net: NetError | null,
  */
 unsynced: number | null, 
 /**
+ * For `tls`: the reason (`TlsReason`: `unknown_issuer`, `expired`, `name_mismatch` …).
  * For `workflow` and `forbidden`: the refusal's code (`workflow::REFUSAL_CODES`,
  * `outside_area`, `forbidden`), which the UI's catalog words in the person's language.
  */

@@ -388,6 +388,9 @@ export const en: Catalog = {
     not_a_store: 'The data file is not a Gridwork store; it was left untouched',
     internal: 'Something went wrong: {message}',
     upgrade_required: 'Please update Gridwork, then sync again: the server no longer supports this version. Your records are kept on this device.',
+    insecure_server: "This server address is plain http:// and not on this device: records and the device key would cross the network unencrypted. Use the server's https:// address",
+    pin_mismatch: "The server's key is not the one this device enrolled with, so nothing was sent. If the grid office replaced the server, enroll again; otherwise ask the grid office: the connection may be intercepted",
+    tls: "The server's certificate was refused, so nothing was sent. Check the address and this device's date, or ask the grid office",
     damaged_store: 'The store on this device is damaged. Get a new enrollment code from the grid office to enroll again and download the data; the damaged file is kept aside, not deleted.',
   },
   net: {
