@@ -254,7 +254,8 @@ impl AppState {
                 return Err(tagged("already_enrolled", "this device is enrolled already"));
             }
             if matches!(*slot, Slot::New) {
-                *slot = Slot::Open(Box::new(keystore::create(&self.db, pin, &self.policy()).map_err(|e| e.to_tagged())?));
+                *slot =
+                    Slot::Open(Box::new(keystore::create(&self.db, pin, &self.policy()).map_err(|e| e.to_tagged())?));
             }
         }
         match enroll(self) {

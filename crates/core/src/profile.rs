@@ -64,3 +64,23 @@ impl Profile {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_kept_before_tls_reads_with_no_pin() {
+        let mut p =
+            Profile::offline("王芳", "13800138000", Role::GridWorker, "150621001001001".parse().unwrap(), 7).unwrap();
+        let mut old = serde_json::to_value(&p).unwrap();
+        for field in ["server_pin", "ca_file", "insecure"] {
+            old.as_object_mut().unwrap().remove(field);
+        }
+        let read: Profile = serde_json::from_value(old).unwrap();
+        assert_eq!(read, p);
+        p.server_pin = Some("sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=".into());
+        p.insecure = true;
+        assert_eq!(serde_json::from_value::<Profile>(serde_json::to_value(&p).unwrap()).unwrap(), p);
+    }
+}

@@ -116,3 +116,22 @@ fn recover_refuses_a_store_that_is_not_damaged() {
     assert!(err.contains("is not damaged: nothing to recover"), "{err}");
     assert!(Engine::open_existing(&db).is_ok());
 }
+
+#[test]
+fn enroll_refuses_a_plain_http_server_off_this_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    // Refused before any connection: nothing is sent to 10.0.0.1.
+    let out = Command::new(env!("CARGO_BIN_EXE_gridwork"))
+        .arg("--db")
+        .arg(&db)
+        .args(["--json", "enroll", "--server", "http://10.0.0.1:8787", "--code", "ABCD-EFGH-JK23"])
+        .env("GRIDWORK_PIN", "482916")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let e = json_error(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(e["tag"], "insecure_server", "{e}");
+    assert_eq!(e["server"], "http://10.0.0.1:8787");
+    assert!(e["message"].as_str().unwrap().contains("--insecure"), "{e}");
+}
