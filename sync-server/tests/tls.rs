@@ -1,7 +1,9 @@
 //! HTTPS served by the server itself over real connections on 127.0.0.1, with a certificate made
 //! here (rcgen): a client trusting the CA gets its answer; a client that connects and never
 //! starts (or never finishes) its handshake is dropped after the handshake timeout instead of
-//! holding its slot; and at the connection cap such a client is the one that makes room.
+//! holding its slot; at the connection cap such a client is the one that makes room; and the
+//! binary refuses to start on a missing certificate, a file without one, or a key that is not the
+//! certificate's, naming the file; without TLS it warns when bound off loopback.
 
 mod common;
 
@@ -128,4 +130,66 @@ fn at_the_cap_a_client_stuck_in_its_handshake_makes_room() {
         other => panic!("the silent client was not closed: {other:?}"),
     }
     assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
+#[test]
+fn the_binary_will_not_start_on_a_bad_certificate_or_key_and_says_which_file() {
+    let dir = tempfile::tempdir().unwrap();
+    pki(dir.path());
+    let (cert, key) = (dir.path().join("server.crt"), dir.path().join("server.key"));
+    let other = tempfile::tempdir().unwrap();
+    pki(other.path());
+    let other_key = other.path().join("server.key");
+    let missing = dir.path().join("missing.pem");
+    let cases = [
+        (&missing, &key, format!("cannot read {}", missing.display())),
+        (&key, &key, format!("{} holds no PEM certificate", key.display())),
+        (&cert, &other_key, format!("the private key in {} is not the key of the certificate", other_key.display())),
+    ];
+    for (c, k, words) in cases {
+        let db = format!("sqlite://{}/sync.db", dir.path().display());
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gridwork-sync-server"))
+            .args(["--listen", "127.0.0.1:0", "--database", &db, "--tls-cert"])
+            .arg(c)
+            .arg("--tls-key")
+            .arg(k)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{words}: started");
+        assert!(stderr.contains(&words), "{words}: {stderr}");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("listening"));
+    }
+}
+
+/// Starts the binary on `listen` without TLS, waits for its address line, stops it; its stderr.
+fn plain_start_log(listen: &str) -> (String, String) {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/sync.db", dir.path().display());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gridwork-sync-server"))
+        .args(["--listen", listen, "--database", &db])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    child.kill().unwrap();
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child.wait().unwrap();
+    (line, stderr)
+}
+
+#[test]
+fn plain_http_off_loopback_is_served_with_a_warning() {
+    let (line, log) = plain_start_log("0.0.0.0:0");
+    assert!(line.starts_with("listening on http://0.0.0.0:"), "{line}");
+    assert!(log.contains("serving plain HTTP on a non-loopback address") && log.contains("--tls-cert"), "{log}");
+    let (line, log) = plain_start_log("127.0.0.1:0");
+    assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
+    assert!(!log.contains("plain HTTP"), "{log}");
 }

@@ -1,8 +1,8 @@
 //! The client's certificate checks against TLS listeners on 127.0.0.1 with certificates made here
 //! (rcgen): trusted through a private CA file it answers, and the key it saw is told; an expired
-//! certificate, one for another name and an unknown issuer are `tls` with the reason, tried once;
-//! a pinned key that differs is `pin_mismatch` before any request goes out; a bad CA file or pin
-//! is a validation error.
+//! certificate, one for another name, an unknown issuer and a plain-HTTP port are `tls` with the
+//! reason, tried once; a pinned key that differs is `pin_mismatch` before any request goes out; a
+//! bad CA file or pin is a validation error.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -142,6 +142,28 @@ fn each_refused_certificate_says_why_and_is_tried_once() {
         assert_eq!(seen.connections.load(Ordering::SeqCst), 1, "{want:?}: not tried again");
         assert_eq!(seen.requests.load(Ordering::SeqCst), 0);
     }
+}
+
+#[test]
+fn an_https_address_on_a_plain_http_port_is_a_failed_handshake_tried_once() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let n = connections.clone();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            n.fetch_add(1, Ordering::SeqCst);
+            let _ = stream.read(&mut [0u8; 1024]);
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    match client(&url, &TlsOptions::default()).reference() {
+        Err(e @ CoreError::Tls { reason: TlsReason::Handshake, .. }) => {
+            assert!(e.to_string().contains("is the port serving plain HTTP?"), "{e}");
+        }
+        other => panic!("expected tls handshake, got {other:?}"),
+    }
+    assert_eq!(connections.load(Ordering::SeqCst), 1, "not tried again");
 }
 
 #[test]
