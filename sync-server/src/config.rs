@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use gridwork_domain::extra_fields::ExtraField;
+use gridwork_domain::policy::DevicePolicy;
 use gridwork_domain::wire::{MIN_PROTOCOL, PROTOCOL_VERSION};
 use thiserror::Error;
 
@@ -77,15 +78,41 @@ pub struct Config {
     /// Repeat it, or separate with commas. Keep a field listed while any handset may hold it.
     #[arg(long = "field", env = "GRIDWORK_FIELDS", value_delimiter = ',')]
     pub fields: Vec<ExtraField>,
+    /// Handsets' lock: wrong PINs in a row after which every further try waits, longer each time.
+    #[arg(long, env = "GRIDWORK_PIN_DELAY_AFTER", default_value_t = DevicePolicy::default().pin_delay_after)]
+    pub pin_delay_after: u32,
+    /// Handsets' lock: wrong PINs in a row after which the handset destroys its key and wipes itself.
+    #[arg(long, env = "GRIDWORK_PIN_WIPE_AFTER", default_value_t = DevicePolicy::default().pin_wipe_after)]
+    pub pin_wipe_after: u32,
+    /// Handsets' lock: seconds without a touch after which the app locks.
+    #[arg(long, env = "GRIDWORK_IDLE_LOCK_SECS", default_value_t = DevicePolicy::default().idle_lock_s)]
+    pub idle_lock_secs: u32,
+    /// Handsets' lock: days without reaching this server after which the app offers only sync
+    /// and the outbox (nothing is deleted).
+    #[arg(long, env = "GRIDWORK_OFFLINE_LOCK_DAYS", default_value_t = DevicePolicy::default().offline_lock_days)]
+    pub offline_lock_days: u32,
 }
 
 impl Config {
-    /// The server's limits: the defaults, with what the command line sets.
+    /// The handsets' lock policy the command line sets, served with the reference data; refused
+    /// with the reason when a handset could not work under it.
+    pub fn policy(&self) -> Result<DevicePolicy, ConfigError> {
+        let policy = DevicePolicy {
+            pin_delay_after: self.pin_delay_after,
+            pin_wipe_after: self.pin_wipe_after,
+            idle_lock_s: self.idle_lock_secs,
+            offline_lock_days: self.offline_lock_days,
+        };
+        policy.validate().map_err(|e| ConfigError::Policy(format!("{}: {}", flag(&e.field), e.message)))?;
+        Ok(policy)
+    }
+
     /// The server's version settings.
     pub fn versions(&self) -> VersionRules {
         VersionRules { min_protocol: self.min_protocol, fields: Arc::new(self.fields.iter().cloned().collect()) }
     }
 
+    /// The server's limits: the defaults, with what the command line sets.
     pub fn limits(&self) -> Limits {
         let d = Limits::default();
         let secs = |s: Option<u64>, default| s.map_or(default, Duration::from_secs);
@@ -100,8 +127,18 @@ impl Config {
     }
 }
 
+/// The command-line flag that sets a policy field.
+fn flag(field: &str) -> String {
+    match field {
+        "idle_lock_s" => "--idle-lock-secs".into(),
+        other => format!("--{}", other.replace('_', "-")),
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum ConfigError {
+    #[error("the handsets' lock policy cannot be used: {0}")]
+    Policy(String),
     #[error("unsupported database URL '{0}': use sqlite://PATH (PostgreSQL support comes later)")]
     UnsupportedDatabase(String),
     #[error("cannot create the database folder {path}: {source}")]
@@ -176,6 +213,30 @@ mod tests {
         let c = Config::parse_from(["s", "--max-connections", "7", "--header-timeout", "2", "--rate-per-sec", "1"]);
         let l = c.limits();
         assert_eq!((l.max_connections, l.header_timeout, l.rate_per_sec), (7, Duration::from_secs(2), 1));
+    }
+
+    #[test]
+    fn lock_policy_flags() {
+        assert_eq!(Config::parse_from(["s"]).policy().unwrap(), DevicePolicy::default());
+        let c = Config::parse_from([
+            "s",
+            "--pin-delay-after",
+            "3",
+            "--pin-wipe-after",
+            "8",
+            "--idle-lock-secs",
+            "120",
+            "--offline-lock-days",
+            "7",
+        ]);
+        let want = DevicePolicy { pin_delay_after: 3, pin_wipe_after: 8, idle_lock_s: 120, offline_lock_days: 7 };
+        assert_eq!(c.policy().unwrap(), want);
+        let bad = Config::parse_from(["s", "--pin-delay-after", "10", "--pin-wipe-after", "10"]).policy().unwrap_err();
+        assert!(bad.to_string().contains("--pin-wipe-after"), "{bad}");
+        let bad = Config::parse_from(["s", "--offline-lock-days", "0"]).policy().unwrap_err();
+        assert!(bad.to_string().contains("--offline-lock-days"), "{bad}");
+        let bad = Config::parse_from(["s", "--idle-lock-secs", "1"]).policy().unwrap_err();
+        assert!(bad.to_string().contains("--idle-lock-secs"), "{bad}");
     }
 
     #[test]

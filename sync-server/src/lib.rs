@@ -101,6 +101,8 @@ pub struct AppState {
     pub enroll_guard: enroll_guard::EnrollGuard,
     /// The oldest protocol answered, and the fields the kinds gained by the server's settings.
     pub versions: protocol_version::VersionRules,
+    /// The handsets' lock policy (`--pin-delay-after` …), served with the reference data.
+    pub policy: gridwork_domain::policy::DevicePolicy,
 }
 
 /// Turns for CPU-heavy work off the async threads (reading and checking pushed records), one per
@@ -124,6 +126,7 @@ impl AppState {
             cpu: Default::default(),
             enroll_guard: Default::default(),
             versions: Default::default(),
+            policy: Default::default(),
         }
     }
 }

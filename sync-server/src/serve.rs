@@ -14,6 +14,8 @@ use gridwork_domain::demo::DemoSize;
 
 #[derive(Debug, Error)]
 pub enum ServeError {
+    #[error("{0}")]
+    Config(ConfigError),
     #[error("opening {url}: {source}")]
     Store { url: String, source: ConfigError },
     #[error("seeding the demo banner: {0}")]
@@ -28,6 +30,7 @@ pub enum ServeError {
 
 /// Serves `config` until a shutdown signal.
 pub async fn run(config: Config) -> Result<(), ServeError> {
+    let policy = config.policy().map_err(ServeError::Config)?;
     match crate::fd_limit::raise() {
         Ok(l) => tracing::info!(soft = l.soft, hard = l.hard, "open-file limit"),
         Err(e) => tracing::warn!(%e, "cannot raise the open-file limit"),
@@ -76,7 +79,7 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     println!("listening on {}://{addr}", if tls.is_some() { "https" } else { "http" });
     std::io::stdout().flush()?;
     let limits = config.limits();
-    let state = AppState { limits, versions: config.versions(), ..AppState::new(store) };
+    let state = AppState { limits, versions: config.versions(), policy, ..AppState::new(store) };
     crate::listen::serve_with(listener, app(state), limits, tls, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

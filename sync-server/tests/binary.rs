@@ -145,3 +145,20 @@ fn failed_enrollments_lock_the_client_address_out() {
     assert!(locked.contains(r#""code":"rate_limited""#), "{locked}");
     stop(child);
 }
+
+#[test]
+fn a_lock_policy_no_handset_could_work_under_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_gridwork-sync-server"))
+        .args(["--listen", "127.0.0.1:0", "--database"])
+        .arg(&db)
+        .args(["--pin-delay-after", "6", "--pin-wipe-after", "6"])
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--pin-wipe-after") && stderr.contains("lock policy"), "{stderr}");
+    assert!(!db.exists(), "refused before anything was opened");
+}

@@ -80,6 +80,16 @@ pub enum CoreError {
     Storage(#[from] rusqlite::Error),
     #[error("stored data could not be read: {0}")]
     Corrupt(String),
+    /// A sync of this store is running already; this one was not started.
+    #[error("a sync is running already: wait for it to finish")]
+    SyncRunning,
+    /// Too long without reaching the server (the server's policy): only sync, the status and the
+    /// outbox answer until a sync reaches it. Nothing was deleted.
+    #[error(
+        "this handset has not reached the server for {days} days, longer than the grid office allows: sync to go on \
+         (nothing was deleted)"
+    )]
+    OfflineLocked { days: u32 },
 }
 
 impl CoreError {
@@ -105,6 +115,8 @@ impl CoreError {
         "no_store",
         "not_a_store",
         "storage",
+        "sync_running",
+        "offline_locked",
     ];
 
     /// The stable tag the UI and scripts switch on.
@@ -128,6 +140,8 @@ impl CoreError {
             Self::NoStore(_) => "no_store",
             Self::NotAStore(_) => "not_a_store",
             Self::Storage(_) | Self::Corrupt(_) => "storage",
+            Self::SyncRunning => "sync_running",
+            Self::OfflineLocked { .. } => "offline_locked",
         }
     }
 
@@ -152,9 +166,12 @@ impl CoreError {
                 Self::Tls { reason, .. } => Some(reason.as_str().to_owned()),
                 _ => self.refused().map(|r| r.code.to_owned()),
             },
-            params: self
-                .refused()
-                .map(|r| Box::new(r.params.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())),
+            params: match self {
+                Self::OfflineLocked { days } => Some(Box::new([("days".to_owned(), days.to_string())].into())),
+                _ => self
+                    .refused()
+                    .map(|r| Box::new(r.params.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())),
+            },
         }
     }
 
@@ -182,6 +199,7 @@ impl CoreError {
             Self::Tls { server, reason, detail } => {
                 serde_json::json!({ "server": server, "reason": reason.as_str(), "detail": detail })
             }
+            Self::OfflineLocked { days } => serde_json::json!({ "days": days }),
             Self::Step(r) | Self::Forbidden(r) => serde_json::json!({
                 "code": r.code,
                 "params": r.params.iter().map(|(k, v)| ((*k).to_owned(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
@@ -221,7 +239,8 @@ pub struct TaggedError {
     /// For `workflow` and `forbidden`: the refusal's code (`workflow::REFUSAL_CODES`,
     /// `outside_area`, `forbidden`), which the UI's catalog words in the person's language.
     pub code: Option<String>,
-    /// The code's parameters (actions, stages, levels and roles by their wire names).
+    /// The code's parameters (actions, stages, levels and roles by their wire names); for
+    /// `offline_locked`, `days` without reaching the server.
     pub params: Option<Box<std::collections::BTreeMap<String, String>>>,
 }
 
@@ -303,6 +322,8 @@ mod tag_tests {
             CoreError::NotAStore(String::new()),
             CoreError::Storage(rusqlite::Error::InvalidQuery),
             CoreError::Corrupt(String::new()),
+            CoreError::SyncRunning,
+            CoreError::OfflineLocked { days: 15 },
         ];
         for e in &all {
             match e {
@@ -325,7 +346,9 @@ mod tag_tests {
                 | CoreError::NoStore(_)
                 | CoreError::NotAStore(_)
                 | CoreError::Storage(_)
-                | CoreError::Corrupt(_) => {}
+                | CoreError::Corrupt(_)
+                | CoreError::SyncRunning
+                | CoreError::OfflineLocked { .. } => {}
             }
         }
         all

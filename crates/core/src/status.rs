@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::engine::{Engine, get_meta_number};
 use crate::error::Result;
+use crate::offline_lock::OfflineLock;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -35,6 +36,9 @@ pub struct HandsetStatus {
     /// How far the server's clock is ahead of the phone's (negative: the phone is fast), in ms —
     /// only when it is more than [`CLOCK_WARNING_MS`] either way, so the app warns the worker.
     pub clock_offset_ms: Option<i64>,
+    /// Set while the offline lock holds (too long without reaching the server): the app shows
+    /// "please sync" and offers only sync and the outbox.
+    pub offline_lock: Option<OfflineLock>,
 }
 
 /// How far the phone's clock may be off before the worker is told (five minutes).
@@ -71,6 +75,7 @@ impl Engine {
                 None => Vec::new(),
             },
             clock_offset_ms: clock_warning(get_meta_number(&self.conn, "clock_offset_ms")?),
+            offline_lock: self.offline_lock()?,
         })
     }
 }

@@ -44,13 +44,7 @@ pub async fn reference(
     let accounts = state.store.accounts_in(&device.scope).await?;
     let handlers = handlers(&areas, &accounts);
     let departments = DEPARTMENTS.iter().map(|d| (*d).to_owned()).collect();
-    Ok(Json(ReferenceData {
-        areas,
-        departments,
-        handlers,
-        deadlines: StepDeadlines::default(),
-        policy: Default::default(),
-    }))
+    Ok(Json(ReferenceData { areas, departments, handlers, deadlines: StepDeadlines::default(), policy: state.policy }))
 }
 
 /// Whom a case in the areas may be dispatched to: the accounts (by name: a `dispatched` step names

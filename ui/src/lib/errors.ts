@@ -45,5 +45,5 @@ export function errorText(t: Translate, e: TaggedError): string {
       : t('net.gaveUp');
     return `${cause}${t('net.sep')}${next}`;
   }
-  return codedText(t, e) ?? t(`error.${e.kind}`, { message: e.message });
+  return codedText(t, e) ?? t(`error.${e.kind}`, { ...translatedParams(t, e.params), message: e.message });
 }

@@ -27,6 +27,10 @@ pub fn run(cli: Cli) -> Result<()> {
     // opening name the store's path themselves.)
     let creates = matches!(cli.command, Command::Init { .. } | Command::Enroll { .. });
     let mut engine = if creates { Engine::open(&cli.db) } else { Engine::open_existing(&cli.db) }?;
+    // Too long without reaching the server: only what brings the handset back in touch answers.
+    if !matches!(cli.command, Command::Sync | Command::Status | Command::Outbox) {
+        engine.check_offline_lock()?;
+    }
     match cli.command {
         Command::Recover { .. } => unreachable!("handled before the store is opened"),
         Command::Init { user, phone, scope, device_no, role, device_name } => {

@@ -93,6 +93,19 @@ pub fn status(st: &HandsetStatus, lang: Lang) -> String {
     if let Some(offset) = st.clock_offset_ms {
         let _ = write!(s, "\n{}", clock_warning(offset, lang));
     }
+    if let Some(lock) = st.offline_lock {
+        let (days, limit) = (lock.days_without_contact, lock.limit_days);
+        let _ = match lang {
+            Lang::ZhCn => write!(
+                s,
+                "\n本机已 {days} 天未连上服务器（网格办规定最多 {limit} 天）：请运行 gridwork sync，同步后即可继续使用；数据没有删除。"
+            ),
+            Lang::En => write!(
+                s,
+                "\nno contact with the server for {days} days (the office allows {limit}): run `gridwork sync` to go on; nothing was deleted."
+            ),
+        };
+    }
     s
 }
 

@@ -7,14 +7,14 @@ use super::http::SyncClient;
 use super::run::BATCH;
 use crate::attention::replace_attention;
 use crate::db::relaxed;
-use crate::engine::Engine;
+use crate::engine_cell::EngineCell;
 use crate::error::Result;
 
 /// Fetches the open list page by page (only for roles that see their area's list); returns how
 /// many items are open. Like a pulled page it need not wait for the disk: the next sync fetches
 /// the list again.
-pub(super) fn fetch_attention(engine: &mut Engine, client: &SyncClient) -> Result<u64> {
-    if !keeps_attention_list(engine.profile()?.role) {
+pub(super) fn fetch_attention<C: EngineCell>(cell: &C, client: &SyncClient) -> Result<u64> {
+    if !keeps_attention_list(cell.with(|e| Ok(e.profile()?.role))?) {
         return Ok(0);
     }
     let mut items = Vec::new();
@@ -28,6 +28,6 @@ pub(super) fn fetch_attention(engine: &mut Engine, client: &SyncClient) -> Resul
             break;
         }
     }
-    relaxed(&mut engine.conn, |tx| replace_attention(tx, &items))?;
+    cell.with(|e| relaxed(&mut e.conn, |tx| replace_attention(tx, &items)))?;
     Ok(items.len() as u64)
 }

@@ -108,6 +108,8 @@ pub struct SyncClient {
     pin: Option<String>,
     /// The server's key as the last handshake showed it (what enrollment keeps).
     seen_pin: SeenPin,
+    /// This device's wall clock when the last answer that was not a refusal came (0: none yet).
+    answered: Arc<AtomicU64>,
 }
 
 impl SyncClient {
@@ -144,6 +146,7 @@ impl SyncClient {
             on_retry: None,
             server_time: Arc::new(Mutex::new(None)),
             waiting: Arc::new(AtomicU64::new(WAITING_UNKNOWN)),
+            answered: Arc::new(AtomicU64::new(0)),
         })
     }
 
@@ -185,6 +188,12 @@ impl SyncClient {
     /// The server's clock as the last answer (of any status) told it, if one did.
     pub fn server_time(&self) -> Option<ServerTime> {
         *self.server_time.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// This device's wall clock (ms) when the server last answered a request of this client (or
+    /// a clone) and did not refuse it: the last contact, for the offline lock.
+    pub fn last_answer_ms(&self) -> Option<u64> {
+        Some(self.answered.load(Ordering::Relaxed)).filter(|ms| *ms > 0)
     }
 
     /// The HTTP client, for the calls of sibling modules.
@@ -360,6 +369,7 @@ impl SyncClient {
         let status = resp.status();
         let text = read_body(resp)?;
         if status.is_success() {
+            self.answered.fetch_max(wall_ms(), Ordering::Relaxed);
             return serde_json::from_slice::<T>(&text).map_err(|e| {
                 Failure::Server(
                     Some(status.as_u16()),

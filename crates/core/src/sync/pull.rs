@@ -1,8 +1,10 @@
 //! Pulling: the first page on this thread, and when there are more, as a pipeline in which a
 //! second thread fetches and reads the next page while this thread stores the last one, and a
-//! third checkpoints and frees what was stored. Each
-//! page is stored with the cursor after it in one transaction, so a run that stops anywhere
-//! resumes after the last page stored (and a page a power cut takes back is pulled again).
+//! third checkpoints and frees what was stored. The engine is held only to store pages, never
+//! while one is fetched; a record edited between its page being fetched and stored is merged
+//! with it like any other (`apply_one`). Each page is stored with the cursor after it in one
+//! transaction, so a run that stops anywhere resumes after the last page stored (and a page a
+//! power cut takes back is pulled again).
 
 use std::sync::mpsc;
 use std::time::Duration;
@@ -13,10 +15,13 @@ use gridwork_domain::RecordState;
 use gridwork_domain::clock::wall_ms;
 use gridwork_domain::standing::Held;
 
+use super::conflicts::{CONFLICTS_DUE, conflict_cursor};
 use super::http::SyncClient;
-use super::run::{CONFLICTS_DUE, CURSOR_HISTORY, PAGE, SyncProgress, SyncReport, conflict_cursor};
+use super::preflight::CURSOR_HISTORY;
+use super::run::{PAGE, SyncProgress, SyncReport};
 use crate::db::relaxed;
 use crate::engine::{Engine, get_meta_number, save_clock, set_meta};
+use crate::engine_cell::EngineCell;
 use crate::error::{CoreError, Result};
 use crate::projection::Typed;
 use crate::remote::{ApplyReport, Received, apply_one};
@@ -32,26 +37,29 @@ struct Page {
 }
 
 /// Pulls every change after the stored cursor; returns the new cursor.
-pub(super) fn pull_all(
-    engine: &mut Engine,
+pub(super) fn pull_all<C: EngineCell>(
+    cell: &C,
     client: &SyncClient,
     report: &mut SyncReport,
     progress: &mut dyn FnMut(SyncProgress),
     held: &mut Option<Held>,
 ) -> Result<u64> {
-    let start: u64 = get_meta_number(&engine.conn, "cursor")?.unwrap_or(0);
+    let start: u64 = cell.with(|e| Ok(get_meta_number(&e.conn, "cursor")?.unwrap_or(0)))?;
     // The first page on this thread: most syncs need no second one, and no pipeline.
     let first = fetch(client, start, held.take().as_ref())?;
-    let mut cursor = store_pages(engine, std::slice::from_ref(&first), start, report, progress)?;
+    let mut cursor = store_pages(cell, std::slice::from_ref(&first), start, report, progress)?;
     if !first.more {
         return Ok(cursor);
     }
     // For the rest of the pull a third thread folds the log into the database file, which SQLite
     // would otherwise do on this thread every thousand pages written, and frees stored pages.
-    let checkpointer = Checkpointer::open(&engine.conn);
-    if checkpointer.is_some() {
-        engine.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-    }
+    let checkpointer = cell.with(|engine| {
+        let checkpointer = Checkpointer::open(&engine.conn);
+        if checkpointer.is_some() {
+            engine.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        }
+        Ok(checkpointer)
+    })?;
     let pulled = std::thread::scope(|scope| {
         let (deliver, pages) = mpsc::sync_channel::<Result<Page>>(GROUP_PAGES - 1);
         let (recycle, stored) = mpsc::channel::<Page>();
@@ -95,7 +103,7 @@ pub(super) fn pull_all(
                     Err(_) => break,
                 }
             }
-            cursor = store_pages(engine, &group, cursor, report, progress)?;
+            cursor = store_pages(cell, &group, cursor, report, progress)?;
             group.into_iter().for_each(|page| drop(recycle.send(page)));
             if let Some(e) = failed {
                 return Err(e);
@@ -103,7 +111,7 @@ pub(super) fn pull_all(
         }
         Ok(cursor)
     });
-    engine.conn.pragma_update(None, "wal_autocheckpoint", AUTOCHECKPOINT)?;
+    cell.with(|e| Ok(e.conn.pragma_update(None, "wal_autocheckpoint", AUTOCHECKPOINT)?))?;
     pulled
 }
 
@@ -154,14 +162,25 @@ fn fetch(client: &SyncClient, after: u64, held: Option<&Held>) -> Result<Page> {
 
 /// Stores consecutive pages and the cursor after the last in one transaction; returns that cursor
 /// (`after`, the cursor before them, when there are none).
-fn store_pages(
-    engine: &mut Engine,
+fn store_pages<C: EngineCell>(
+    cell: &C,
     pages: &[Page],
     after: u64,
     report: &mut SyncReport,
     progress: &mut dyn FnMut(SyncProgress),
 ) -> Result<u64> {
     let Some(last) = pages.last() else { return Ok(after) };
+    let applied = cell.with(|e| store_in(e, pages))?;
+    report.pulled += pages.iter().map(|p| p.changes.len() as u64).sum::<u64>();
+    report.applied.add(&applied);
+    let more = if last.more { u64::from(PAGE) } else { 0 };
+    progress(SyncProgress { phase: "pull", done: report.pulled, total: report.pulled + more, retry: None });
+    Ok(last.next)
+}
+
+/// Stores the pages and the cursor after the last (there is one) in one transaction.
+fn store_in(engine: &mut Engine, pages: &[Page]) -> Result<ApplyReport> {
+    let Some(last) = pages.last() else { return Ok(ApplyReport::default()) };
     // The pages and their cursor commit together without waiting for the disk: lost in a power
     // cut, both go back, and the next sync pulls the pages again from the server, which keeps
     // them. Local edits merged into them stay queued in the outbox either way.
@@ -183,9 +202,5 @@ fn store_pages(
         save_clock(tx, clock)?;
         set_meta(tx, "last_sync_ms", &wall_ms().to_string())
     })?;
-    report.pulled += pages.iter().map(|p| p.changes.len() as u64).sum::<u64>();
-    report.applied.add(&applied);
-    let more = if last.more { u64::from(PAGE) } else { 0 };
-    progress(SyncProgress { phase: "pull", done: report.pulled, total: report.pulled + more, retry: None });
-    Ok(last.next)
+    Ok(applied)
 }

@@ -1,8 +1,10 @@
-//! Pushing the outbox as a pipeline: this thread reads batches from the store and records the
+//! Pushing the outbox as a pipeline: this thread takes batches from the store and records the
 //! answers, while four more threads keep batches on the wire, so the store, the network and the
-//! server work at the same time. A retry of a batch whose answer was lost goes out under the
-//! same batch id and is applied once; a batch cut off for good is taken from the outbox again
-//! next time, and the server answers `already_known` for what it stored.
+//! server work at the same time. The engine is held only to take a batch and to settle an answer,
+//! never while a batch is on the wire; an edit meanwhile bumps its entry's revision, which an
+//! acknowledgement of the revision sent leaves pending. A retry of a batch whose answer was lost
+//! goes out under the same batch id and is applied once; a batch cut off for good is taken from
+//! the outbox again next time, and the server answers `already_known` for what it stored.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, mpsc};
@@ -12,12 +14,14 @@ use gridwork_domain::standing::Held;
 use gridwork_domain::wire::{PushResponse, PushStatus};
 use uuid::Uuid;
 
+use super::conflicts::CONFLICTS_DUE;
 use super::decide::{AckAction, Mend, decide_ack};
 use super::http::SyncClient;
 use super::in_flight;
-use super::run::{BATCH, CONFLICTS_DUE, SyncProgress, SyncReport};
+use super::run::{BATCH, SyncProgress, SyncReport};
 use crate::db::relaxed;
 use crate::engine::{Engine, save_clock, set_meta};
+use crate::engine_cell::EngineCell;
 use crate::error::{CoreError, Result};
 use crate::outbox::{OutboxKey, acknowledge, count_attempt, keep_receipt, reject, take_pending};
 use crate::remote::apply_in;
@@ -51,31 +55,33 @@ fn take_batch(engine: &mut Engine, after: &mut Option<OutboxKey>) -> Result<Opti
 }
 
 /// Pushes every pending outbox entry. Stops at the first batch that fails; the batches answered
-/// before it stay acknowledged. Batches may be answered in any order: each record is in one
-/// batch only, and versions merge the same whatever order the server applies them in.
-pub(super) fn push_all(
-    engine: &mut Engine,
+/// before it stay acknowledged. Batches may be answered in any order: versions merge the same
+/// whatever order the server applies them in. A record edited during the push moves to the end
+/// of the outbox and may go again in a later batch of the same push: each batch's answer
+/// settles only the revision it carried.
+pub(super) fn push_all<C: EngineCell>(
+    cell: &C,
     client: &SyncClient,
     report: &mut SyncReport,
     progress: &mut dyn FnMut(SyncProgress),
     held: &mut Option<Held>,
 ) -> Result<()> {
-    let total = engine.pending_count()?;
+    let (total, lost) = cell.with(|e| Ok((e.pending_count()?, in_flight::all(&e.conn)?)))?;
     progress(SyncProgress { phase: "push", done: 0, total, retry: None });
     // Batches whose answers were lost last time go again first, under their own ids: the server
     // answers each as it did, so this store learns of every batch the server applied.
-    for (batch_id, entries) in in_flight::all(&engine.conn)? {
+    for (batch_id, entries) in lost {
         let ids: Vec<RecordId> = entries.keys().copied().collect();
-        let records = in_flight::texts(&engine.conn, &ids)?;
+        let records = cell.with(|e| in_flight::texts(&e.conn, &ids))?;
         let answer = client.push_texts(batch_id, &records, held.take().as_ref());
-        settle(engine, batch_id, entries, answer, report)?;
+        cell.with(|e| settle(e, batch_id, entries, answer, report))?;
     }
     let mut after = None;
-    let Some(first) = take_batch(engine, &mut after)? else { return Ok(()) };
+    let Some(first) = cell.with(|e| take_batch(e, &mut after))? else { return Ok(()) };
     if first.records.len() < BATCH as usize {
         // Everything fits in one batch (the usual daily sync): no pipeline to set up.
         let answer = client.push_texts(first.id, &first.records, held.take().as_ref());
-        settle(engine, first.id, first.entries, answer, report)?;
+        cell.with(|e| settle(e, first.id, first.entries, answer, report))?;
         progress(SyncProgress { phase: "push", done: report.pushed + report.rejected, total, retry: None });
         return Ok(());
     }
@@ -109,14 +115,14 @@ pub(super) fn push_all(
             {
                 to_wire.send((batch.id, batch.records, held.take())).map_err(|_| gone())?;
                 waiting.insert(batch.id, batch.entries);
-                next = take_batch(engine, &mut after)?;
+                next = cell.with(|e| take_batch(e, &mut after))?;
             }
             if waiting.is_empty() {
                 return Ok(());
             }
             let (batch_id, answer) = answers.recv().map_err(|_| gone())?;
             let entries = waiting.remove(&batch_id).ok_or_else(gone)?;
-            settle(engine, batch_id, entries, answer, report)?;
+            cell.with(|e| settle(e, batch_id, entries, answer, report))?;
             let done = report.pushed + report.rejected;
             progress(SyncProgress { phase: "push", done, total: total.max(done), retry: None });
         }

@@ -21,6 +21,7 @@ unsynced: number | null,
  */
 code: string | null, 
 /**
- * The code's parameters (actions, stages, levels and roles by their wire names).
+ * The code's parameters (actions, stages, levels and roles by their wire names); for
+ * `offline_locked`, `days` without reaching the server.
  */
 params: { [key in string]: string } | null, };

@@ -392,6 +392,7 @@ export const en: Catalog = {
     pin_mismatch: "The server's key is not the one this device enrolled with, so nothing was sent. If the grid office replaced the server, enroll again; otherwise ask the grid office: the connection may be intercepted",
     tls: "The server's certificate was refused, so nothing was sent. Check the address and this device's date, or ask the grid office",
     damaged_store: 'The store on this device is damaged. Get a new enrollment code from the grid office to enroll again and download the data; the damaged file is kept aside, not deleted.',
+    sync_running: 'A sync is running already: wait for it to finish',
   },
   net: {
     sep: '. ',

@@ -22,7 +22,7 @@ const stored: Household = {
 const me: HandsetStatus = {
   enrolled: true, user_name: '王芳', user_phone: '13800138000', role: 'grid_worker', scope: '150621001001001',
   device_name: '手机', server_url: 'http://x', pending: 0, rejected: 0, last_sync_ms: null, serials_left: 100,
-  may: ['household_create', 'household_edit', 'household_archive'], clock_offset_ms: null,
+  may: ['household_create', 'household_edit', 'household_archive'], clock_offset_ms: null, offline_lock: null,
 };
 
 type Call = { cmd: string; args: Record<string, unknown> };

@@ -33,5 +33,5 @@ export const accounts: OfficeAccount[] = [
 export const supervisor: HandsetStatus = {
   enrolled: true, user_name: '李娜', user_phone: '13700137000', role: 'supervisor', scope: '150621001',
   device_name: '办公室电脑', server_url: 'http://10.0.0.2:8787', pending: 0, rejected: 0, last_sync_ms: null, serials_left: 100,
-  may: [], clock_offset_ms: null,
+  may: [], clock_offset_ms: null, offline_lock: null,
 };

@@ -8,7 +8,7 @@ import { eachTestAtNow, queuePage } from './case-fixtures';
 
 const leader = {
   enrolled: true, user_name: '李强', user_phone: null, role: 'grid_leader' as const, scope: '150621001001001', device_name: '手机',
-  server_url: 'http://x', pending: 0, rejected: 0, last_sync_ms: null, serials_left: 100, may: [], clock_offset_ms: null,
+  server_url: 'http://x', pending: 0, rejected: 0, last_sync_ms: null, serials_left: 100, may: [], clock_offset_ms: null, offline_lock: null,
 };
 
 eachTestAtNow();

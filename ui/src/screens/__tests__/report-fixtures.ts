@@ -16,7 +16,7 @@ export const GRID = '150621001001001';
 
 export const supervisor: HandsetStatus = {
   enrolled: true, user_name: '赵敏', user_phone: null, role: 'supervisor', scope: TOWNSHIP, device_name: '办公室电脑',
-  server_url: 'http://x', pending: 0, rejected: 0, last_sync_ms: null, serials_left: 100, may: [], clock_offset_ms: null,
+  server_url: 'http://x', pending: 0, rejected: 0, last_sync_ms: null, serials_left: 100, may: [], clock_offset_ms: null, offline_lock: null,
 };
 
 export const dashboard: Dashboard = {

@@ -11,7 +11,7 @@ import { dashboard, highlightRows, ranking } from './report-fixtures';
 const base: HandsetStatus = {
   enrolled: true, user_name: '王芳', user_phone: '13800138000', role: 'grid_worker', scope: '150621001001001',
   device_name: '手机', server_url: 'http://x', pending: 3, rejected: 0, last_sync_ms: null, serials_left: 100,
-  may: [], clock_offset_ms: null,
+  may: [], clock_offset_ms: null, offline_lock: null,
 };
 
 function start(role: Role) {
