@@ -28,7 +28,7 @@ use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::commands::Answer;
-use crate::lock_state::{LockState, WipeReason};
+use crate::lock_state::LockState;
 use crate::state::AppState;
 use crate::sync_events::{PROGRESS_EVENT, SyncProgressEvent, SyncSummary};
 
@@ -239,24 +239,27 @@ pub async fn recover<R: Runtime>(
 }
 
 /// Pushes the outbox and pulls what is new, emitting `sync-progress` events as it goes. The
-/// server's lock rules that came with it are kept beside the store; `revoked` wipes the device.
+/// engine is held only for each step of the store (`sync_shared`): every other command answers
+/// while the sync waits for the server. The server's lock rules that came with it are kept beside
+/// the store; `revoked` wipes the device (key first) back to enrollment.
 pub async fn sync_now<R: Runtime>(app: AppHandle<R>) -> Answer<SyncSummary> {
     let events = app.clone();
-    let state = app.clone();
-    let result = blocking(app, move |e| {
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
         let told = events.clone();
         // Each failed try that will be made again shows on the screen as a `retry` step.
-        let client = client_for(e)?.on_retry(move |n| drop(told.emit(PROGRESS_EVENT, SyncProgressEvent::from(n))));
+        let client = state
+            .with(|e| client_for(e))?
+            .on_retry(move |n| drop(told.emit(PROGRESS_EVENT, SyncProgressEvent::from(n))));
         let mut emit = |p: SyncProgress| drop(events.emit(PROGRESS_EVENT, SyncProgressEvent::from(p)));
-        gridwork_core::sync::sync(e, &client, &mut emit).map(|r| SyncSummary::from(&r))
+        let result = gridwork_core::sync::sync_shared(&*state, &client, &mut emit);
+        if !matches!(result, Err(CoreError::Revoked(_))) {
+            state.keep_policy();
+        }
+        result.map(|r| SyncSummary::from(&r)).map_err(|e| e.to_tagged())
     })
-    .await;
-    let state = state.state::<AppState>();
-    match &result {
-        Err(e) if e.kind == "revoked" => state.wipe(WipeReason::Revoked).map_err(|e| e.to_tagged())?,
-        _ => state.keep_policy(),
-    }
-    result
+    .await
+    .map_err(|e| internal(&e))?
 }
 
 pub async fn fleet<R: Runtime>(app: AppHandle<R>) -> Answer<Fleet> {

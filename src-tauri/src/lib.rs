@@ -20,6 +20,10 @@ pub use state::AppState;
 /// The environment variable that overrides where the app keeps its store.
 pub const DATA_DIR_ENV: &str = "GRIDWORK_DATA_DIR";
 
+/// The environment variable that acts out a phone whose clock runs this many ms off the true
+/// time (the end-to-end test of the offline lock; demonstrations of the clock warning).
+pub const PHONE_CLOCK_SKEW_ENV: &str = "GRIDWORK_PHONE_CLOCK_SKEW_MS";
+
 /// Adds the app's state and commands to a builder; shared by the real app and the tests (which
 /// use the mock runtime). With `data_dir` the store opens there at once; without, it opens in
 /// the app data directory when the app starts.

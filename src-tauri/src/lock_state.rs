@@ -2,6 +2,7 @@
 //! with the wait and the tries left, the offline lock, the server's rules, whether the OS keyring
 //! keeps a share of the key, and why the device was wiped when it was.
 
+use gridwork_core::offline_lock::OfflineLock;
 use gridwork_domain::policy::DevicePolicy;
 use serde::Serialize;
 
@@ -27,14 +28,6 @@ pub enum WipeReason {
     Revoked,
     /// The last wrong PIN the server's rules allow.
     WrongPins,
-}
-
-/// The offline lock in force: days since the server answered, and the server's limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct OfflineLock {
-    pub days_without_contact: u32,
-    pub limit_days: u32,
 }
 
 /// The app lock as the UI shows it.

@@ -3,16 +3,17 @@
 //! and the way out, `recover`). Every command passes `admit` first: the backend's idle lock (a
 //! backstop to the UI's), `locked` unless open, `offline_locked` while the offline lock holds.
 
+use gridwork_core::offline_lock::OfflineLock;
 use gridwork_core::recover::{Recovered, recover};
 use gridwork_core::sync::SyncProgress;
-use gridwork_core::{CoreError, Engine, TaggedError};
+use gridwork_core::{CoreError, Engine, EngineCell, TaggedError};
 use gridwork_domain::policy::DevicePolicy;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::keystore::{self, Found};
-use crate::lock_state::{LockPhase, LockState, OfflineLock, WipeReason};
+use crate::lock_state::{LockPhase, LockState, WipeReason};
 
 /// File name of the store inside the data directory (the CLI can open it with `--db`).
 pub const DB_FILE: &str = "gridwork.db";
@@ -94,6 +95,16 @@ impl AppState {
         })
     }
 
+    /// An engine just opened, with the phone's clock acted out as `GRIDWORK_PHONE_CLOCK_SKEW_MS`
+    /// says (tests and demonstrations of the offline lock and the clock warning).
+    fn opened(&self, mut engine: Engine) -> Box<Engine> {
+        if let Some(ms) = std::env::var(crate::PHONE_CLOCK_SKEW_ENV).ok().and_then(|v| v.parse::<i64>().ok()) {
+            tracing::warn!(ms, "the phone's clock is acted out off the true time");
+            engine.skew_phone_clock(ms);
+        }
+        Box::new(engine)
+    }
+
     fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
         // A panic while holding the lock leaves SQLite consistent (transactions roll back), so a
         // poisoned lock is safe to keep using.
@@ -134,10 +145,7 @@ impl AppState {
             Slot::Open(engine) if !flags.contains(&Flag::Offline) => {
                 if let Some(lock) = offline_lock(engine)? {
                     tracing::info!(command = name, days = lock.days_without_contact, "refused: offline lock");
-                    return Err(tagged(
-                        "offline_locked",
-                        &format!("{} days without reaching the server: sync first", lock.days_without_contact),
-                    ));
+                    return Err(CoreError::OfflineLocked { days: lock.days_without_contact }.to_tagged());
                 }
                 Ok(())
             }
@@ -169,7 +177,7 @@ impl AppState {
         let mut policy = self.policy();
         let (state, failures, wait_ms, left, offline) = match &*slot {
             Slot::Open(engine) => {
-                policy = device_policy(engine).map_err(|e| e.to_tagged())?;
+                policy = engine.device_policy().map_err(|e| e.to_tagged())?;
                 *self.policy.lock().unwrap_or_else(|p| p.into_inner()) = policy;
                 (LockPhase::Open, 0, 0, policy.pin_wipe_after, offline_lock(engine)?)
             }
@@ -220,7 +228,7 @@ impl AppState {
             match opened {
                 None => {}
                 Some(Ok(engine)) => {
-                    *slot = Slot::Open(Box::new(engine));
+                    *slot = Slot::Open(self.opened(engine));
                     tracing::info!("unlocked");
                 }
                 Some(Err(e @ CoreError::DamagedStore { .. })) => {
@@ -237,6 +245,7 @@ impl AppState {
             }
         }
         *self.last_use.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
+        self.keep_policy();
         self.lock_state()
     }
 
@@ -254,8 +263,9 @@ impl AppState {
                 return Err(tagged("already_enrolled", "this device is enrolled already"));
             }
             if matches!(*slot, Slot::New) {
-                *slot =
-                    Slot::Open(Box::new(keystore::create(&self.db, pin, &self.policy()).map_err(|e| e.to_tagged())?));
+                *slot = Slot::Open(
+                    self.opened(keystore::create(&self.db, pin, &self.policy()).map_err(|e| e.to_tagged())?),
+                );
             }
         }
         match enroll(self) {
@@ -281,7 +291,7 @@ impl AppState {
     pub fn keep_policy(&self) {
         let slot = self.slot();
         if let Slot::Open(engine) = &*slot {
-            match device_policy(engine) {
+            match engine.device_policy() {
                 Ok(policy) => {
                     *self.policy.lock().unwrap_or_else(|p| p.into_inner()) = policy;
                     if let Err(e) = keystore::set_policy(&self.db, &policy) {
@@ -322,12 +332,12 @@ impl AppState {
         drop(was);
         match recover(&self.db, server, code, device_name, progress) {
             Ok((engine, recovered)) => {
-                *slot = Slot::Open(Box::new(engine));
+                *slot = Slot::Open(self.opened(engine));
                 Ok(recovered)
             }
             Err(e) => {
                 if let Ok(engine) = Engine::open_existing(&self.db) {
-                    *slot = Slot::Open(Box::new(engine));
+                    *slot = Slot::Open(self.opened(engine));
                 }
                 Err(e.to_tagged())
             }
@@ -335,14 +345,23 @@ impl AppState {
     }
 }
 
-/// The engine's offline lock, in the UI's words.
+/// The engine's offline lock, when it holds.
 fn offline_lock(engine: &Engine) -> Result<Option<OfflineLock>, TaggedError> {
-    let _ = engine;
-    Ok(None)
+    engine.offline_lock().map_err(|e| e.to_tagged())
 }
 
-/// The server's rules as the engine keeps them.
-fn device_policy(engine: &Engine) -> Result<DevicePolicy, CoreError> {
-    let _ = engine;
-    Ok(DevicePolicy::default())
+/// Sync and enrollment take the engine one step at a time (never across the network), so the
+/// worker's commands run between the steps; a store that locks meanwhile stops the sync.
+impl EngineCell for AppState {
+    fn with<T>(&self, f: impl FnOnce(&mut Engine) -> Result<T, CoreError>) -> Result<T, CoreError> {
+        match &mut *self.slot() {
+            Slot::Open(engine) => f(engine),
+            _ => Err(CoreError::NotInitialized),
+        }
+    }
+
+    /// The office withdrew the device (`revoked`): the key first, then the files.
+    fn wipe(&self) -> Result<(), CoreError> {
+        AppState::wipe(self, WipeReason::Revoked)
+    }
 }

@@ -254,13 +254,20 @@ struct DemoServer {
 
 impl DemoServer {
     fn start(dir: &Path) -> Self {
+        Self::with_policy(dir, gridwork_domain::policy::DevicePolicy::default())
+    }
+
+    /// A server that hands its handsets `policy` with the reference data.
+    fn with_policy(dir: &Path, policy: gridwork_domain::policy::DevicePolicy) -> Self {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let store =
             gridwork_sync_server::config::open_store(&format!("sqlite://{}", dir.join("server.db").display())).unwrap();
         rt.block_on(gridwork_sync_server::seed::seed_demo(&*store, 7, 0)).unwrap();
         let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let app = gridwork_sync_server::app(gridwork_sync_server::AppState::new(store.clone()));
+        let mut state = gridwork_sync_server::AppState::new(store.clone());
+        state.policy = policy;
+        let app = gridwork_sync_server::app(state);
         rt.spawn(async move { axum::serve(listener, app).await });
         Self { rt, store, url }
     }
@@ -303,4 +310,34 @@ fn a_revoked_device_wipes_its_store_and_returns_to_enrollment() {
     let args =
         json!({"server_url": server.url, "code": server.code("DEMO-W-0001"), "device_name": "王芳的手机", "pin": PIN});
     assert_eq!(app.invoke("enroll", args).unwrap()["enrolled"], true);
+}
+
+#[test]
+fn the_servers_rules_reach_the_app_and_it_locks_itself_after_the_idle_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = gridwork_domain::policy::DevicePolicy {
+        pin_delay_after: 2,
+        pin_wipe_after: 4,
+        idle_lock_s: 5,
+        offline_lock_days: 3,
+    };
+    let server = DemoServer::with_policy(dir.path(), policy);
+    let app = TestApp::start(&dir.path().join("app"));
+    let args =
+        json!({"server_url": server.url, "code": server.code("DEMO-W-0001"), "device_name": "王芳的手机", "pin": PIN});
+    app.invoke("enroll", args).unwrap();
+    let state = app.invoke("lock_state", json!({})).unwrap();
+    assert_eq!(state["state"], "open");
+    assert_eq!(state["policy"], serde_json::to_value(policy).unwrap(), "the policy came with the reference data");
+    assert_eq!(state["offline_lock"], Value::Null);
+    app.invoke("today", json!({})).unwrap();
+    // The UI's own polling does not count as use; after the idle time the next command locks first.
+    std::thread::sleep(std::time::Duration::from_millis(5_300));
+    app.invoke("status", json!({})).unwrap();
+    app.invoke("lock_state", json!({})).unwrap();
+    assert_eq!(app.invoke("today", json!({})).unwrap_err()["kind"], "locked");
+    let state = app.invoke("lock_state", json!({})).unwrap();
+    assert_eq!((state["state"].as_str(), state["left"].as_u64()), (Some("locked"), Some(4)), "{state}");
+    app.invoke("unlock", json!({"pin": PIN})).unwrap();
+    app.invoke("today", json!({})).unwrap();
 }

@@ -26,12 +26,18 @@ pub struct Driver {
 
 impl Driver {
     pub fn start(data_dir: &Path) -> Self {
+        Self::start_with(data_dir, &[])
+    }
+
+    /// Starts the app with more environment (e.g. a phone clock acted out off the true time).
+    pub fn start_with(data_dir: &Path, env: &[(&str, &str)]) -> Self {
         let (display, xvfb) = start_xvfb();
         let (port, native) = (free_port(), free_port());
         let driver = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .env("DISPLAY", &display)
             .env(gridwork_app::DATA_DIR_ENV, data_dir)
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .spawn()
             .expect("start tauri-driver (scripts/test.sh installs it)");

@@ -5,6 +5,7 @@
 //! a second app instance with its own data directory. On the way it visits every screen; with GRIDWORK_SCREENSHOTS=<dir> it saves
 //! a phone-sized (360×740) screenshot of each (scripts/screenshots.sh refreshes docs/screenshots).
 
+mod applock;
 mod closed_loop;
 mod conflict;
 mod contradiction;

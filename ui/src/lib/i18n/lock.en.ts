@@ -31,10 +31,6 @@ export const lockEn: typeof lockZhCN = {
   offlineLock: {
     title: 'Please sync',
     intro: 'This device has not reached the server for {days} days (the limit is {limit}). To protect the data, only syncing and the outbox are open until a sync succeeds. Nothing is deleted for being offline.',
-    sync: 'Sync now',
-    syncing: 'Syncing…',
-    outbox: 'Show the outbox',
-    hideOutbox: 'Hide the outbox',
   },
   wiped: {
     revoked: 'The grid office withdrew this device and everything on it was erased. To go on, ask the office for a new code and enroll again.',

@@ -30,10 +30,6 @@ export const lockZhCN = {
   offlineLock: {
     title: '请同步',
     intro: '本机已 {days} 天没有连接服务器（上限为 {limit} 天）。为保护数据，同步成功之前只能同步和查看待同步的记录。本机数据不会因离线而删除。',
-    sync: '立即同步',
-    syncing: '正在同步…',
-    outbox: '查看待同步',
-    hideOutbox: '收起待同步',
   },
   wiped: {
     revoked: '本机已被网格办停用，本机上的数据已全部清除。如需继续使用，请向网格办索取新的注册码重新注册。',

@@ -6,7 +6,7 @@ import type { HandsetStatus } from '../bindings/HandsetStatus';
 import type { SyncProgressEvent } from '../bindings/SyncProgressEvent';
 import type { SyncSummary } from '../bindings/SyncSummary';
 import type { TaggedError } from '../bindings/TaggedError';
-import { lock } from './lock';
+import { lock, refreshLock } from './lock';
 
 export const status = writable<HandsetStatus | null>(null);
 export const syncing = writable(false);
@@ -41,6 +41,8 @@ export async function syncNow(): Promise<SyncSummary | null> {
     syncing.set(false);
     progress.set(null);
     await refreshStatus().catch(() => undefined);
+    // A sync that reached the server lifts the offline lock; a revoked device is back at enrollment.
+    if (get(lock)) await refreshLock().catch(() => undefined);
   }
 }
 
