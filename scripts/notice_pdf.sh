@@ -15,6 +15,8 @@ GRIDWORK="$CARGO_TARGET_DIR/debug/gridwork"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 export GRIDWORK_DB="$WORK/office.db"
+# The store is encrypted: `init` sets this PIN, every later command unlocks with it.
+export GRIDWORK_PIN="${GRIDWORK_PIN:-246810}"
 
 "$GRIDWORK" init --user 李娜 --phone 13800138000 --scope 150621001 --role supervisor >/dev/null
 "$GRIDWORK" seed --size office --months 4 >/dev/null

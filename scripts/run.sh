@@ -48,6 +48,9 @@ esac
 export GRIDWORK_DATA_DIR="$DATA/$STORE"
 mkdir -p "$GRIDWORK_DATA_DIR"
 DB="$GRIDWORK_DATA_DIR/gridwork.db"
+# The handset store is encrypted: `enroll` sets this PIN, every later CLI command unlocks with it
+# (the app asks for the same PIN on its lock screen).
+export GRIDWORK_PIN="${GRIDWORK_PIN:-246810}"
 if [ ! -f "$DB" ]; then
   # The code the demo printed for the account; on a database seeded before, a fresh one.
   CODE="$(awk -v a="$ACCOUNT" '$1 == a { print $2; exit }' "$SERVER_OUT")"

@@ -17,7 +17,7 @@ use std::time::Instant;
 /// A store enrolled for the whole demo banner with 10,000 households (1,000 micro-grids × 10).
 fn big_store(dir: &std::path::Path) {
     let demo = generate(11, &DemoSize::new(1, 10, 10, 10, 10));
-    let mut e = Engine::open(&dir.join(gridwork_app::state::DB_FILE)).unwrap();
+    let mut e = Engine::open_unencrypted(&dir.join(gridwork_app::state::DB_FILE)).unwrap();
     e.set_profile(
         Profile::offline("王芳", "13800138000", Role::GridWorker, AreaCode::parse("150621").unwrap(), 1).unwrap(),
     )
@@ -30,7 +30,7 @@ fn leader_store(dir: &std::path::Path) {
     let demo = generate(11, &DemoSize::new(1, 10, 10, 10, 10));
     let cases = gridwork_domain::demo_cases::cases(11, &demo, 50, chrono::Utc::now());
     assert_eq!(cases.len(), 5_000);
-    let mut e = Engine::open(&dir.join(gridwork_app::state::DB_FILE)).unwrap();
+    let mut e = Engine::open_unencrypted(&dir.join(gridwork_app::state::DB_FILE)).unwrap();
     e.set_profile(
         Profile::offline("张伟", "13800138000", Role::GridLeader, AreaCode::parse("150621").unwrap(), 1).unwrap(),
     )

@@ -45,13 +45,13 @@ pub fn check_pin(pin: &str) -> Result<(), CoreError> {
 /// Opens the store with the worker's PIN.
 pub fn open(db: &Path, pin: &str) -> Result<Engine, CoreError> {
     check_pin(pin)?;
-    Engine::open_existing(db)
+    Engine::open_existing_unencrypted(db)
 }
 
 /// A new store under a new PIN (or the plain store found there, encrypted in place).
 pub fn create(db: &Path, pin: &str, _policy: &DevicePolicy) -> Result<Engine, CoreError> {
     check_pin(pin)?;
-    Engine::open(db)
+    Engine::open_unencrypted(db)
 }
 
 /// Keeps the server's lock rules beside the store, readable while it is locked.

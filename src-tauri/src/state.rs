@@ -164,7 +164,7 @@ impl AppState {
             Slot::Open(engine) => f(engine).map_err(|e| e.to_tagged()),
             // Still damaged (this says so again, with what can be read out of it).
             Slot::Damaged => {
-                Err(Engine::open_existing(&self.db).err().unwrap_or(CoreError::NotInitialized).to_tagged())
+                Err(Engine::open_existing_unencrypted(&self.db).err().unwrap_or(CoreError::NotInitialized).to_tagged())
             }
             Slot::New => Err(CoreError::NotInitialized.to_tagged()),
             Slot::Plain | Slot::Locked => Err(locked()),
@@ -336,7 +336,7 @@ impl AppState {
                 Ok(recovered)
             }
             Err(e) => {
-                if let Ok(engine) = Engine::open_existing(&self.db) {
+                if let Ok(engine) = Engine::open_existing_unencrypted(&self.db) {
                     *slot = Slot::Open(self.opened(engine));
                 }
                 Err(e.to_tagged())

@@ -56,7 +56,7 @@ const PIN: &str = "246810";
 fn enrolled_store(dir: &Path, server_url: &str) -> String {
     let demo = generate(7, &DemoSize::small());
     let micro_grid = demo.households[0].1.micro_grid.clone();
-    let mut engine = Engine::open(&dir.join(gridwork_app::state::DB_FILE)).unwrap();
+    let mut engine = Engine::open_unencrypted(&dir.join(gridwork_app::state::DB_FILE)).unwrap();
     let mut profile =
         Profile::offline("王芳", "13800138000", Role::GridWorker, micro_grid.parent().unwrap(), 3).unwrap();
     profile.device_name = "王芳的手机".into();
@@ -293,7 +293,7 @@ fn a_revoked_device_wipes_its_store_and_returns_to_enrollment() {
     assert_eq!(status["enrolled"], true);
     app.invoke("sync_now", json!({})).unwrap();
     app.invoke("save_draft", json!({"form": "dispute", "body": "{\"description\":\"楼上漏水\"}"})).unwrap();
-    let device = Engine::open(&data.join(gridwork_app::state::DB_FILE)).unwrap().device_id().unwrap();
+    let device = Engine::open_unencrypted(&data.join(gridwork_app::state::DB_FILE)).unwrap().device_id().unwrap();
 
     server.rt.block_on(gridwork_sync_server::admin::revoke_device(&*server.store, device, "DEMO-A-0001")).unwrap();
     std::thread::sleep(gridwork_sync_server::token_cache::TTL + std::time::Duration::from_millis(200));

@@ -1,11 +1,24 @@
 //! A simulated handset: the real engine on its own SQLite file, enrolled with a server.
 
 use gridwork_core::sync::{RetryPolicy, SyncClient, SyncReport, enroll, sync};
+use gridwork_core::vault::{KdfParams, NoKeyring, Pin, Vault};
 use gridwork_core::{Engine, Result};
 use gridwork_domain::{RecordId, RecordState, Visit};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
+
+/// The PIN of every simulated handset's store.
+pub const PIN: &str = "135790";
+
+pub fn pin() -> Pin {
+    Pin::new(PIN).expect("a valid PIN")
+}
+
+/// The vault of a simulated handset's store: cheap Argon2id costs, no keyring.
+pub fn vault(db: &Path) -> Vault {
+    Vault::at(db).with_kdf(KdfParams { m_kib: 1024, t: 1, ..KdfParams::default() })
+}
 
 #[derive(Debug)]
 pub struct Device {
@@ -19,22 +32,26 @@ impl Device {
     /// (see `ServerProc::code`). Anything else in `account` is taken as a one-time code itself.
     pub fn enroll(dir: &Path, name: &str, url: &str, account: &str) -> Self {
         let code = crate::server::code_for(url, account).unwrap_or_else(|| account.to_owned());
-        let mut engine = Engine::open(&dir.join(format!("{name}.db"))).unwrap();
+        let mut engine = vault(&dir.join(format!("{name}.db")))
+            .create(&pin(), &NoKeyring, &gridwork_domain::policy::DevicePolicy::default())
+            .unwrap();
         let profile = enroll(&mut engine, url, &code, name).unwrap();
         let mut client = SyncClient::new(url, profile.token).unwrap();
         client.retry = RetryPolicy { attempts: 3, base: Duration::from_millis(20), max: Duration::from_millis(200) };
         Self { engine, client }
     }
 
-    /// A consistent copy of this device's store at `path`: what a phone backup or a phone-clone
-    /// tool takes.
+    /// A consistent copy of this device's store at `path` with its key file: what a phone backup
+    /// or a phone-clone tool takes.
     pub fn copy_store(&self, path: &Path) {
         self.engine.connection().execute("VACUUM INTO ?1", [path.to_str().expect("a UTF-8 path")]).unwrap();
+        let from = self.engine.connection().path().expect("a store on disk");
+        std::fs::copy(Vault::at(Path::new(from)).key_path(), Vault::at(path).key_path()).unwrap();
     }
 
     /// A handset running on a store copied with `copy_store` (restored, or on a second phone).
     pub fn open_copy(path: &Path) -> Self {
-        let engine = Engine::open_existing(path).unwrap();
+        let engine = Vault::at(path).unlock(&pin(), &NoKeyring).unwrap();
         let mut client = SyncClient::for_profile(engine.profile().unwrap()).unwrap();
         client.retry = RetryPolicy { attempts: 3, base: Duration::from_millis(20), max: Duration::from_millis(200) };
         Self { engine, client }

@@ -83,13 +83,12 @@ fn the_server_killed_mid_push_loses_and_duplicates_nothing() {
     for _ in 0..(N / 1000) {
         a.engine.record_visits(&visits(&a, h, 1000)).unwrap();
     }
-    let outbox_path = dir.path().join("a.db");
+    let watcher = a.engine.open_second().unwrap();
     let pusher = std::thread::spawn(move || {
         let result = a.sync();
         (a, result)
     });
     // Kill the server once part of the outbox has been acknowledged.
-    let watcher = rusqlite::Connection::open(&outbox_path).unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let left: i64 = watcher.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0)).unwrap();

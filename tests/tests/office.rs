@@ -43,7 +43,7 @@ fn the_office_makes_an_account_enrolls_its_handset_sees_it_and_revokes_it() {
     // The new handset reads the link (as the first-run screen does after a scan) and enrolls.
     let link = office::read_enroll_link(&issued.link).unwrap();
     assert_eq!((link.server.as_str(), link.code.as_str()), (url.as_str(), issued.code.as_str()));
-    let mut new_phone = Engine::open(&dir.path().join("new.db")).unwrap();
+    let mut new_phone = Engine::open(&dir.path().join("new.db"), &gridwork_core::StoreKey::random()).unwrap();
     enroll(&mut new_phone, &link.server, &link.code, "孙丽的手机").unwrap();
     let scope = new_phone.profile().unwrap().scope.clone();
     let hh = gridwork_domain::Household::new(scope.child(1), "周建国", "吉格斯太镇", "1号");

@@ -3,8 +3,9 @@
 //! aside (never deleting them), enrolls again with a new one-time code, and pulls everything in
 //! the device's area again.
 
-use gridwork_core::Engine;
-use gridwork_core::recover::recover;
+use gridwork_core::NoKeyring;
+use gridwork_core::recover::recover_vault;
+use gridwork_tests::device::{pin, vault};
 use gridwork_tests::{Device, ServerProc};
 use rand::{Rng, SeedableRng};
 
@@ -30,17 +31,18 @@ fn a_damaged_store_is_set_aside_and_the_handset_enrolls_and_pulls_again() {
         }
     }
     std::fs::write(&db, &bytes).unwrap();
-    let err = Engine::open_existing(&db).unwrap_err();
+    let err = vault(&db).unlock(&pin(), &NoKeyring).unwrap_err();
     assert_eq!(err.tag(), "damaged_store", "{err}");
     assert!(err.to_string().contains("gridwork recover"), "the message names the way out: {err}");
 
     let code = server.code("DEMO-W-0001");
-    let (engine, r) = recover(&db, &url, &code, "w", &mut |_| {}).unwrap();
+    let (engine, r) = recover_vault(&vault(&db), &pin(), &NoKeyring, (&url, &code, "w"), &mut |_| {}).unwrap();
     assert!(!r.set_aside.is_empty());
     for p in &r.set_aside {
         assert!(p.exists(), "{} is kept", p.display());
     }
     assert_eq!(std::fs::read(&r.set_aside[0]).unwrap(), bytes, "the damaged file is kept as it was");
+    assert!(vault(&r.set_aside[0]).key_path().exists(), "with its key file, so field support can open it");
     let again = Device { engine, client: gridwork_core::sync::SyncClient::for_profile(&r.profile).unwrap() };
     assert_eq!(again.records_in(&scope).len(), held, "everything in the area was pulled again");
 }

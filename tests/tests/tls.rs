@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use gridwork_core::sync::tls::spki_pin;
 use gridwork_core::sync::{RetryPolicy, SyncClient, TlsOptions, enroll_with, sync};
-use gridwork_core::{CoreError, Engine, Profile, TlsReason};
+use gridwork_core::{CoreError, Engine, Profile, StoreKey, TlsReason};
 use gridwork_domain::wire::Role;
 use gridwork_domain::{AreaCode, Household};
 use gridwork_tests::ServerProc;
@@ -77,11 +77,11 @@ fn the_servers_key_is_pinned_at_enrollment_and_held_to() {
 
     // Enrolled over HTTPS trusting the CA file: the key is learned and kept.
     let with_ca = TlsOptions { ca_file: Some(pki.ca_file.clone()), ..TlsOptions::default() };
-    let mut engine = Engine::open(&dir.path().join("h.db")).unwrap();
+    let mut engine = Engine::open(&dir.path().join("h.db"), &StoreKey::from_bytes([4; 32])).unwrap();
     let profile = enroll_with(&mut engine, &url, &server.code("DEMO-W-0001"), "h", &with_ca).unwrap();
     assert_eq!(profile.server_pin.as_deref(), Some(first_pin.as_str()));
     drop(engine);
-    let mut engine = Engine::open_existing(&dir.path().join("h.db")).unwrap();
+    let mut engine = Engine::open_existing(&dir.path().join("h.db"), &StoreKey::from_bytes([4; 32])).unwrap();
     let kept = engine.profile().unwrap().clone();
     assert_eq!((kept.server_pin.as_deref(), kept.ca_file.as_deref()), (Some(first_pin.as_str()), Some(&*pki.ca_file)));
     assert!(!kept.insecure);
@@ -126,7 +126,7 @@ fn the_servers_key_is_pinned_at_enrollment_and_held_to() {
 
     // The enrollment link's pin pins the first contact: a wrong one refuses the enrollment.
     let pinned = |pin: &str| TlsOptions { pin: Some(pin.to_owned()), ..with_ca.clone() };
-    let mut second = Engine::open(&dir.path().join("h2.db")).unwrap();
+    let mut second = Engine::open(&dir.path().join("h2.db"), &StoreKey::from_bytes([4; 32])).unwrap();
     let code = server.code("DEMO-W-0002");
     let wrong = enroll_with(&mut second, &url, &code, "h2", &pinned(&second_pin)).unwrap_err();
     assert_eq!(wrong.tag(), "pin_mismatch", "{wrong}");
@@ -140,7 +140,7 @@ fn plain_http_is_refused_off_this_machine_before_any_connection() {
     let dir = tempfile::tempdir().unwrap();
     // Never contacted: the address is refused before a connection is tried.
     let far = "http://10.0.0.1:8787";
-    let mut engine = Engine::open(&dir.path().join("h.db")).unwrap();
+    let mut engine = Engine::open(&dir.path().join("h.db"), &StoreKey::from_bytes([4; 32])).unwrap();
     let started = std::time::Instant::now();
     let err = enroll_with(&mut engine, far, "ABCD-EFGH-JK23", "h", &TlsOptions::default()).unwrap_err();
     assert_eq!(err.tag(), "insecure_server", "{err}");

@@ -20,7 +20,7 @@ const DAY: i64 = 86_400_000;
 const SIZE: DemoSize = DemoSize::new(1, 10, 5, 4, 50);
 
 fn build(path: &std::path::Path, now: DateTime<Utc>) -> (usize, usize, usize) {
-    let mut e = Engine::open(path).unwrap();
+    let mut e = Engine::open(path, &gridwork_core::StoreKey::from_bytes([42; 32])).unwrap();
     let township = AreaCode::parse("150621001").unwrap();
     e.set_profile(Profile::offline("李娜", "13800138000", Role::Supervisor, township, 1).unwrap()).unwrap();
     let banner = generate(5, &SIZE);
@@ -92,7 +92,7 @@ fn main() {
     println!("store: {households} households, {visits} visits, {cases} cases in {:.1} s", t.elapsed().as_secs_f64());
     let now_ms = now.timestamp_millis();
     // Opened afresh, as the app opens it.
-    let e = Engine::open(&path).unwrap();
+    let e = Engine::open(&path, &gridwork_core::StoreKey::from_bytes([42; 32])).unwrap();
     let report = |label: &str, (first, median): (f64, f64), goal: &str| {
         println!("{label:<44} first {first:>8.1} ms   median {median:>8.1} ms   {goal}");
     };

@@ -1,15 +1,24 @@
 //! Criterion benchmarks of the handset store on a real SQLite file (WAL, synchronous=FULL):
-//! durable visit writes in batches and one per transaction, and household search over 10,000.
+//! durable visit writes in batches and one per transaction, household search over 10,000, and
+//! the open of an encrypted store (with its key; and unlocking it with the PIN, Argon2id included).
 
 use chrono::Utc;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use gridwork_core::{Engine, HouseholdQuery, Profile};
+use gridwork_core::{Engine, HouseholdQuery, NoKeyring, Pin, Profile, StoreKey, Vault};
 use gridwork_domain::demo::{DemoSize, generate};
 use gridwork_domain::wire::Role;
 use gridwork_domain::*;
 
+/// The key of the benchmarks' stores.
+fn key() -> StoreKey {
+    StoreKey::from_bytes([42; 32])
+}
+
 fn engine(dir: &tempfile::TempDir) -> Engine {
-    let mut e = Engine::open(&dir.path().join("bench.db")).unwrap();
+    setup(Engine::open(&dir.path().join("bench.db"), &key()).unwrap())
+}
+
+fn setup(mut e: Engine) -> Engine {
     e.set_profile(
         Profile::offline("王芳", "13800138000", Role::GridWorker, AreaCode::parse("150621").unwrap(), 1).unwrap(),
     )
@@ -19,7 +28,10 @@ fn engine(dir: &tempfile::TempDir) -> Engine {
 
 /// An engine holding `n` demo households (about 10,000 for search).
 fn seeded(dir: &tempfile::TempDir, households_per_micro_grid: u32) -> (Engine, Vec<RecordId>) {
-    let mut e = engine(dir);
+    seed(engine(dir), households_per_micro_grid)
+}
+
+fn seed(mut e: Engine, households_per_micro_grid: u32) -> (Engine, Vec<RecordId>) {
     let size = DemoSize {
         townships: 2,
         villages_per_township: 5,
@@ -103,17 +115,30 @@ fn open_check(c: &mut Criterion) {
     for pragma in ["quick_check", "integrity_check"] {
         g.bench_function(pragma, |b| {
             b.iter_batched(
-                || rusqlite::Connection::open(&path).unwrap(),
+                || gridwork_core::db::connect_only(&path, &key()).unwrap(),
                 |conn| conn.query_row(&format!("PRAGMA {pragma}"), [], |r| r.get::<_, String>(0)).unwrap(),
                 BatchSize::PerIteration,
             )
         });
     }
-    g.bench_function("open_existing", |b| b.iter(|| Engine::open_existing(&path).unwrap()));
+    g.bench_function("open_existing", |b| b.iter(|| Engine::open_existing(&path, &key()).unwrap()));
     // The engine's part of a cold start: open the store, then the first page the worker sees.
     g.bench_function("open and first page", |b| {
         b.iter(|| {
-            let e = Engine::open_existing(&path).unwrap();
+            let e = Engine::open_existing(&path, &key()).unwrap();
+            e.list_households(&HouseholdQuery { area: None, text: "", limit: 50 }).unwrap()
+        })
+    });
+    // A cold start behind the lock: the PIN through Argon2id (the handset's costs), the key
+    // unsealed, the store opened, the first page.
+    let locked = tempfile::tempdir().unwrap();
+    let vault = Vault::at(&locked.path().join("bench.db"));
+    let pin = Pin::new("246810").unwrap();
+    let policy = gridwork_domain::policy::DevicePolicy::default();
+    drop(seed(setup(vault.create(&pin, &NoKeyring, &policy).unwrap()), 50));
+    g.bench_function("unlock and first page", |b| {
+        b.iter(|| {
+            let e = vault.unlock(&pin, &NoKeyring).unwrap();
             e.list_households(&HouseholdQuery { area: None, text: "", limit: 50 }).unwrap()
         })
     });

@@ -44,13 +44,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("h.db");
         {
-            let mut e = Engine::open(&path).unwrap();
+            let mut e = Engine::open(&path, &crate::StoreKey::from_bytes([1; 32])).unwrap();
             assert_eq!(e.load_draft("visit:1").unwrap(), None);
             e.save_draft("visit:1", r#"{"findings":"楼道"}"#).unwrap();
             e.save_draft("visit:1", r#"{"findings":"楼道堆放杂物"}"#).unwrap();
             e.save_draft("dispute", "{}").unwrap();
         }
-        let mut e = Engine::open(&path).unwrap();
+        let mut e = Engine::open(&path, &crate::StoreKey::from_bytes([1; 32])).unwrap();
         assert_eq!(e.load_draft("visit:1").unwrap().as_deref(), Some(r#"{"findings":"楼道堆放杂物"}"#));
         assert!(e.delete_draft("visit:1").unwrap());
         assert!(!e.delete_draft("visit:1").unwrap());

@@ -5,10 +5,12 @@ use gridwork_domain::{DeviceId, HlcClock, Record, RecordId, RecordState, Writer,
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use std::path::Path;
 
-use crate::db::{open_db, open_existing};
+use crate::db::{Keying, open_db, open_existing, open_keyed};
 use crate::error::{CoreError, Result};
 use crate::profile::Profile;
 use crate::projection::{Projected, Typed};
+use crate::store_key::StoreKey;
+use crate::vault::VaultLink;
 
 /// The handset's store and services. Not `Sync`: the app keeps it behind a mutex.
 #[derive(Debug)]
@@ -21,26 +23,86 @@ pub struct Engine {
     /// How far this phone's clock is set off the true time: 0 on a real phone; tests and demos
     /// set it to act out a phone whose clock runs wrong (`skew_phone_clock`).
     phone_skew_ms: i64,
+    /// The store's data key, kept (wiped from memory when dropped) only while the store is open:
+    /// every further connection to it needs it. `None` for a store without encryption.
+    pub(crate) key: Option<StoreKey>,
+    /// The vault the store was opened from: wiping destroys its key first.
+    pub(crate) vault: Option<VaultLink>,
+    /// The store was destroyed (`wipe` of a store opened from its vault): the engine holds nothing.
+    pub(crate) wiped: bool,
 }
 
 impl Engine {
-    /// Opens the store at `path` (creating it), set up or not.
-    pub fn open(path: &Path) -> Result<Self> {
-        Self::from_connection(open_db(path)?)
+    /// Opens the encrypted store at `path` with its data key (creating it), set up or not.
+    pub fn open(path: &Path, key: &StoreKey) -> Result<Self> {
+        Self::from_connection(open_db(path, key)?, Some(key.clone()))
     }
 
-    /// Opens the store at `path`, which must exist already (`no_store` otherwise).
-    pub fn open_existing(path: &Path) -> Result<Self> {
-        Self::from_connection(open_existing(path)?)
+    /// Opens the encrypted store at `path`, which must exist already (`no_store` otherwise).
+    pub fn open_existing(path: &Path, key: &StoreKey) -> Result<Self> {
+        Self::from_connection(open_existing(path, key)?, Some(key.clone()))
     }
 
-    fn from_connection(conn: Connection) -> Result<Self> {
+    /// Opens (creating) a store without encryption. For tests that build a store as Gridwork made
+    /// them before stores were encrypted (`Vault::create` encrypts such a store in place), and for
+    /// the app until it opens its store through the vault.
+    #[doc(hidden)]
+    pub fn open_unencrypted(path: &Path) -> Result<Self> {
+        Self::from_connection(crate::db::open_unencrypted(path)?, None)
+    }
+
+    /// Opens an existing store without encryption (`no_store` when there is none).
+    #[doc(hidden)]
+    pub fn open_existing_unencrypted(path: &Path) -> Result<Self> {
+        if !path.is_file() {
+            return Err(CoreError::NoStore(path.display().to_string()));
+        }
+        Self::open_unencrypted(path)
+    }
+
+    /// A second connection to the same store with the same key (the pull's checkpointer).
+    pub fn open_second(&self) -> Result<Connection> {
+        let path = self
+            .conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| CoreError::Workflow("a store in memory has no second connection".into()))?;
+        let keying = self.key.as_ref().map_or(Keying::Plain, Keying::Key);
+        crate::db::connect(
+            Path::new(path),
+            keying,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    }
+
+    /// Reopens the store at `path` with this engine's key (after a wipe without a vault).
+    pub(crate) fn reopen(&self, path: &Path) -> Result<Connection> {
+        open_keyed(path, self.key.as_ref().map_or(Keying::Plain, Keying::Key))
+    }
+
+    /// Whether the store was destroyed (a wipe of a store opened from its vault): the app goes
+    /// back to enrollment.
+    pub fn is_wiped(&self) -> bool {
+        self.wiped
+    }
+
+    /// Keeps the server's lock numbers (wrong PINs before a wait, before a wipe) in the vault's
+    /// key file, where they hold while the store is locked. Nothing to do for a store opened
+    /// without its vault.
+    pub fn keep_lock_policy(&self, policy: &gridwork_domain::policy::DevicePolicy) -> Result<()> {
+        match &self.vault {
+            Some(link) => link.vault.set_policy(policy),
+            None => Ok(()),
+        }
+    }
+
+    fn from_connection(conn: Connection, key: Option<StoreKey>) -> Result<Self> {
         let profile = get_meta(&conn, "profile")?.map(|s| serde_json::from_str(&s)).transpose()?;
         let clock = HlcClock::resume(
             get_meta(&conn, "hlc")?.map(|s| serde_json::from_str(&s)).transpose()?.unwrap_or_default(),
         );
         let clock_offset_ms = get_meta_number(&conn, CLOCK_OFFSET)?.unwrap_or(0);
-        Ok(Self { conn, profile, clock, clock_offset_ms, phone_skew_ms: 0 })
+        Ok(Self { conn, profile, clock, clock_offset_ms, phone_skew_ms: 0, key, vault: None, wiped: false })
     }
 
     /// The phone's wall clock, ms since the epoch.

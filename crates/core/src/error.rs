@@ -76,6 +76,31 @@ pub enum CoreError {
         /// Changes not yet synced that could still be read out of the damaged file, when any.
         unsynced: Option<u64>,
     },
+    /// The data key does not open the store (another store's key, or a file that is not one).
+    #[error(
+        "the key does not open {0}: it belongs to another store, or the file is not a Gridwork store (it was left as it is)"
+    )]
+    WrongKey(String),
+    /// A PIN that does not unlock the store; `left` tries before the device wipes itself, the
+    /// next after `wait_ms` (0: at once).
+    #[error("wrong PIN: {left} {} left before this device wipes itself{}", if *.left == 1 { "try" } else { "tries" }, wait_note(*.wait_ms))]
+    WrongPin { left: u32, wait_ms: u64 },
+    /// Too many wrong PINs lately: no try is made until the wait is over.
+    #[error("too many wrong PINs: wait {} before trying again", seconds(*.wait_ms))]
+    PinWait { wait_ms: u64 },
+    /// The last allowed wrong PIN: the key was destroyed and the store wiped.
+    #[error(
+        "too many wrong PINs: this device destroyed its key and wiped its data; enroll it again with a new code from the grid office"
+    )]
+    WipedAfterWrongPins,
+    #[error("{0}")]
+    BadPin(String),
+    /// The store is locked: nothing is read until the PIN unlocks it.
+    #[error("the store is locked: unlock it with the PIN")]
+    Locked,
+    /// The store's key is split with a secret kept in the OS keyring, and the keyring cannot give it.
+    #[error("{0}")]
+    KeyringUnreachable(String),
     #[error("the local store failed: {0}")]
     Storage(#[from] rusqlite::Error),
     #[error("stored data could not be read: {0}")]
@@ -114,6 +139,13 @@ impl CoreError {
         "server",
         "no_store",
         "not_a_store",
+        "wrong_key",
+        "wrong_pin",
+        "pin_wait",
+        "wiped_after_wrong_pins",
+        "bad_pin",
+        "locked",
+        "keyring_unreachable",
         "storage",
         "sync_running",
         "offline_locked",
@@ -139,6 +171,13 @@ impl CoreError {
             Self::Server { .. } => "server",
             Self::NoStore(_) => "no_store",
             Self::NotAStore(_) => "not_a_store",
+            Self::WrongKey(_) => "wrong_key",
+            Self::WrongPin { .. } => "wrong_pin",
+            Self::PinWait { .. } => "pin_wait",
+            Self::WipedAfterWrongPins => "wiped_after_wrong_pins",
+            Self::BadPin(_) => "bad_pin",
+            Self::Locked => "locked",
+            Self::KeyringUnreachable(_) => "keyring_unreachable",
             Self::Storage(_) | Self::Corrupt(_) => "storage",
             Self::SyncRunning => "sync_running",
             Self::OfflineLocked { .. } => "offline_locked",
@@ -168,6 +207,13 @@ impl CoreError {
             },
             params: match self {
                 Self::OfflineLocked { days } => Some(Box::new([("days".to_owned(), days.to_string())].into())),
+                Self::WrongPin { left, wait_ms } => Some(Box::new(
+                    [("left".to_owned(), left.to_string()), ("wait_s".to_owned(), wait_ms.div_ceil(1000).to_string())]
+                        .into(),
+                )),
+                Self::PinWait { wait_ms } => {
+                    Some(Box::new([("wait_s".to_owned(), wait_ms.div_ceil(1000).to_string())].into()))
+                }
                 _ => self
                     .refused()
                     .map(|r| Box::new(r.params.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())),
@@ -190,7 +236,9 @@ impl CoreError {
             Self::Validation(v) => serde_json::json!({ "fields": v }),
             Self::Offline(n) => serde_json::to_value(n).unwrap_or_default(),
             Self::DamagedStore { path, unsynced, .. } => serde_json::json!({ "path": path, "unsynced": unsynced }),
-            Self::NoStore(path) | Self::NotAStore(path) => serde_json::json!({ "path": path }),
+            Self::NoStore(path) | Self::NotAStore(path) | Self::WrongKey(path) => serde_json::json!({ "path": path }),
+            Self::WrongPin { left, wait_ms } => serde_json::json!({ "left": left, "wait_ms": wait_ms }),
+            Self::PinWait { wait_ms } => serde_json::json!({ "wait_ms": wait_ms }),
             Self::Server { code, .. } => serde_json::json!({ "code": code }),
             Self::InsecureServer(server) => serde_json::json!({ "server": server }),
             Self::PinMismatch { server, expected, seen } => {
@@ -211,6 +259,16 @@ impl CoreError {
         }
         serde_json::json!({ "error": e })
     }
+}
+
+/// How long a wait is, for a person: seconds under two minutes, else minutes.
+fn seconds(ms: u64) -> String {
+    let s = ms.div_ceil(1000);
+    if s < 120 { format!("{s} s") } else { format!("{} min", s.div_ceil(60)) }
+}
+
+fn wait_note(wait_ms: u64) -> String {
+    if wait_ms == 0 { String::new() } else { format!("; the next try after {}", seconds(wait_ms)) }
 }
 
 /// What the damaged-store message says about unsynced changes still readable in the file.
@@ -320,6 +378,13 @@ mod tag_tests {
             CoreError::Server { code: String::new(), message: String::new() },
             CoreError::NoStore(String::new()),
             CoreError::NotAStore(String::new()),
+            CoreError::WrongKey(String::new()),
+            CoreError::WrongPin { left: 1, wait_ms: 0 },
+            CoreError::PinWait { wait_ms: 1 },
+            CoreError::WipedAfterWrongPins,
+            CoreError::BadPin(String::new()),
+            CoreError::Locked,
+            CoreError::KeyringUnreachable(String::new()),
             CoreError::Storage(rusqlite::Error::InvalidQuery),
             CoreError::Corrupt(String::new()),
             CoreError::SyncRunning,
@@ -345,6 +410,13 @@ mod tag_tests {
                 | CoreError::Server { .. }
                 | CoreError::NoStore(_)
                 | CoreError::NotAStore(_)
+                | CoreError::WrongKey(_)
+                | CoreError::WrongPin { .. }
+                | CoreError::PinWait { .. }
+                | CoreError::WipedAfterWrongPins
+                | CoreError::BadPin(_)
+                | CoreError::Locked
+                | CoreError::KeyringUnreachable(_)
                 | CoreError::Storage(_)
                 | CoreError::Corrupt(_)
                 | CoreError::SyncRunning

@@ -33,7 +33,7 @@ mod tests {
     #[test]
     fn an_export_carries_no_token() {
         let dir = tempfile::tempdir().unwrap();
-        let mut e = Engine::open(&dir.path().join("h.db")).unwrap();
+        let mut e = Engine::open(&dir.path().join("h.db"), &crate::StoreKey::random()).unwrap();
         let mut p =
             Profile::offline("王芳", "13800138000", Role::GridWorker, AreaCode::parse("150621001001001").unwrap(), 1)
                 .unwrap();

@@ -34,8 +34,10 @@ pub mod remote;
 pub mod report;
 pub mod search;
 pub mod status;
+pub mod store_key;
 pub mod sync;
 pub mod today;
+pub mod vault;
 pub mod visits;
 pub mod wipe;
 
@@ -44,3 +46,5 @@ pub use engine_cell::EngineCell;
 pub use error::{CoreError, NetCause, NetError, Result, TaggedError, TlsReason};
 pub use households::{HouseholdHistory, HouseholdQuery, HouseholdRow};
 pub use profile::Profile;
+pub use store_key::StoreKey;
+pub use vault::{MemoryKeyring, NoKeyring, OsKeyring, Pin, SecretStore, Vault, VaultState};

@@ -93,7 +93,7 @@ mod tests {
     #[test]
     fn the_lock_comes_after_the_policys_days_and_goes_with_a_contact() {
         let dir = tempfile::tempdir().unwrap();
-        let mut e = Engine::open(&dir.path().join("h.db")).unwrap();
+        let mut e = Engine::open(&dir.path().join("h.db"), &crate::StoreKey::from_bytes([1; 32])).unwrap();
         let scope = AreaCode::parse("150621001001001").unwrap();
         e.set_profile(Profile::offline("王芳", "13800138000", Role::GridWorker, scope, 3).unwrap()).unwrap();
         assert_eq!(e.offline_lock().unwrap(), None, "never in touch with a server: no lock");

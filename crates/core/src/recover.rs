@@ -10,7 +10,9 @@ use crate::engine::Engine;
 use crate::error::{CoreError, Result};
 use crate::profile::Profile;
 use crate::sync::{SyncClient, SyncProgress, SyncReport, TlsOptions};
+use crate::vault::{KeyFile, Pin, SecretStore, Vault};
 use crate::wipe::store_files;
+use gridwork_domain::policy::DevicePolicy;
 
 /// What a recovery did.
 #[derive(Clone, Debug, Serialize)]
@@ -23,9 +25,46 @@ pub struct Recovered {
     pub report: SyncReport,
 }
 
-/// Recovers the damaged store at `db`: sets it aside, enrolls a fresh store with `code` and pulls.
-/// Refused (and nothing moved) when the store at `db` is not damaged. `progress` hears how the
-/// pull goes.
+/// Recovers the damaged encrypted store of `vault`: sets it aside with its key file (so field
+/// support can still open it with the PIN), makes a fresh store under the same PIN and lock
+/// numbers, enrolls it with `code` (reaching the server as `tls` says) and pulls. Refused (and
+/// nothing moved) when the store is not damaged, or the server address would be refused.
+pub fn recover_vault(
+    vault: &Vault,
+    pin: &Pin,
+    keyring: &dyn SecretStore,
+    (server, code, device_name): (&str, &str, &str),
+    tls: &TlsOptions,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<(Engine, Recovered)> {
+    crate::sync::tls::check_address(server, tls.insecure)?;
+    let numbers = KeyFile::read(&vault.key_path())?.map(|kf| kf.policy);
+    recover_in(
+        vault.db(),
+        || vault.unlock(pin, keyring),
+        |aside| {
+            if let Some(first) = aside.first() {
+                let to = KeyFile::path_beside(first);
+                std::fs::rename(vault.key_path(), &to).map_err(|e| {
+                    CoreError::Corrupt(format!("cannot move the key file aside to {}: {e}", to.display()))
+                })?;
+            }
+            let mut policy = DevicePolicy::default();
+            if let Some(n) = numbers {
+                policy.pin_delay_after = n.pin_delay_after;
+                policy.pin_wipe_after = n.pin_wipe_after;
+            }
+            vault.create(pin, keyring, &policy)
+        },
+        (server, code, device_name),
+        tls,
+        progress,
+    )
+}
+
+/// Recovers the damaged store at `db` that has no encryption: sets it aside, enrolls a fresh
+/// (unencrypted) store with `code` and pulls. Refused (and nothing moved) when the store at `db`
+/// is not damaged. `progress` hears how the pull goes.
 pub fn recover(
     db: &Path,
     server: &str,
@@ -47,7 +86,25 @@ pub fn recover_with(
     progress: &mut dyn FnMut(SyncProgress),
 ) -> Result<(Engine, Recovered)> {
     crate::sync::tls::check_address(server, tls.insecure)?;
-    let unsynced = match Engine::open_existing(db) {
+    recover_in(
+        db,
+        || Engine::open_existing_unencrypted(db),
+        |_| Engine::open_unencrypted(db),
+        (server, code, device_name),
+        tls,
+        progress,
+    )
+}
+
+fn recover_in(
+    db: &Path,
+    open_damaged: impl FnOnce() -> Result<Engine>,
+    open_fresh: impl FnOnce(&[PathBuf]) -> Result<Engine>,
+    (server, code, device_name): (&str, &str, &str),
+    tls: &TlsOptions,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<(Engine, Recovered)> {
+    let unsynced = match open_damaged() {
         Err(CoreError::DamagedStore { unsynced, .. }) => unsynced,
         Err(e) => return Err(e),
         Ok(_) => {
@@ -59,7 +116,7 @@ pub fn recover_with(
     };
     let set_aside = set_aside(db, chrono::Local::now().format("%Y%m%d-%H%M%S").to_string())?;
     tracing::warn!(?set_aside, "the damaged store was moved aside");
-    let mut engine = Engine::open(db)?;
+    let mut engine = open_fresh(&set_aside)?;
     let profile = crate::sync::enroll_with(&mut engine, server, code, device_name, tls)?;
     let client = SyncClient::for_profile(&profile)?;
     let report = crate::sync::sync(&mut engine, &client, progress)?;

@@ -90,7 +90,7 @@ mod tests {
     #[test]
     fn status_before_and_after_set_up() {
         let dir = tempfile::tempdir().unwrap();
-        let mut e = Engine::open(&dir.path().join("h.db")).unwrap();
+        let mut e = Engine::open(&dir.path().join("h.db"), &crate::StoreKey::random()).unwrap();
         let s = e.status().unwrap();
         assert!(!s.enrolled);
         assert_eq!((s.user_name, s.pending, s.last_sync_ms), (None, 0, None));

@@ -244,7 +244,7 @@ fn a_store_from_before_the_queue_gets_its_cases_placed_when_it_opens() {
         )
         .unwrap();
     drop(l);
-    let l = Engine::open(&dir.path().join("leader.db")).unwrap();
+    let l = common::unlock(&dir.path().join("leader.db"));
     let q = l.case_queue(&all(None), Utc::now().timestamp_millis()).unwrap();
     let row = &q.rows[0];
     assert_eq!((row.id, row.stage.as_str(), row.dispatched_to.as_deref()), (d, "dispatched", Some("王芳")));

@@ -1,7 +1,7 @@
 //! The CLI's errors: with `--json` every error is a JSON object (tag, message and the error's
 //! fields) and the exit code stays non-zero; a damaged store is refused at open with the way out.
 
-use gridwork_core::{Engine, Profile};
+use gridwork_core::Profile;
 use gridwork_domain::AreaCode;
 use gridwork_domain::wire::Role;
 use std::path::Path;
@@ -11,7 +11,14 @@ mod common;
 
 /// Runs `gridwork --db DB ARGS`: success, stdout, stderr.
 fn gridwork(db: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gridwork")).arg("--db").arg(db).args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gridwork"))
+        .env("GRIDWORK_PIN", "246810")
+        .env("GRIDWORK_KEYRING", "none")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     (out.status.success(), text(&out.stdout), text(&out.stderr))
 }
@@ -39,7 +46,7 @@ fn json_errors_are_json() {
     let db = dir.path().join("h.db");
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let server = format!("http://127.0.0.1:{port}");
-    let mut e = Engine::open(&db).unwrap();
+    let mut e = common::create(&db);
     let mut p =
         Profile::offline("王芳", "13800138000", Role::GridWorker, AreaCode::parse("150621001001001").unwrap(), 7)
             .unwrap();
@@ -90,7 +97,7 @@ fn a_damaged_store_is_refused_with_the_way_out_and_left_as_it_is() {
     drop(e);
     damage(&db);
     let before = std::fs::read(&db).unwrap();
-    let err = Engine::open_existing(&db).unwrap_err();
+    let err = common::vault(&db).unlock(&common::pin(), &gridwork_core::NoKeyring).unwrap_err();
     assert_eq!(err.tag(), "damaged_store", "{err}");
     let msg = err.to_string();
     assert!(msg.contains("is damaged") && msg.contains("gridwork recover --server URL --code CODE"), "{msg}");
@@ -114,7 +121,7 @@ fn recover_refuses_a_store_that_is_not_damaged() {
     let (ok, _, err) = gridwork(&db, &["recover", "--server", "http://127.0.0.1:9", "--code", "AAAA-BBBB-CCCC"]);
     assert!(!ok);
     assert!(err.contains("is not damaged: nothing to recover"), "{err}");
-    assert!(Engine::open_existing(&db).is_ok());
+    drop(common::unlock(&db));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! server's policy allows refuses every command but `sync`, `status` and `outbox` (`offline_locked`,
 //! with the days), and keeps every record.
 
-use gridwork_core::{Engine, Profile};
+use gridwork_core::Profile;
 use gridwork_domain::AreaCode;
 use gridwork_domain::wire::Role;
 use std::path::Path;
@@ -11,7 +11,10 @@ use std::process::Command;
 mod common;
 
 fn gridwork(db: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gridwork")).arg("--db").arg(db).args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gridwork"))
+        .env("GRIDWORK_PIN", common::PIN)
+        .env("GRIDWORK_KEYRING", "none")
+        .arg("--db").arg(db).args(args).output().unwrap();
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     (out.status.success(), text(&out.stdout), text(&out.stderr))
 }
@@ -20,7 +23,7 @@ fn gridwork(db: &Path, args: &[&str]) -> (bool, String, String) {
 fn an_offline_locked_store_answers_only_sync_status_and_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
-    let mut e = Engine::open(&db).unwrap();
+    let mut e = common::create(&db);
     let scope = AreaCode::parse("150621001001001").unwrap();
     let mut p = Profile::offline("王芳", "13800138000", Role::GridWorker, scope, 7).unwrap();
     p.server_url = Some("http://127.0.0.1:9".into());
@@ -48,6 +51,6 @@ fn an_offline_locked_store_answers_only_sync_status_and_outbox() {
     assert!(!ok, "the server is not there");
     assert!(!err.contains("offline_locked") && !err.contains("20 days"), "sync was tried: {err}");
 
-    let e = Engine::open_existing(&db).unwrap();
+    let e = common::unlock(&db);
     assert_eq!(e.pending_count().unwrap(), 1, "nothing was deleted");
 }

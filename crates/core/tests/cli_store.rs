@@ -4,7 +4,14 @@
 use std::process::Command;
 
 fn gridwork(db: &std::path::Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gridwork")).arg("--db").arg(db).args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gridwork"))
+        .env("GRIDWORK_PIN", "246810")
+        .env("GRIDWORK_KEYRING", "none")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
     (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
@@ -37,4 +44,76 @@ fn another_programs_database_is_refused_untouched() {
     assert!(!ok);
     assert!(err.contains("is not a Gridwork store"), "{err}");
     assert_eq!(std::fs::read(&other).unwrap(), before);
+}
+
+/// Runs `gridwork --db DB ARGS` with `pin` in GRIDWORK_PIN (and `extra` variables): success, stdout, stderr.
+fn with_pin(db: &std::path::Path, pin: &str, extra: &[(&str, &str)], args: &[&str]) -> (bool, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gridwork"));
+    cmd.env("GRIDWORK_PIN", pin).env("GRIDWORK_KEYRING", "none").arg("--db").arg(db).args(args);
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.success(), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn the_pin_set_at_init_unlocks_every_command_and_a_wrong_one_says_how_many_tries_are_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let (ok, _, err) = with_pin(
+        &db,
+        "246810",
+        &[],
+        &["init", "--user", "王芳", "--phone", "13800138000", "--scope", "150621001001001"],
+    );
+    assert!(ok, "{err}");
+    assert!(err.contains("warning: no OS keyring could be reached") && err.contains("PIN alone"), "{err}");
+    assert!(dir.path().join("h.db.key").exists());
+    assert!(with_pin(&db, "246810", &[], &["today"]).0);
+    let (ok, _, err) = with_pin(&db, "111111", &[], &["today"]);
+    assert!(!ok);
+    assert_eq!(err.trim_end(), "error [wrong_pin]: wrong PIN: 9 tries left before this device wipes itself");
+    let (_, out, _) = with_pin(&db, "111111", &[], &["--json", "today"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((v["error"]["tag"].as_str(), v["error"]["left"].as_u64()), (Some("wrong_pin"), Some(8)));
+    let (ok, _, err) = with_pin(&db, "12ab", &[], &["today"]);
+    assert!(!ok && err.contains("6 to 12 digits"), "{err}");
+    // Changing the PIN: the old one stops working.
+    let (ok, _, err) = with_pin(&db, "246810", &[("GRIDWORK_NEW_PIN", "97531864")], &["pin", "change"]);
+    assert!(ok, "{err}");
+    assert!(!with_pin(&db, "246810", &[], &["today"]).0);
+    assert!(with_pin(&db, "97531864", &[], &["today"]).0);
+    // Without GRIDWORK_PIN and without a terminal the command says how to give it.
+    let out = Command::new(env!("CARGO_BIN_EXE_gridwork"))
+        .env_remove("GRIDWORK_PIN")
+        .env("GRIDWORK_KEYRING", "none")
+        .arg("--db")
+        .arg(&db)
+        .arg("today")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("set GRIDWORK_PIN"));
+}
+
+#[test]
+fn a_plain_store_from_before_encryption_is_encrypted_on_first_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let mut e = gridwork_core::Engine::open_unencrypted(&db).unwrap();
+    let scope = gridwork_domain::AreaCode::parse("150621001001001").unwrap();
+    e.set_profile(
+        gridwork_core::Profile::offline("王芳", "13800138000", gridwork_domain::wire::Role::GridWorker, scope, 1)
+            .unwrap(),
+    )
+    .unwrap();
+    drop(e);
+    let (ok, out, err) = with_pin(&db, "246810", &[], &["--json", "status"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("王芳"), "{out}");
+    assert!(!std::fs::read(&db).unwrap().starts_with(b"SQLite format 3"), "encrypted now");
+    assert!(with_pin(&db, "246810", &[], &["today"]).0);
 }

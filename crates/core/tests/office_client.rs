@@ -49,7 +49,7 @@ fn scripted(answers: Vec<(u16, String)>) -> (String, mpsc::Receiver<String>) {
 }
 
 fn supervisor(dir: &std::path::Path, url: &str) -> (Engine, SyncClient) {
-    let mut e = Engine::open(&dir.join("office.db")).unwrap();
+    let mut e = Engine::open(&dir.join("office.db"), &gridwork_core::StoreKey::from_bytes([3; 32])).unwrap();
     let scope = AreaCode::parse("150621001").unwrap();
     let mut p = Profile::offline("李娜", "13800138000", Role::Supervisor, scope, 3).unwrap();
     p.server_url = Some(url.to_owned());

@@ -4,8 +4,12 @@
 
 use std::process::Command;
 
+mod common;
+
 fn gridwork(db: &std::path::Path, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_gridwork"))
+        .env("GRIDWORK_PIN", "246810")
+        .env("GRIDWORK_KEYRING", "none")
         .env_remove("GRIDWORK_LANG")
         .arg("--db")
         .arg(db)
@@ -40,13 +44,14 @@ fn a_refused_change_is_named_with_why_and_what_to_do() {
             "5号",
         ],
     );
-    let c = rusqlite::Connection::open(&db).unwrap();
+    let e = common::unlock(&db);
+    let c = e.connection();
     c.execute(
         "UPDATE outbox SET status = 'rejected', reject_code = 'forbidden', last_error = 'a grid worker may not do this'",
         [],
     )
     .unwrap();
-    drop(c);
+    drop(e);
     let zh = gridwork(&db, &["outbox"]);
     assert!(zh.contains("被拒绝：住户 张伟 · 锦园社区5号"), "{zh}");
     assert!(zh.contains("原因：您的账号无权进行这项操作（forbidden：a grid worker may not do this）"), "{zh}");
@@ -65,10 +70,11 @@ fn status_warns_of_a_wrong_phone_clock() {
     let db = dir.path().join("h.db");
     init(&db);
     assert!(!gridwork(&db, &["status"]).contains("手机时间"));
-    let c = rusqlite::Connection::open(&db).unwrap();
+    let e = common::unlock(&db);
+    let c = e.connection();
     let three_days_fast = -3 * 86_400_000_i64;
     c.execute("INSERT INTO meta (key, value) VALUES ('clock_offset_ms', ?1)", [three_days_fast.to_string()]).unwrap();
-    drop(c);
+    drop(e);
     let out = gridwork(&db, &["status"]);
     assert!(
         out.contains("手机时间比北京时间快 3 天。请在手机设置中打开自动时间；网格通已按服务器时间记录，工作不会丢失。"),
@@ -89,7 +95,8 @@ fn refusals_stored_before_codes_were_kept_apart_are_split() {
         &["household", "add", "--micro-grid", "150621001001001001", "--head", "张伟", "--address", "锦园社区"],
     );
     // As a store older than migration 3 held it.
-    let c = rusqlite::Connection::open(&db).unwrap();
+    let e = common::unlock(&db);
+    let c = e.connection();
     c.execute_batch(
         "UPDATE outbox SET status = 'rejected', last_error = 'validation: head_name: required';
          DROP TABLE attention;
@@ -106,7 +113,7 @@ fn refusals_stored_before_codes_were_kept_apart_are_split() {
          CREATE INDEX outbox_pending ON outbox (status, queued_ms, record_id);",
     )
     .unwrap();
-    drop(c);
+    drop(e);
     let json: serde_json::Value = serde_json::from_str(&gridwork(&db, &["--json", "outbox"])).unwrap();
     assert_eq!(json[0]["reject_code"], "validation");
     assert_eq!(json[0]["last_error"], "head_name: required");

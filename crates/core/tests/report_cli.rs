@@ -8,7 +8,14 @@ use std::process::Command;
 use gridwork_domain::report::{Dashboard, PeriodSpec};
 
 fn gridwork(db: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gridwork")).arg("--db").arg(db).args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gridwork"))
+        .env("GRIDWORK_PIN", "246810")
+        .env("GRIDWORK_KEYRING", "none")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -47,6 +47,6 @@ fn the_columns_follow_the_events_and_are_back_filled_when_a_store_opens() {
         ))
         .unwrap();
     drop(f.engine);
-    let again = gridwork_core::Engine::open(&path).unwrap();
+    let again = report_common::unlock(&path);
     assert_eq!(columns(again.connection()), before);
 }

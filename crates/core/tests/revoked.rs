@@ -1,13 +1,16 @@
 //! `gridwork sync` on a device the office withdrew: the server answers `revoked`, the CLI says so,
-//! stops, and the store (profile, token, records, outbox, drafts) is wiped, ready to enroll again.
+//! stops, and the store (profile, token, records, outbox, drafts) is wiped — its key first — ready
+//! to enroll again.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::process::Command;
 
-use gridwork_core::{CoreError, Engine, Profile};
+use gridwork_core::Profile;
 use gridwork_domain::AreaCode;
 use gridwork_domain::wire::Role;
+
+mod common;
 
 /// A server that answers every request `401 revoked`; returns its URL.
 fn revoking_server() -> String {
@@ -45,7 +48,7 @@ fn sync_on_a_revoked_device_wipes_the_store() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("gridwork.db");
     {
-        let mut e = Engine::open(&db).unwrap();
+        let mut e = common::create(&db);
         let scope = AreaCode::parse("150621001001001").unwrap();
         let mut p = Profile::offline("王芳", "13800138000", Role::GridWorker, scope, 3).unwrap();
         p.server_url = Some(revoking_server());
@@ -53,13 +56,19 @@ fn sync_on_a_revoked_device_wipes_the_store() {
         e.set_profile(p).unwrap();
         e.save_draft("dispute", "{\"description\":\"楼上漏水\"}").unwrap();
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_gridwork")).arg("--db").arg(&db).arg("sync").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gridwork"))
+        .env("GRIDWORK_PIN", "246810")
+        .env("GRIDWORK_KEYRING", "none")
+        .arg("--db")
+        .arg(&db)
+        .arg("sync")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("withdrawn"), "{stderr}");
-    let e = Engine::open(&db).unwrap();
-    assert!(matches!(e.profile(), Err(CoreError::NotInitialized)), "the profile and token are gone");
-    assert_eq!(e.load_draft("dispute").unwrap(), None, "drafts too");
-    let raw = std::fs::read(&db).unwrap();
-    assert!(!String::from_utf8_lossy(&raw).contains("王芳"));
+    // The key went first, then the store: nothing of the store is left, and the device enrolls anew.
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "the store, its log and its key file are gone: {left:?}");
+    assert_eq!(gridwork_core::Vault::at(&db).state().unwrap(), gridwork_core::VaultState::New);
 }

@@ -113,7 +113,7 @@ fn cards_take_distinct_serials_that_survive_a_restart() {
     let h = e.create_household(&household("张伟")).unwrap();
     let (_, first) = e.issue_card(h, "张伟").unwrap();
     drop(e);
-    let mut e = Engine::open(&dir.path().join("a.db")).unwrap();
+    let mut e = common::unlock(&dir.path().join("a.db"));
     let (_, second) = e.issue_card(h, "张伟之妻").unwrap();
     assert_ne!(first.serial, second.serial);
     assert_eq!(e.profile().unwrap().serial_block.used, 2);

@@ -32,7 +32,7 @@ fn silent_server() -> (String, mpsc::Receiver<()>, Arc<Mutex<Vec<TcpStream>>>) {
 
 /// An engine holding 10,000 demo households, one change of its own waiting, pointed at `url`.
 fn engine_at(dir: &tempfile::TempDir, url: &str) -> Engine {
-    let mut e = Engine::open(&dir.path().join("h.db")).unwrap();
+    let mut e = Engine::open(&dir.path().join("h.db"), &gridwork_core::StoreKey::from_bytes([4; 32])).unwrap();
     let mut profile =
         Profile::offline("王芳", "13800138000", Role::GridWorker, AreaCode::parse("150621").unwrap(), 1).unwrap();
     profile.server_url = Some(url.to_owned());

@@ -17,7 +17,7 @@ pub async fn make_one(url: &str, codes: [String; 2], head_name: &str) {
             .iter()
             .enumerate()
             .map(|(i, code)| {
-                let mut e = Engine::open(&dir.path().join(format!("d{i}.db"))).unwrap();
+                let mut e = Engine::open_unencrypted(&dir.path().join(format!("d{i}.db"))).unwrap();
                 enroll(&mut e, &url, code, &format!("device {i}")).unwrap();
                 e
             })

@@ -16,7 +16,7 @@ pub async fn escalate_elsewhere(url: &str, code: String, description: &str) {
     let description = description.to_owned();
     tokio::task::spawn_blocking(move || {
         let dir = tempfile::tempdir().unwrap();
-        let mut e = Engine::open(&dir.path().join("leader-2.db")).unwrap();
+        let mut e = Engine::open_unencrypted(&dir.path().join("leader-2.db")).unwrap();
         enroll(&mut e, &url, &code, "网格长的第二部手机").unwrap();
         run(&mut e);
         let case =

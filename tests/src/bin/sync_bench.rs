@@ -83,7 +83,7 @@ static CODES: OnceLock<(Arc<dyn SyncStore>, tokio::runtime::Handle)> = OnceLock:
 fn device(dir: &Path, name: &str, url: &str, handle: &str) -> anyhow::Result<(Engine, SyncClient)> {
     let (store, rt) = CODES.get().ok_or_else(|| anyhow::anyhow!("no store for codes"))?;
     let code = rt.block_on(create_codes(&**store, handle, "BENCH-A", 1, 1))?.remove(0);
-    let mut engine = Engine::open(&dir.join(format!("{name}.db")))?;
+    let mut engine = Engine::open(&dir.join(format!("{name}.db")), &gridwork_core::StoreKey::random())?;
     let p = enroll(&mut engine, url, &code, name)?;
     Ok((engine, SyncClient::new(url, p.token)?))
 }

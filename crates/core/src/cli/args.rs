@@ -8,7 +8,8 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "gridwork", version, propagate_version = true)]
 pub struct Cli {
-    /// The handset's store (created if missing).
+    /// The handset's store (created by init and enroll), encrypted; its key file is beside it
+    /// (`<db>.key`). The PIN comes from GRIDWORK_PIN or is asked on the terminal.
     #[arg(long, global = true, env = "GRIDWORK_DB", default_value = "gridwork.db")]
     pub db: PathBuf,
     /// Print JSON instead of text.
@@ -39,7 +40,8 @@ pub struct TlsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Set this device up offline: who uses it and which area it covers.
+    /// Set this device up offline: who uses it and which area it covers. Sets the PIN (from
+    /// GRIDWORK_PIN, or asked twice) when the store has none yet.
     Init {
         /// The grid worker's name, e.g. 王芳.
         #[arg(long)]
@@ -60,6 +62,7 @@ pub enum Command {
     },
     /// Enroll this device with a sync server using a one-time enrollment code from the office.
     /// Over HTTPS the server's key is pinned: later connections to another key are refused.
+    /// Sets the PIN (from GRIDWORK_PIN, or asked twice) when the store has none yet.
     Enroll {
         /// e.g. https://grid.example.cn (plain http:// only to this machine, or with --insecure)
         #[arg(long, env = "GRIDWORK_SERVER")]
@@ -136,12 +139,22 @@ pub enum Command {
     /// The township office's figures: dashboard, monthly notice (XLSX and CSV), quarterly ranking.
     #[command(subcommand)]
     Report(super::report::ReportCmd),
+    /// The PIN that unlocks the store.
+    #[command(subcommand)]
+    Pin(PinCmd),
     /// Everything on the device as JSON.
     Export {
         /// Write to this file instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PinCmd {
+    /// Change the PIN: the current one from GRIDWORK_PIN (or asked), the new one from
+    /// GRIDWORK_NEW_PIN (or asked twice).
+    Change,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ mod problems;
 mod records;
 mod report;
 mod sync;
+mod unlock;
 
 pub use args::Cli;
 use args::Command;
@@ -23,16 +24,20 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Command::Recover { server, code, device_name, tls } = &cli.command {
         return sync::recover(&cli.db, server, code, device_name, &sync::tls_options(tls)?, &out);
     }
+    if let Command::Pin(args::PinCmd::Change) = &cli.command {
+        unlock::change(&cli.db)?;
+        return out.value(&serde_json::json!({ "pin": "changed" }), || "the PIN was changed".into());
+    }
     // Only setting a device up makes a store; every other command needs one. (The errors of
     // opening name the store's path themselves.)
     let creates = matches!(cli.command, Command::Init { .. } | Command::Enroll { .. });
-    let mut engine = if creates { Engine::open(&cli.db) } else { Engine::open_existing(&cli.db) }?;
+    let mut engine: Engine = unlock::open(&cli.db, creates)?;
     // Too long without reaching the server: only what brings the handset back in touch answers.
     if !matches!(cli.command, Command::Sync | Command::Status | Command::Outbox) {
         engine.check_offline_lock()?;
     }
     match cli.command {
-        Command::Recover { .. } => unreachable!("handled before the store is opened"),
+        Command::Recover { .. } | Command::Pin(_) => unreachable!("handled before the store is opened"),
         Command::Init { user, phone, scope, device_no, role, device_name } => {
             let mut profile = Profile::offline(&user, &phone, parse_role(&role)?, AreaCode::parse(&scope)?, device_no)?;
             profile.device_name = device_name;

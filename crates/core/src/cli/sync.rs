@@ -2,7 +2,7 @@
 //! and `gridwork recover`, the way out of a damaged store.
 
 use anyhow::{Context, Result};
-use gridwork_core::recover::recover_with as recover_store;
+use gridwork_core::recover::recover_vault as recover_store;
 use gridwork_core::sync::{SyncClient, SyncProgress, SyncReport, TlsOptions, sync};
 use gridwork_core::{CoreError, Engine};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -54,7 +54,10 @@ pub fn tls_options(args: &super::args::TlsArgs) -> Result<TlsOptions> {
 pub fn recover(db: &Path, server: &str, code: &str, device_name: &str, tls: &TlsOptions, out: &Out) -> Result<()> {
     let bar = progress_bar(out);
     let mut on_progress = |s: SyncProgress| show(&bar, s);
-    let done = recover_store(db, server, code, device_name, tls, &mut on_progress);
+    let pin = super::unlock::pin()?;
+    let keyring = super::unlock::keyring();
+    let vault = gridwork_core::Vault::at(db);
+    let done = recover_store(&vault, &pin, &*keyring, (server, code, device_name), tls, &mut on_progress);
     bar.finish_and_clear();
     let (_, r) = done?;
     out.value(&r, || {

@@ -103,11 +103,11 @@ mod tests {
     #[test]
     fn an_enrollment_keeps_its_request_id_until_answered() {
         let dir = tempfile::tempdir().unwrap();
-        let engine = Engine::open(&dir.path().join("h.db")).unwrap();
+        let engine = Engine::open(&dir.path().join("h.db"), &crate::StoreKey::from_bytes([1; 32])).unwrap();
         let first = enroll_request_id(&engine, "K7QM-3XHP-T9WD").unwrap();
         assert_eq!(enroll_request_id(&engine, " k7qm 3xhp t9wd ").unwrap(), first, "the same code, typed otherwise");
         drop(engine);
-        let engine = Engine::open(&dir.path().join("h.db")).unwrap();
+        let engine = Engine::open(&dir.path().join("h.db"), &crate::StoreKey::from_bytes([1; 32])).unwrap();
         assert_eq!(enroll_request_id(&engine, "K7QM3XHPT9WD").unwrap(), first, "and after a restart");
         let other = enroll_request_id(&engine, "AAAA-BBBB-CCCC").unwrap();
         assert_ne!(other, first, "another code is another enrollment");

@@ -51,11 +51,11 @@ mod tests {
     fn a_second_sync_of_one_store_is_refused_until_the_first_ends() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("h.db");
-        let (a, b) = (Engine::open(&path).unwrap(), Engine::open(&path).unwrap());
+        let (a, b) = (Engine::open(&path, &crate::StoreKey::from_bytes([1; 32])).unwrap(), Engine::open(&path, &crate::StoreKey::from_bytes([1; 32])).unwrap());
         let first = SyncGuard::claim(&a).unwrap();
         assert!(matches!(SyncGuard::claim(&a), Err(CoreError::SyncRunning)));
         assert!(matches!(SyncGuard::claim(&b), Err(CoreError::SyncRunning)), "another engine on the same file");
-        let other = Engine::open(&dir.path().join("other.db")).unwrap();
+        let other = Engine::open(&dir.path().join("other.db"), &crate::StoreKey::from_bytes([1; 32])).unwrap();
         drop(SyncGuard::claim(&other).unwrap());
         drop(first);
         SyncGuard::claim(&b).unwrap();

@@ -9,7 +9,7 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 
 use gridwork_domain::RecordState;
 use gridwork_domain::clock::wall_ms;
@@ -54,7 +54,7 @@ pub(super) fn pull_all<C: EngineCell>(
     // For the rest of the pull a third thread folds the log into the database file, which SQLite
     // would otherwise do on this thread every thousand pages written, and frees stored pages.
     let checkpointer = cell.with(|engine| {
-        let checkpointer = Checkpointer::open(&engine.conn);
+        let checkpointer = engine.open_second().ok().and_then(Checkpointer::open);
         if checkpointer.is_some() {
             engine.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         }
@@ -125,11 +125,8 @@ const AUTOCHECKPOINT: i64 = 1000;
 struct Checkpointer(Connection);
 
 impl Checkpointer {
-    /// `None` for a store without a file (in memory), or when the file cannot be opened again.
-    fn open(conn: &Connection) -> Option<Self> {
-        let path = conn.path().filter(|p| !p.is_empty())?;
-        let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .ok()?;
+    /// From the engine's second connection (`Engine::open_second`, keyed like its first).
+    fn open(c: Connection) -> Option<Self> {
         c.busy_timeout(Duration::from_millis(100)).ok()?;
         Some(Self(c))
     }

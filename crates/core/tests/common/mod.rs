@@ -3,11 +3,34 @@
 #![allow(dead_code)]
 
 use chrono::Utc;
+use gridwork_core::vault::{KdfParams, NoKeyring, Pin, Vault};
 use gridwork_core::{Engine, Profile};
 use gridwork_domain::wire::Role;
 use gridwork_domain::*;
 
 pub const MG: &str = "150621001001001001";
+
+/// The PIN of the stores tests make (the CLI is given it in `GRIDWORK_PIN`).
+pub const PIN: &str = "246810";
+
+pub fn pin() -> Pin {
+    Pin::new(PIN).unwrap()
+}
+
+/// The vault of the store at `path`, sealing with cheap Argon2id costs (tests only).
+pub fn vault(path: &std::path::Path) -> Vault {
+    Vault::at(path).with_kdf(KdfParams { m_kib: 1024, t: 1, ..KdfParams::default() })
+}
+
+/// A new encrypted store at `path` under [`PIN`], without a keyring.
+pub fn create(path: &std::path::Path) -> Engine {
+    vault(path).create(&pin(), &NoKeyring, &gridwork_domain::policy::DevicePolicy::default()).unwrap()
+}
+
+/// The store at `path` unlocked with [`PIN`] (to look into a store the CLI made).
+pub fn unlock(path: &std::path::Path) -> Engine {
+    Vault::at(path).unlock(&pin(), &NoKeyring).unwrap()
+}
 
 /// A grid worker's engine (王芳, the grid of [`MG`]).
 pub fn engine(dir: &tempfile::TempDir, name: &str) -> Engine {
@@ -16,7 +39,7 @@ pub fn engine(dir: &tempfile::TempDir, name: &str) -> Engine {
 
 /// An engine set up for an account of `role` named `user` whose area is `scope`.
 pub fn engine_as(dir: &tempfile::TempDir, name: &str, role: Role, user: &str, scope: &str) -> Engine {
-    let mut e = Engine::open(&dir.path().join(name)).unwrap();
+    let mut e = create(&dir.path().join(name));
     let mut profile = Profile::offline(user, "13800138000", role, AreaCode::parse(scope).unwrap(), 7).unwrap();
     profile.device_name = name.into();
     e.set_profile(profile).unwrap();

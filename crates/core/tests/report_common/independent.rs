@@ -51,7 +51,7 @@ pub fn cases_cte() -> String {
 /// A second connection to the store for the independent counts, with `ic` (see [`cases_cte`])
 /// kept as a temporary table so each count does not derive it again.
 pub fn open(path: &std::path::Path) -> Connection {
-    let conn = Connection::open(path).unwrap();
+    let conn = super::unlock(path).open_second().unwrap();
     conn.execute_batch(&format!("CREATE TEMP TABLE ic AS {} SELECT * FROM ic", cases_cte())).unwrap();
     conn
 }

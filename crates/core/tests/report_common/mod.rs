@@ -42,9 +42,26 @@ pub struct Fixture {
     pub banner: DemoBanner,
 }
 
+/// The vault of the fixture's store (PIN 246810, cheap Argon2id costs, no keyring): the CLI
+/// unlocks it with `GRIDWORK_PIN`.
+pub fn vault(path: &std::path::Path) -> gridwork_core::Vault {
+    gridwork_core::Vault::at(path).with_kdf(gridwork_core::vault::KdfParams { m_kib: 1024, t: 1, ..Default::default() })
+}
+
+/// The fixture's store at `path`, unlocked.
+pub fn unlock(path: &std::path::Path) -> Engine {
+    vault(path).unlock(&gridwork_core::Pin::new("246810").unwrap(), &gridwork_core::NoKeyring).unwrap()
+}
+
 /// A supervisor's engine for the township, without data.
 pub fn supervisor(dir: &tempfile::TempDir, scope: &str) -> Engine {
-    let mut e = Engine::open(&dir.path().join("office.db")).unwrap();
+    let mut e = vault(&dir.path().join("office.db"))
+        .create(
+            &gridwork_core::Pin::new("246810").unwrap(),
+            &gridwork_core::NoKeyring,
+            &gridwork_domain::policy::DevicePolicy::default(),
+        )
+        .unwrap();
     let p = Profile::offline("赵督导", "13800138000", Role::Supervisor, AreaCode::parse(scope).unwrap(), 3).unwrap();
     e.set_profile(p).unwrap();
     e

@@ -386,6 +386,7 @@ export const en: Catalog = {
     storage: 'Storage error on this device: {message}',
     no_store: 'This device has no store yet: enroll it first',
     not_a_store: 'The data file is not a Gridwork store; it was left untouched',
+    wrong_key: 'The data file cannot be opened with this device\'s key; it was left untouched',
     internal: 'Something went wrong: {message}',
     upgrade_required: 'Please update Gridwork, then sync again: the server no longer supports this version. Your records are kept on this device.',
     insecure_server: "This server address is plain http:// and not on this device: records and the device key would cross the network unencrypted. Use the server's https:// address",

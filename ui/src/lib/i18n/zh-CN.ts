@@ -383,6 +383,7 @@ export const zhCN = {
     storage: '本机存储出错：{message}',
     no_store: '本机还没有数据库，请先注册',
     not_a_store: '数据文件不是网格通的数据库，已原样保留',
+    wrong_key: '本机的密钥打不开这个数据文件，已原样保留',
     internal: '出错了：{message}',
     upgrade_required: '请更新网格通后再同步：服务器已不再支持这个版本。记录都保存在本机，不会丢失。',
     insecure_server: '该服务器地址是未加密的 http://，且不在本机：记录和本机凭证会以明文在网络上传输。请使用服务器的 https:// 地址',
