@@ -36,7 +36,8 @@ fn a_damaged_store_is_set_aside_and_the_handset_enrolls_and_pulls_again() {
     assert!(err.to_string().contains("gridwork recover"), "the message names the way out: {err}");
 
     let code = server.code("DEMO-W-0001");
-    let (engine, r) = recover_vault(&vault(&db), &pin(), &NoKeyring, (&url, &code, "w"), &mut |_| {}).unwrap();
+    let (engine, r) =
+        recover_vault(&vault(&db), &pin(), &NoKeyring, (&url, &code, "w"), &Default::default(), &mut |_| {}).unwrap();
     assert!(!r.set_aside.is_empty());
     for p in &r.set_aside {
         assert!(p.exists(), "{} is kept", p.display());

@@ -14,7 +14,11 @@ fn gridwork(db: &Path, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_gridwork"))
         .env("GRIDWORK_PIN", common::PIN)
         .env("GRIDWORK_KEYRING", "none")
-        .arg("--db").arg(db).args(args).output().unwrap();
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     (out.status.success(), text(&out.stdout), text(&out.stderr))
 }

@@ -51,7 +51,10 @@ mod tests {
     fn a_second_sync_of_one_store_is_refused_until_the_first_ends() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("h.db");
-        let (a, b) = (Engine::open(&path, &crate::StoreKey::from_bytes([1; 32])).unwrap(), Engine::open(&path, &crate::StoreKey::from_bytes([1; 32])).unwrap());
+        let (a, b) = (
+            Engine::open(&path, &crate::StoreKey::from_bytes([1; 32])).unwrap(),
+            Engine::open(&path, &crate::StoreKey::from_bytes([1; 32])).unwrap(),
+        );
         let first = SyncGuard::claim(&a).unwrap();
         assert!(matches!(SyncGuard::claim(&a), Err(CoreError::SyncRunning)));
         assert!(matches!(SyncGuard::claim(&b), Err(CoreError::SyncRunning)), "another engine on the same file");
