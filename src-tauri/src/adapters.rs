@@ -10,7 +10,7 @@ use gridwork_core::households::{HouseholdHistory, HouseholdQuery, HouseholdRow};
 use gridwork_core::office;
 use gridwork_core::outbox::OutboxRow;
 use gridwork_core::status::HandsetStatus;
-use gridwork_core::sync::{RetryPolicy, SyncClient, SyncProgress};
+use gridwork_core::sync::{RetryPolicy, SyncClient, SyncProgress, TlsOptions};
 use gridwork_core::today::Today;
 use gridwork_core::visits::VisitReceipt;
 use gridwork_core::{CoreError, Engine, TaggedError};
@@ -199,18 +199,22 @@ pub fn lock(state: &AppState) -> Answer<LockState> {
 }
 
 /// Makes the store under the worker's new PIN, then enrolls with the server (a failed enrollment
-/// leaves nothing behind).
+/// leaves nothing behind). Over HTTPS the server's key is pinned: from the first contact when the
+/// scanned link carried it (`server_pin`), otherwise as the server showed it.
 pub async fn enroll<R: Runtime>(
     app: AppHandle<R>,
     server_url: String,
     code: String,
     device_name: String,
     pin: String,
+    server_pin: Option<String>,
 ) -> Answer<HandsetStatus> {
+    let tls = TlsOptions { pin: server_pin.filter(|p| !p.trim().is_empty()), ..TlsOptions::default() };
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
-        state
-            .enroll(&pin, |s| s.with(|e| gridwork_core::sync::enroll(e, &server_url, &code, &device_name).map(drop)))?;
+        state.enroll(&pin, |s| {
+            s.with(|e| gridwork_core::sync::enroll_with(e, &server_url, &code, &device_name, &tls).map(drop))
+        })?;
         state.with(|e| e.status())
     })
     .await

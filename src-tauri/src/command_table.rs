@@ -20,8 +20,10 @@ gridwork_commands! {
     app unlock(pin: String) -> LockState;
     /// Locks the app now (the idle lock); unsaved input is saved as drafts by the UI first.
     app lock() -> LockState;
-    /// Makes the encrypted store under a new PIN, then enrolls with the server using a one-time code.
-    net(Setup) enroll(server_url: String, code: String, device_name: String, pin: String) -> HandsetStatus;
+    /// Makes the encrypted store under a new PIN, then enrolls with the server using a one-time code
+    /// (`server_pin`: the server's key as the scanned enrollment link carries it, pinned from the
+    /// first contact).
+    net(Setup) enroll(server_url: String, code: String, device_name: String, pin: String, server_pin: Option<String>) -> HandsetStatus;
     /// The way out of a damaged store: kept aside, a new PIN, enrolled again, everything pulled again.
     net(Setup) recover(server_url: String, code: String, device_name: String, pin: String) -> HandsetStatus;
     /// Pushes the outbox and pulls what is new, emitting `sync-progress` events.

@@ -107,9 +107,11 @@ export const commands = {
   /** Locks the app now (the idle lock); unsaved input is saved as drafts by the UI first. */
   lock: (): Promise<LockState> =>
     call<LockState>('lock', {}),
-  /** Makes the encrypted store under a new PIN, then enrolls with the server using a one-time code. */
-  enroll: (server_url: string, code: string, device_name: string, pin: string): Promise<HandsetStatus> =>
-    call<HandsetStatus>('enroll', { server_url, code, device_name, pin }),
+  /** Makes the encrypted store under a new PIN, then enrolls with the server using a one-time code */
+  /** (`server_pin`: the server's key as the scanned enrollment link carries it, pinned from the */
+  /** first contact). */
+  enroll: (server_url: string, code: string, device_name: string, pin: string, server_pin: string | null): Promise<HandsetStatus> =>
+    call<HandsetStatus>('enroll', { server_url, code, device_name, pin, server_pin }),
   /** The way out of a damaged store: kept aside, a new PIN, enrolled again, everything pulled again. */
   recover: (server_url: string, code: string, device_name: string, pin: string): Promise<HandsetStatus> =>
     call<HandsetStatus>('recover', { server_url, code, device_name, pin }),

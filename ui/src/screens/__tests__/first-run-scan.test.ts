@@ -69,4 +69,26 @@ describe('FirstRun QR scan', () => {
     if (saved) Object.defineProperty(navigator, 'mediaDevices', saved);
     else Reflect.deleteProperty(navigator, 'mediaDevices');
   });
+
+  it('sends the server key the link carries with the enrollment, and none for an address typed over it', async () => {
+    const pin = 'sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
+    const calls: Record<string, unknown>[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === 'read_enroll_link') return { server: 'https://grid.example.cn', code: 'ABCD-EFGH-JK23', pin };
+      if (cmd === 'enroll') { calls.push(args as Record<string, unknown>); throw { kind: 'offline', message: 'x', fields: [], net: null, unsynced: null, code: null, params: null }; }
+    });
+    decodeFile.mockResolvedValue('gridwork:enroll?server=https%3A%2F%2Fgrid.example.cn&code=ABCD-EFGH-JK23&pin=x');
+    render(FirstRun);
+    await choosePicture();
+    await waitFor(() => expect(screen.getByTestId('scan-filled')).toBeInTheDocument());
+    await fireEvent.input(screen.getByTestId('pin'), { target: { value: '123456' } });
+    await fireEvent.input(screen.getByTestId('pin2'), { target: { value: '123456' } });
+    await fireEvent.click(screen.getByTestId('enroll'));
+    await waitFor(() => expect(calls).toHaveLength(1));
+    expect(calls[0]).toMatchObject({ server_url: 'https://grid.example.cn', code: 'ABCD-EFGH-JK23', server_pin: pin });
+    await fireEvent.input(screen.getByTestId('server'), { target: { value: 'https://other.example.cn' } });
+    await fireEvent.click(screen.getByTestId('enroll'));
+    await waitFor(() => expect(calls).toHaveLength(2));
+    expect(calls[1]).toMatchObject({ server_url: 'https://other.example.cn', server_pin: null });
+  });
 });
