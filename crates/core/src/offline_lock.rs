@@ -44,7 +44,9 @@ impl Engine {
             tracing::warn!(%e, "the server's device policy was not kept");
             return Ok(());
         }
-        set_meta(&self.conn, POLICY, &serde_json::to_string(policy)?)
+        set_meta(&self.conn, POLICY, &serde_json::to_string(policy)?)?;
+        // The wrong-PIN numbers also go to the vault's key file, where they hold while locked.
+        self.keep_lock_policy(policy)
     }
 
     /// When the server last answered this handset, ms by the phone's clock; `None` when it never did.

@@ -350,3 +350,23 @@ pub(crate) fn remove_files(db: &Path) -> Result<()> {
     }
     key_file::sync_dir(db)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_servers_lock_numbers_reach_the_key_file_when_the_engine_keeps_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault =
+            Vault::at(&dir.path().join("h.db")).with_kdf(KdfParams { m_kib: 1024, t: 1, ..KdfParams::default() });
+        let pin = Pin::new("246810").unwrap();
+        let mut e = vault.create(&pin, &NoKeyring, &DevicePolicy::default()).unwrap();
+        let policy = DevicePolicy { pin_delay_after: 3, pin_wipe_after: 6, ..DevicePolicy::default() };
+        e.keep_policy(&policy).unwrap();
+        let kf = KeyFile::read(&vault.key_path()).unwrap().unwrap();
+        assert_eq!(kf.policy, LockNumbers { pin_delay_after: 3, pin_wipe_after: 6 });
+        drop(e);
+        assert_eq!(vault.state().unwrap(), VaultState::Locked { failures: 0, wait_ms: 0, left: 6 });
+    }
+}
