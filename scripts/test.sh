@@ -23,6 +23,7 @@ cargo test --workspace --locked --no-fail-fast
 
 log "the monthly notice's XLSX through LibreOffice: PDF pages with the notice's figures"
 bash scripts/notice_pdf.sh
+bash scripts/keyring_test.sh
 
 log "TypeScript bindings and the typed command client are up to date"
 generated=(ui/src/lib/bindings ui/src/lib/commands.gen.ts)
