@@ -294,3 +294,34 @@ fn the_handsets_kdf_costs_are_the_documented_ones() {
     let k = KdfParams::default();
     assert_eq!((k.m_kib, k.t, k.p), (64 * 1024, 6, 1));
 }
+
+#[test]
+fn a_try_cut_short_by_a_kill_still_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("gridwork.db");
+    // Slow costs, so the try is still running when it is killed.
+    let slow = Vault::at(&db).with_kdf(KdfParams { m_kib: 64 * 1024, t: 40, ..KdfParams::default() });
+    drop(slow.create(&pin(), &NoKeyring, &DevicePolicy::default()).unwrap());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gridwork"))
+        .env("GRIDWORK_PIN", common::PIN)
+        .env("GRIDWORK_KEYRING", "none")
+        .arg("--db")
+        .arg(&db)
+        .arg("today")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let counted = || matches!(Vault::at(&db).state(), Ok(VaultState::Locked { failures: 1, .. }));
+    while !counted() {
+        assert!(std::time::Instant::now() < deadline, "the try was never counted");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    // Killed while Argon2id runs (the right PIN: had it finished, the count would be back to 0).
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(counted(), "the try counts although it never finished");
+    drop(Vault::at(&db).unlock(&pin(), &NoKeyring).unwrap());
+    assert!(matches!(Vault::at(&db).state().unwrap(), VaultState::Locked { failures: 0, .. }));
+}

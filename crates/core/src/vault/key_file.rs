@@ -84,7 +84,8 @@ impl KeyFile {
 
     /// Writes the key file at `path` durably: the old one stays whole until the new one replaces it.
     pub fn write(&self, path: &Path) -> Result<()> {
-        let tmp = suffixed(path, ".tmp");
+        // A temp name of its own: another process (the CLI beside the app) may be writing too.
+        let tmp = suffixed(path, &format!(".tmp-{}-{}", std::process::id(), uuid::Uuid::now_v7().simple()));
         let text = serde_json::to_vec_pretty(self)?;
         let mut f = std::fs::File::create(&tmp).map_err(|e| io("write", &tmp, e))?;
         f.write_all(&text).and_then(|()| f.sync_all()).map_err(|e| io("write", &tmp, e))?;

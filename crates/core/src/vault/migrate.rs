@@ -91,9 +91,9 @@ fn replace(db: &Path) -> Result<()> {
     key_file::sync_dir(db)
 }
 
-/// Finishes or undoes a migration that a crash cut short, and drops a key file's unfinished temp.
+/// Finishes or undoes a migration that a crash cut short. (A key file's unfinished temp is left:
+/// another process may be writing it, and the next write starts it afresh.)
 pub fn settle(db: &Path) -> Result<()> {
-    remove(&suffixed(&key_file::path_for(db), ".tmp"))?;
     let temp = temp_path(db);
     if !temp.exists() {
         return Ok(());
