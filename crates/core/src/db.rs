@@ -169,6 +169,12 @@ fn open_checked(path: &Path, keying: Keying<'_>) -> Result<Connection, CoreError
         keying,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    // Only this user reads the store (SQLite gives its log and shared memory the same mode).
+    #[cfg(unix)]
+    if let Keying::Key(_) = keying {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
     let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
     if app_id != APPLICATION_ID {
         if app_id != 0 || !empty_or_ours(&conn)? {

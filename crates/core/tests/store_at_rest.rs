@@ -88,6 +88,13 @@ fn no_name_phone_token_or_draft_in_any_file_of_the_data_directory() {
     assert_nothing_readable(dir.path());
     drop(e);
     assert_nothing_readable(dir.path());
+    // Only this user may read the store and its key file.
+    #[cfg(unix)]
+    for (name, _) in files(dir.path()) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&name).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o077, 0, "{name} is readable by others ({mode:o})");
+    }
     // The key file holds the sealed key, never the key or a record.
     let kf = KeyFile::read(&vault(&db).key_path()).unwrap().unwrap();
     assert!(kf.keyring && kf.failures == 0);

@@ -87,7 +87,12 @@ impl KeyFile {
         // A temp name of its own: another process (the CLI beside the app) may be writing too.
         let tmp = suffixed(path, &format!(".tmp-{}-{}", std::process::id(), uuid::Uuid::now_v7().simple()));
         let text = serde_json::to_vec_pretty(self)?;
-        let mut f = std::fs::File::create(&tmp).map_err(|e| io("write", &tmp, e))?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        // Only this user reads it (the sealed key is what a PIN-guesser needs).
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut f = options.open(&tmp).map_err(|e| io("write", &tmp, e))?;
         f.write_all(&text).and_then(|()| f.sync_all()).map_err(|e| io("write", &tmp, e))?;
         drop(f);
         std::fs::rename(&tmp, path).map_err(|e| io("replace", path, e))?;
