@@ -213,7 +213,9 @@ pub async fn enroll<R: Runtime>(
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
         state.enroll(&pin, |s| {
-            s.with(|e| gridwork_core::sync::enroll_with(e, &server_url, &code, &device_name, &tls).map(drop))
+            gridwork_core::sync::enroll_shared(s, &server_url, &code, &device_name, &tls)
+                .map(drop)
+                .map_err(|e| e.to_tagged())
         })?;
         state.with(|e| e.status())
     })

@@ -1,10 +1,9 @@
 //! The app's side of the store's key: what lies in the data directory (nothing yet, a store
 //! waiting for a PIN, a locked store), opening it with the worker's PIN, making a new one, and
-//! destroying it. The vault in the core does the work; this is where the app meets it.
-//!
-//! Until the core's vault lands, the store stays plain: a PIN is asked for and checked for its
-//! form (6 digits) but opens any store (see docs/security.md for what the vault adds).
+//! destroying it — through the core's `Vault`, with the OS keyring where one answers and the PIN
+//! alone where none does (the first screen says so).
 
+use gridwork_core::vault::{NoKeyring, OsKeyring, Pin, SecretStore, Vault, VaultState};
 use gridwork_core::{CoreError, Engine};
 use gridwork_domain::policy::DevicePolicy;
 use std::path::Path;
@@ -20,53 +19,72 @@ pub enum Found {
     Locked { failures: u32, wait_ms: u64, left: u32 },
 }
 
-/// Whether the OS keyring can keep a share of the key (Secret Service on a desktop).
-pub fn keyring_reachable() -> bool {
-    false
-}
+/// The id the keyring is asked about to learn whether it answers at all.
+const PROBE: &str = "gridwork-probe";
 
-pub fn found(db: &Path, policy: &DevicePolicy) -> Result<Found, CoreError> {
-    Ok(if db.exists() { Found::Locked { failures: 0, wait_ms: 0, left: policy.pin_wipe_after } } else { Found::New })
-}
-
-/// A PIN is 6 digits.
-pub fn check_pin(pin: &str) -> Result<(), CoreError> {
-    if pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(CoreError::Validation(vec![gridwork_domain::ValidationError::coded(
-            "pin",
-            "format",
-            "the PIN must be 6 digits",
-        )]))
+/// The OS keyring when it answers (Secret Service on a desktop session), otherwise none: the PIN
+/// alone protects the key.
+pub fn keyring() -> Box<dyn SecretStore> {
+    match OsKeyring.get(PROBE) {
+        Ok(_) => Box::new(OsKeyring),
+        Err(e) => {
+            tracing::warn!(%e, "no system keyring: the store's key is protected by the PIN alone");
+            Box::new(NoKeyring)
+        }
     }
 }
 
-/// Opens the store with the worker's PIN.
-pub fn open(db: &Path, pin: &str) -> Result<Engine, CoreError> {
-    check_pin(pin)?;
-    Engine::open_existing_unencrypted(db)
+pub fn found(db: &Path) -> Result<Found, CoreError> {
+    Ok(match Vault::at(db).state()? {
+        VaultState::New => Found::New,
+        VaultState::Plain => Found::Plain,
+        VaultState::Locked { failures, wait_ms, left } => Found::Locked { failures, wait_ms, left },
+    })
+}
+
+/// Whether the store's key has a share in the OS keyring (`None`: no key yet).
+pub fn keyring_kept(db: &Path) -> Result<Option<bool>, CoreError> {
+    let vault = Vault::at(db);
+    if !vault.key_path().exists() {
+        return Ok(None);
+    }
+    Ok(Some(vault.keyring_note()?.is_none()))
+}
+
+/// A PIN is 6 digits (`bad_pin` otherwise).
+pub fn check_pin(pin: &str) -> Result<(), CoreError> {
+    Pin::new(pin).map(drop)
+}
+
+/// Opens the store with the worker's PIN (wrong ones counted, waited and wiped by the vault).
+pub fn open(db: &Path, pin: &str, keyring: &dyn SecretStore) -> Result<Engine, CoreError> {
+    Vault::at(db).unlock(&Pin::new(pin)?, keyring)
 }
 
 /// A new store under a new PIN (or the plain store found there, encrypted in place).
-pub fn create(db: &Path, pin: &str, _policy: &DevicePolicy) -> Result<Engine, CoreError> {
-    check_pin(pin)?;
-    Engine::open_unencrypted(db)
+pub fn create(db: &Path, pin: &str, keyring: &dyn SecretStore, policy: &DevicePolicy) -> Result<Engine, CoreError> {
+    Vault::at(db).create(&Pin::new(pin)?, keyring, policy)
 }
 
-/// Keeps the server's lock rules beside the store, readable while it is locked.
-pub fn set_policy(_db: &Path, _policy: &DevicePolicy) -> Result<(), CoreError> {
-    Ok(())
+/// Keeps the server's lock rules in the key file, readable while the store is locked.
+pub fn set_policy(db: &Path, policy: &DevicePolicy) -> Result<(), CoreError> {
+    Vault::at(db).set_policy(policy)
 }
 
 /// The key first, then the store's files.
-pub fn destroy(db: &Path) -> Result<(), CoreError> {
-    for file in gridwork_core::wipe::store_files(db) {
-        match std::fs::remove_file(&file) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(CoreError::Corrupt(format!("cannot delete {}: {e}", file.display()))),
-        }
-    }
-    Ok(())
+pub fn destroy(db: &Path, keyring: &dyn SecretStore) -> Result<(), CoreError> {
+    Vault::at(db).destroy(keyring)
+}
+
+/// The way out of a damaged store: set aside with its key file, a fresh store under the PIN,
+/// enrolled with a new code and pulled.
+pub fn recover(
+    db: &Path,
+    pin: &str,
+    keyring: &dyn SecretStore,
+    enrollment: (&str, &str, &str),
+    progress: &mut dyn FnMut(gridwork_core::sync::SyncProgress),
+) -> Result<(Engine, gridwork_core::recover::Recovered), CoreError> {
+    let tls = gridwork_core::sync::TlsOptions::default();
+    gridwork_core::recover::recover_vault(&Vault::at(db), &Pin::new(pin)?, keyring, enrollment, &tls, progress)
 }

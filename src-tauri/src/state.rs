@@ -4,7 +4,7 @@
 //! backstop to the UI's), `locked` unless open, `offline_locked` while the offline lock holds.
 
 use gridwork_core::offline_lock::OfflineLock;
-use gridwork_core::recover::{Recovered, recover};
+use gridwork_core::recover::Recovered;
 use gridwork_core::sync::SyncProgress;
 use gridwork_core::{CoreError, Engine, EngineCell, TaggedError};
 use gridwork_domain::policy::DevicePolicy;
@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use crate::keystore::{self, Found};
 use crate::lock_state::{LockPhase, LockState, WipeReason};
+use gridwork_core::vault::SecretStore;
 
 /// File name of the store inside the data directory (the CLI can open it with `--db`).
 pub const DB_FILE: &str = "gridwork.db";
@@ -47,7 +48,10 @@ pub struct AppState {
     last_use: Mutex<Instant>,
     /// The server's rules as last known (read from the engine while open).
     policy: Mutex<DevicePolicy>,
-    keyring: bool,
+    /// The OS keyring when it answers, otherwise none (the PIN alone protects the key).
+    keyring: Box<dyn SecretStore>,
+    /// Whether the OS keyring answered at start.
+    os_keyring: bool,
     wiped: Mutex<Option<WipeReason>>,
 }
 
@@ -75,15 +79,13 @@ impl AppState {
         std::fs::create_dir_all(dir)?;
         let db = dir.join(DB_FILE);
         let policy = DevicePolicy::default();
-        let slot = match keystore::found(&db, &policy)? {
+        let slot = match keystore::found(&db)? {
             Found::New => Slot::New,
             Found::Plain => Slot::Plain,
             Found::Locked { .. } => Slot::Locked,
         };
-        let keyring = keystore::keyring_reachable();
-        if !keyring {
-            tracing::warn!("no system keyring: the store's key is protected by the PIN alone");
-        }
+        let keyring = keystore::keyring();
+        let os_keyring = keyring.describe() != gridwork_core::vault::NoKeyring.describe();
         tracing::info!(dir = %dir.display(), ?slot, "store found");
         Ok(Self {
             db,
@@ -91,6 +93,7 @@ impl AppState {
             last_use: Mutex::new(Instant::now()),
             policy: Mutex::new(policy),
             keyring,
+            os_keyring,
             wiped: Mutex::new(None),
         })
     }
@@ -181,7 +184,7 @@ impl AppState {
                 *self.policy.lock().unwrap_or_else(|p| p.into_inner()) = policy;
                 (LockPhase::Open, 0, 0, policy.pin_wipe_after, offline_lock(engine)?)
             }
-            Slot::Locked => match keystore::found(&self.db, &policy).map_err(|e| e.to_tagged())? {
+            Slot::Locked => match keystore::found(&self.db).map_err(|e| e.to_tagged())? {
                 Found::Locked { failures, wait_ms, left } => (LockPhase::Locked, failures, wait_ms, left, None),
                 _ => (LockPhase::Locked, 0, 0, policy.pin_wipe_after, None),
             },
@@ -196,7 +199,7 @@ impl AppState {
             left,
             offline_lock: offline,
             policy,
-            keyring: self.keyring,
+            keyring: keystore::keyring_kept(&self.db).map_err(|e| e.to_tagged())?.unwrap_or(self.os_keyring),
             wiped: *self.wiped.lock().unwrap_or_else(|p| p.into_inner()),
         })
     }
@@ -220,10 +223,10 @@ impl AppState {
             let mut slot = self.slot();
             let opened = match &*slot {
                 Slot::Open(_) => None,
-                Slot::Locked => Some(keystore::open(&self.db, pin)),
-                Slot::Plain => Some(keystore::create(&self.db, pin, &self.policy())),
+                Slot::Locked => Some(keystore::open(&self.db, pin, &*self.keyring)),
+                Slot::Plain => Some(keystore::create(&self.db, pin, &*self.keyring, &self.policy())),
                 Slot::New => return Err(CoreError::NotInitialized.to_tagged()),
-                Slot::Damaged => return self.with(|_| Ok(())).and_then(|()| self.lock_state()),
+                Slot::Damaged => return Err(damaged(&self.db)),
             };
             match opened {
                 None => {}
@@ -263,9 +266,9 @@ impl AppState {
                 return Err(tagged("already_enrolled", "this device is enrolled already"));
             }
             if matches!(*slot, Slot::New) {
-                *slot = Slot::Open(
-                    self.opened(keystore::create(&self.db, pin, &self.policy()).map_err(|e| e.to_tagged())?),
-                );
+                *slot = Slot::Open(self.opened(
+                    keystore::create(&self.db, pin, &*self.keyring, &self.policy()).map_err(|e| e.to_tagged())?,
+                ));
             }
         }
         match enroll(self) {
@@ -278,7 +281,7 @@ impl AppState {
             Err(e) => {
                 let mut slot = self.slot();
                 *slot = Slot::New;
-                if let Err(d) = keystore::destroy(&self.db) {
+                if let Err(d) = keystore::destroy(&self.db, &*self.keyring) {
                     tracing::error!(%d, "the store of a failed enrollment could not be removed");
                 }
                 Err(e)
@@ -310,12 +313,13 @@ impl AppState {
             engine.wipe()?;
         }
         *slot = Slot::New;
-        keystore::destroy(&self.db)?;
+        keystore::destroy(&self.db, &*self.keyring)?;
         *self.wiped.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
         Ok(())
     }
 
-    /// The way out of a damaged store: sets it aside (kept), enrolls again and pulls.
+    /// The way out of a damaged store: sets it aside (kept, with its key file), makes a new one
+    /// under the PIN, enrolls again and pulls.
     pub fn recover(
         &self,
         server: &str,
@@ -326,23 +330,27 @@ impl AppState {
     ) -> Result<Recovered, TaggedError> {
         keystore::check_pin(pin).map_err(|e| e.to_tagged())?;
         let mut slot = self.slot();
-        // The damaged file is closed before it is moved (a healthy store is refused by `recover`
-        // and opened again below).
-        let was = std::mem::replace(&mut *slot, Slot::Damaged);
-        drop(was);
-        match recover(&self.db, server, code, device_name, progress) {
+        // The damaged file is closed before it is moved.
+        *slot = Slot::Damaged;
+        match keystore::recover(&self.db, pin, &*self.keyring, (server, code, device_name), progress) {
             Ok((engine, recovered)) => {
                 *slot = Slot::Open(self.opened(engine));
+                *self.wiped.lock().unwrap_or_else(|p| p.into_inner()) = None;
                 Ok(recovered)
             }
-            Err(e) => {
-                if let Ok(engine) = Engine::open_existing_unencrypted(&self.db) {
-                    *slot = Slot::Open(self.opened(engine));
-                }
-                Err(e.to_tagged())
-            }
+            Err(e) => Err(e.to_tagged()),
         }
     }
+}
+
+/// The `damaged_store` refusal of a store that would not open.
+fn damaged(db: &Path) -> TaggedError {
+    CoreError::DamagedStore {
+        path: db.display().to_string(),
+        unsynced: None,
+        detail: "the store could not be opened".into(),
+    }
+    .to_tagged()
 }
 
 /// The engine's offline lock, when it holds.

@@ -98,25 +98,58 @@ fn a_fresh_install_is_not_enrolled_and_cannot_sync() {
 }
 
 #[test]
-fn a_locked_app_answers_locked_until_the_pin_opens_it() {
+fn a_store_from_before_gets_a_pin_and_a_locked_app_answers_locked_until_the_pin_opens_it() {
     let dir = tempfile::tempdir().unwrap();
     enrolled_store(dir.path(), "http://127.0.0.1:9");
     let app = TestApp::start(dir.path());
-    assert_eq!(app.invoke("lock_state", json!({})).unwrap()["state"], "locked");
+    // A plain store from before the lock: the first PIN encrypts it in place.
+    assert_eq!(app.invoke("lock_state", json!({})).unwrap()["state"], "plain");
+    assert_eq!(app.invoke("today", json!({})).unwrap_err()["kind"], "locked");
+    assert_eq!(app.invoke("unlock", json!({"pin": "12345"})).unwrap_err()["kind"], "bad_pin");
+    assert_eq!(app.invoke("unlock", json!({"pin": PIN})).unwrap()["state"], "open");
+    assert_eq!(app.invoke("status", json!({})).unwrap()["enrolled"], true, "nothing lost");
+    let households = app.invoke("list_households", json!({"area": null, "text": "", "limit": 5})).unwrap();
+    assert_eq!(households.as_array().map(Vec::len), Some(5));
+    let state = app.invoke("lock", json!({})).unwrap();
+    assert_eq!(state["state"], "locked");
+    assert_eq!(state["keyring"], false, "no keyring here: the PIN alone protects the key");
     for (cmd, args) in
         [("status", json!({})), ("outbox", json!({})), ("sync_now", json!({})), ("load_draft", json!({"form": "x"}))]
     {
         let err = app.invoke(cmd, args).unwrap_err();
         assert_eq!(err["kind"], "locked", "{cmd}: {err}");
     }
-    let err = app.invoke("unlock", json!({"pin": "12345"})).unwrap_err();
-    assert_eq!(err["kind"], "validation", "{err}");
+    // A wrong PIN says so and counts; the right one opens and clears the count.
+    let err = app.invoke("unlock", json!({"pin": "000000"})).unwrap_err();
+    assert_eq!(err["kind"], "wrong_pin", "{err}");
+    let state = app.invoke("lock_state", json!({})).unwrap();
+    assert_eq!((state["failures"].as_u64(), state["left"].as_u64()), (Some(1), Some(9)), "{state}");
     assert_eq!(app.invoke("unlock", json!({"pin": PIN})).unwrap()["state"], "open");
-    assert_eq!(app.invoke("status", json!({})).unwrap()["enrolled"], true);
-    let state = app.invoke("lock", json!({})).unwrap();
-    assert_eq!(state["state"], "locked");
-    assert_eq!(state["policy"]["pin_wipe_after"], 10);
-    assert_eq!(app.invoke("today", json!({})).unwrap_err()["kind"], "locked");
+    app.invoke("today", json!({})).unwrap();
+    drop(app);
+    // After a restart the store is locked.
+    let app = TestApp::start(dir.path());
+    let state = app.invoke("lock_state", json!({})).unwrap();
+    assert_eq!((state["state"].as_str(), state["failures"].as_u64()), (Some("locked"), Some(0)), "{state}");
+}
+
+#[test]
+fn wrong_pins_are_counted_then_every_try_waits_even_the_right_pin() {
+    let dir = tempfile::tempdir().unwrap();
+    enrolled_store(dir.path(), "http://127.0.0.1:9");
+    TestApp::unlocked(dir.path());
+    let app = TestApp::start(dir.path());
+    for n in 1..=4 {
+        let err = app.invoke("unlock", json!({"pin": "000000"})).unwrap_err();
+        assert_eq!(err["kind"], "wrong_pin", "try {n}: {err}");
+    }
+    // The fifth wrong PIN waits 30 s before the next try.
+    let err = app.invoke("unlock", json!({"pin": "000000"})).unwrap_err();
+    assert_eq!(err["kind"], "wrong_pin", "{err}");
+    let state = app.invoke("lock_state", json!({})).unwrap();
+    assert_eq!(state["left"], 5);
+    assert!(state["wait_ms"].as_u64().is_some_and(|w| w > 25_000 && w <= 30_000), "{state}");
+    assert_eq!(app.invoke("unlock", json!({"pin": PIN})).unwrap_err()["kind"], "pin_wait", "even the right PIN waits");
 }
 
 #[test]
@@ -293,7 +326,8 @@ fn a_revoked_device_wipes_its_store_and_returns_to_enrollment() {
     assert_eq!(status["enrolled"], true);
     app.invoke("sync_now", json!({})).unwrap();
     app.invoke("save_draft", json!({"form": "dispute", "body": "{\"description\":\"楼上漏水\"}"})).unwrap();
-    let device = Engine::open_unencrypted(&data.join(gridwork_app::state::DB_FILE)).unwrap().device_id().unwrap();
+    let fleet = server.rt.block_on(server.store.fleet(&"150621".parse().unwrap())).unwrap();
+    let device = fleet.iter().find(|d| d.row.device_name == "王芳的手机").expect("the enrolled handset").row.device;
 
     server.rt.block_on(gridwork_sync_server::admin::revoke_device(&*server.store, device, "DEMO-A-0001")).unwrap();
     std::thread::sleep(gridwork_sync_server::token_cache::TTL + std::time::Duration::from_millis(200));
