@@ -1,7 +1,8 @@
 //! The app lock on the real app against the real server, whose rules are short for the test
 //! (`--idle-lock-secs 5 --pin-delay-after 2 --pin-wipe-after 4`; they reach the handset with the
 //! reference data at enrollment): enroll and set the PIN; left alone with a visit half typed, the
-//! app locks itself; the PIN opens it again on the same form with what was typed; with the phone's clock
+//! app locks itself; two wrong PINs say the tries left, then the wait counts down with the button
+//! off; the right PIN opens it again on the same form with what was typed; with the phone's clock
 //! twenty days on, the app opens on "请同步" (the server allows 14) until a sync gets through; the
 //! office revokes the handset, and at its next sync it is wiped back to enrollment, which says why.
 
@@ -19,8 +20,12 @@ async fn enter_pin(c: &Client, pin: &str) {
     click(c, "unlock").await;
 }
 
+async fn is_enabled(c: &Client, test_id: &str) -> bool {
+    find(c, test_id).await.is_enabled().await.expect("enabled or not")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_app_locks_when_idle_asks_to_sync_and_is_wiped_when_revoked() {
+async fn the_app_locks_when_idle_delays_wrong_pins_asks_to_sync_and_is_wiped_when_revoked() {
     let _alone = crate::ONE_AT_A_TIME.lock().await;
     let shots: Option<PathBuf> = std::env::var_os("GRIDWORK_SCREENSHOTS").map(PathBuf::from);
     let shots = shots.as_deref();
@@ -52,7 +57,21 @@ async fn the_app_locks_when_idle_asks_to_sync_and_is_wiped_when_revoked() {
     wait_text(&c, "idle-locked", "自动锁定").await;
     shot(&c, shots, "32-unlock").await;
 
-    // The right PIN opens the same form with what was typed.
+    // Wrong PINs: the tries left, then a wait with the button off.
+    enter_pin(&c, "000000").await;
+    wait_text(&c, "pin-wrong", "还可以再试 3 次").await;
+    enter_pin(&c, "111111").await;
+    wait_text(&c, "pin-wait", "秒后再试").await;
+    wait_text(&c, "pin-warn", "再输错 2 次").await;
+    assert!(!is_enabled(&c, "unlock").await, "no tries during the wait");
+    shot(&c, shots, "33-pin-wait").await;
+    // The wait runs out (30 s); the right PIN opens the same form with what was typed.
+    let waited = std::time::Instant::now();
+    while c.find(crate::driver::css("pin-wait")).await.is_ok() {
+        assert!(waited.elapsed() < Duration::from_secs(45), "the wait never ran out");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(is_enabled(&c, "unlock").await);
     enter_pin(&c, PIN).await;
     find(&c, "screen-visit").await;
     find(&c, "draft-restored").await;
@@ -67,6 +86,17 @@ async fn the_app_locks_when_idle_asks_to_sync_and_is_wiped_when_revoked() {
 
     // Twenty days later by the phone's clock, without a contact: the app opens on "请同步",
     // which offers the sync and the outbox only; a sync that reaches the server lifts it.
+    // The data directory holds the encrypted store and its key file, nothing else; the typed
+    // findings appear in none of its bytes.
+    for entry in std::fs::read_dir(&data).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(name.starts_with("gridwork.db"), "the app wrote {name} into its data directory");
+        let bytes = std::fs::read(entry.path()).unwrap();
+        assert!(
+            !bytes.windows(findings.len()).any(|w| w == findings.as_bytes()),
+            "{name} holds the findings in plain text"
+        );
+    }
     c.close().await.unwrap();
     drop(driver);
     let skew = (20 * 24 * 60 * 60 * 1000_i64).to_string();
