@@ -7,6 +7,7 @@ import App from '../../App.svelte';
 import type { HandsetStatus } from '../../lib/bindings/HandsetStatus';
 import type { LockState } from '../../lib/bindings/LockState';
 import { draft } from '../../lib/stores/draft';
+import { locale } from '../../lib/i18n';
 import { lock, lockedByIdle, startIdleLock } from '../../lib/stores/lock';
 import { tab } from '../../lib/stores/router';
 import { status, syncError } from '../../lib/stores/sync';
@@ -242,12 +243,15 @@ describe('the offline lock (请同步)', () => {
   });
 
   it('reads in English too', () => {
-    mockIPC(() => undefined);
+    mockIPC((cmd) => (cmd === 'outbox' || cmd === 'attention' || cmd === 'conflicts' ? [] : undefined));
     lock.set(lockState({ offline_lock: { days_without_contact: 20, limit_days: 14 } }));
-    localStorage.setItem('gridwork.locale', 'en');
-    render(PleaseSync);
-    expect(screen.getByTestId('offline-lock')).toBeInTheDocument();
-    localStorage.removeItem('gridwork.locale');
+    locale.set('en');
+    try {
+      render(PleaseSync);
+      expect(screen.getByTestId('offline-lock')).toHaveTextContent('for 20 days (the limit is 14)');
+    } finally {
+      locale.set('zh-CN');
+    }
   });
 });
 
