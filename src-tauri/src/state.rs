@@ -99,9 +99,11 @@ impl AppState {
     }
 
     /// An engine just opened, with the phone's clock acted out as `GRIDWORK_PHONE_CLOCK_SKEW_MS`
-    /// says (tests and demonstrations of the offline lock and the clock warning).
+    /// says (tests of the offline lock and the clock warning). Debug builds only: in a release
+    /// build a clock set back this way would put off the offline lock.
     fn opened(&self, mut engine: Engine) -> Box<Engine> {
-        if let Some(ms) = std::env::var(crate::PHONE_CLOCK_SKEW_ENV).ok().and_then(|v| v.parse::<i64>().ok()) {
+        let skew = std::env::var(crate::PHONE_CLOCK_SKEW_ENV).ok().filter(|_| cfg!(debug_assertions));
+        if let Some(ms) = skew.and_then(|v| v.parse::<i64>().ok()) {
             tracing::warn!(ms, "the phone's clock is acted out off the true time");
             engine.skew_phone_clock(ms);
         }
