@@ -9,20 +9,6 @@ use std::process::Command;
 
 mod common;
 
-/// Runs `gridwork --db DB ARGS`: success, stdout, stderr.
-fn gridwork(db: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gridwork"))
-        .env("GRIDWORK_PIN", "246810")
-        .env("GRIDWORK_KEYRING", "none")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (out.status.success(), text(&out.stdout), text(&out.stderr))
-}
-
 fn json_error(stdout: &str) -> serde_json::Value {
     let v: serde_json::Value = serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"));
     v["error"].clone()
@@ -32,13 +18,13 @@ fn json_error(stdout: &str) -> serde_json::Value {
 fn json_errors_are_json() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.db");
-    let (ok, out, _) = gridwork(&missing, &["--json", "today"]);
+    let (ok, out, _) = common::gridwork(&missing, &["--json", "today"]);
     assert!(!ok);
     let e = json_error(&out);
     assert_eq!(e["tag"], "no_store", "{e}");
     assert!(e["message"].as_str().unwrap().contains("gridwork init"), "{e}");
 
-    let (ok, out, _) = gridwork(&missing, &["--json", "frobnicate"]);
+    let (ok, out, _) = common::gridwork(&missing, &["--json", "frobnicate"]);
     assert!(!ok);
     assert_eq!(json_error(&out)["tag"], "usage");
 
@@ -54,7 +40,7 @@ fn json_errors_are_json() {
     p.token = Some("t".into());
     e.set_profile(p).unwrap();
     drop(e);
-    let (ok, out, err) = gridwork(&db, &["--json", "sync"]);
+    let (ok, out, err) = common::gridwork(&db, &["--json", "sync"]);
     assert!(!ok);
     let e = json_error(&out);
     assert_eq!((e["tag"].as_str(), e["cause"].as_str()), (Some("offline"), Some("refused")), "{e}");
@@ -67,7 +53,7 @@ fn json_errors_are_json() {
     assert_eq!(retries[0]["retry"]["cause"], "refused");
 
     // Without --json the same error is a line of text naming its cause.
-    let (ok, _, err) = gridwork(&db, &["sync"]);
+    let (ok, _, err) = common::gridwork(&db, &["sync"]);
     assert!(!ok);
     assert!(err.contains("error [offline]: the server at") && err.contains("will try again in"), "{err}");
 }
@@ -102,14 +88,15 @@ fn a_damaged_store_is_refused_with_the_way_out_and_left_as_it_is() {
     let msg = err.to_string();
     assert!(msg.contains("is damaged") && msg.contains("gridwork recover --server URL --code CODE"), "{msg}");
     assert!(msg.contains("kept, not deleted"), "{msg}");
-    let (ok, out, _) = gridwork(&db, &["--json", "today"]);
+    let (ok, out, _) = common::gridwork(&db, &["--json", "today"]);
     assert!(!ok);
     let e = json_error(&out);
     assert_eq!(e["tag"], "damaged_store", "{e}");
     assert_eq!(e["path"], db.display().to_string());
     assert_eq!(std::fs::read(&db).unwrap(), before, "the damaged file is left as it was");
     // `recover` needs a server; without one it fails and moves nothing.
-    let (ok, _, _) = gridwork(&db, &["recover", "--server", "http://gridwork.invalid", "--code", "AAAA-BBBB-CCCC"]);
+    let (ok, _, _) =
+        common::gridwork(&db, &["recover", "--server", "http://gridwork.invalid", "--code", "AAAA-BBBB-CCCC"]);
     assert!(!ok);
 }
 
@@ -118,7 +105,8 @@ fn recover_refuses_a_store_that_is_not_damaged() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
     drop(common::engine(&dir, "h.db"));
-    let (ok, _, err) = gridwork(&db, &["recover", "--server", "http://127.0.0.1:9", "--code", "AAAA-BBBB-CCCC"]);
+    let (ok, _, err) =
+        common::gridwork(&db, &["recover", "--server", "http://127.0.0.1:9", "--code", "AAAA-BBBB-CCCC"]);
     assert!(!ok);
     assert!(err.contains("is not damaged: nothing to recover"), "{err}");
     drop(common::unlock(&db));

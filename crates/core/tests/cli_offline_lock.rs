@@ -5,23 +5,8 @@
 use gridwork_core::Profile;
 use gridwork_domain::AreaCode;
 use gridwork_domain::wire::Role;
-use std::path::Path;
-use std::process::Command;
 
 mod common;
-
-fn gridwork(db: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gridwork"))
-        .env("GRIDWORK_PIN", common::PIN)
-        .env("GRIDWORK_KEYRING", "none")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (out.status.success(), text(&out.stdout), text(&out.stderr))
-}
 
 #[test]
 fn an_offline_locked_store_answers_only_sync_status_and_outbox() {
@@ -39,19 +24,19 @@ fn an_offline_locked_store_answers_only_sync_status_and_outbox() {
     e.connection().execute("INSERT INTO meta (key, value) VALUES ('last_contact_ms', ?1)", [then.to_string()]).unwrap();
     drop(e);
 
-    let (ok, out, _) = gridwork(&db, &["--json", "household", "list"]);
+    let (ok, out, _) = common::gridwork(&db, &["--json", "household", "list"]);
     assert!(!ok);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!((v["error"]["tag"].as_str(), v["error"]["days"].as_u64()), (Some("offline_locked"), Some(20)), "{v}");
-    let (ok, _, err) = gridwork(&db, &["today"]);
+    let (ok, _, err) = common::gridwork(&db, &["today"]);
     assert!(!ok && err.contains("20 days"), "{err}");
 
-    let (ok, out, _) = gridwork(&db, &["--lang", "zh-CN", "status"]);
+    let (ok, out, _) = common::gridwork(&db, &["--lang", "zh-CN", "status"]);
     assert!(ok && out.contains("20 天未连上服务器"), "{out}");
-    let (ok, out, _) = gridwork(&db, &["--json", "outbox"]);
+    let (ok, out, _) = common::gridwork(&db, &["--json", "outbox"]);
     assert!(ok, "{out}");
     assert!(out.contains("周敏"), "the outbox still shows what waits: {out}");
-    let (ok, _, err) = gridwork(&db, &["sync"]);
+    let (ok, _, err) = common::gridwork(&db, &["sync"]);
     assert!(!ok, "the server is not there");
     assert!(!err.contains("offline_locked") && !err.contains("20 days"), "sync was tried: {err}");
 

@@ -1,34 +1,24 @@
 //! The CLI and the store file: only `init` and `enroll` make a store, and another program's
 //! SQLite file is refused and left as it was.
 
-use std::process::Command;
+mod common;
 
-fn gridwork(db: &std::path::Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gridwork"))
-        .env("GRIDWORK_PIN", "246810")
-        .env("GRIDWORK_KEYRING", "none")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
-}
+use std::process::Command;
 
 #[test]
 fn a_mistyped_store_path_makes_no_file() {
     let dir = tempfile::tempdir().unwrap();
     let typo = dir.path().join("gridwrok.db");
     for args in [&["today"][..], &["outbox"], &["export"], &["sync"]] {
-        let (ok, err) = gridwork(&typo, args);
+        let (ok, _, err) = common::gridwork(&typo, args);
         assert!(!ok, "{args:?}");
         assert!(err.contains("no store at") && err.contains("gridwork init"), "{args:?}: {err}");
     }
     assert!(!typo.exists(), "no empty store left behind");
-    let (ok, err) =
-        gridwork(&typo, &["init", "--user", "王芳", "--phone", "13800138000", "--scope", "150621001001001"]);
+    let (ok, _, err) =
+        common::gridwork(&typo, &["init", "--user", "王芳", "--phone", "13800138000", "--scope", "150621001001001"]);
     assert!(ok, "{err}");
-    assert!(gridwork(&typo, &["today"]).0);
+    assert!(common::gridwork(&typo, &["today"]).0);
 }
 
 #[test]
@@ -39,30 +29,18 @@ fn another_programs_database_is_refused_untouched() {
     c.execute_batch("CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('张伟');").unwrap();
     drop(c);
     let before = std::fs::read(&other).unwrap();
-    let (ok, err) =
-        gridwork(&other, &["init", "--user", "王芳", "--phone", "13800138000", "--scope", "150621001001001"]);
+    let (ok, _, err) =
+        common::gridwork(&other, &["init", "--user", "王芳", "--phone", "13800138000", "--scope", "150621001001001"]);
     assert!(!ok);
     assert!(err.contains("is not a Gridwork store"), "{err}");
     assert_eq!(std::fs::read(&other).unwrap(), before);
-}
-
-/// Runs `gridwork --db DB ARGS` with `pin` in GRIDWORK_PIN (and `extra` variables): success, stdout, stderr.
-fn with_pin(db: &std::path::Path, pin: &str, extra: &[(&str, &str)], args: &[&str]) -> (bool, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gridwork"));
-    cmd.env("GRIDWORK_PIN", pin).env("GRIDWORK_KEYRING", "none").arg("--db").arg(db).args(args);
-    for (k, v) in extra {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (out.status.success(), text(&out.stdout), text(&out.stderr))
 }
 
 #[test]
 fn the_pin_set_at_init_unlocks_every_command_and_a_wrong_one_says_how_many_tries_are_left() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
-    let (ok, _, err) = with_pin(
+    let (ok, _, err) = common::gridwork_with(
         &db,
         "246810",
         &[],
@@ -71,20 +49,20 @@ fn the_pin_set_at_init_unlocks_every_command_and_a_wrong_one_says_how_many_tries
     assert!(ok, "{err}");
     assert!(err.contains("warning: no OS keyring could be reached") && err.contains("PIN alone"), "{err}");
     assert!(dir.path().join("h.db.key").exists());
-    assert!(with_pin(&db, "246810", &[], &["today"]).0);
-    let (ok, _, err) = with_pin(&db, "111111", &[], &["today"]);
+    assert!(common::gridwork_with(&db, "246810", &[], &["today"]).0);
+    let (ok, _, err) = common::gridwork_with(&db, "111111", &[], &["today"]);
     assert!(!ok);
     assert_eq!(err.trim_end(), "error [wrong_pin]: wrong PIN: 9 tries left before this device wipes itself");
-    let (_, out, _) = with_pin(&db, "111111", &[], &["--json", "today"]);
+    let (_, out, _) = common::gridwork_with(&db, "111111", &[], &["--json", "today"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!((v["error"]["tag"].as_str(), v["error"]["left"].as_u64()), (Some("wrong_pin"), Some(8)));
-    let (ok, _, err) = with_pin(&db, "12ab", &[], &["today"]);
+    let (ok, _, err) = common::gridwork_with(&db, "12ab", &[], &["today"]);
     assert!(!ok && err.contains("6 to 12 digits"), "{err}");
     // Changing the PIN: the old one stops working.
-    let (ok, _, err) = with_pin(&db, "246810", &[("GRIDWORK_NEW_PIN", "97531864")], &["pin", "change"]);
+    let (ok, _, err) = common::gridwork_with(&db, "246810", &[("GRIDWORK_NEW_PIN", "97531864")], &["pin", "change"]);
     assert!(ok, "{err}");
-    assert!(!with_pin(&db, "246810", &[], &["today"]).0);
-    assert!(with_pin(&db, "97531864", &[], &["today"]).0);
+    assert!(!common::gridwork_with(&db, "246810", &[], &["today"]).0);
+    assert!(common::gridwork_with(&db, "97531864", &[], &["today"]).0);
     // Without GRIDWORK_PIN and without a terminal the command says how to give it.
     let out = Command::new(env!("CARGO_BIN_EXE_gridwork"))
         .env_remove("GRIDWORK_PIN")
@@ -111,9 +89,9 @@ fn a_plain_store_from_before_encryption_is_encrypted_on_first_use() {
     )
     .unwrap();
     drop(e);
-    let (ok, out, err) = with_pin(&db, "246810", &[], &["--json", "status"]);
+    let (ok, out, err) = common::gridwork_with(&db, "246810", &[], &["--json", "status"]);
     assert!(ok, "{err}");
     assert!(out.contains("王芳"), "{out}");
     assert!(!std::fs::read(&db).unwrap().starts_with(b"SQLite format 3"), "encrypted now");
-    assert!(with_pin(&db, "246810", &[], &["today"]).0);
+    assert!(common::gridwork_with(&db, "246810", &[], &["today"]).0);
 }

@@ -1,27 +1,10 @@
 //! `gridwork report …` on the report fixture's store: the dashboard as JSON is the engine's, the
 //! monthly notice lands in the folder as XLSX and CSV, the ranking prints, garbage is refused.
 
+mod common;
 mod report_common;
 
-use std::process::Command;
-
 use gridwork_domain::report::{Dashboard, PeriodSpec};
-
-fn gridwork(db: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gridwork"))
-        .env("GRIDWORK_PIN", "246810")
-        .env("GRIDWORK_KEYRING", "none")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn the_office_reads_its_figures_from_the_command_line() {
@@ -30,7 +13,7 @@ fn the_office_reads_its_figures_from_the_command_line() {
     let spec = PeriodSpec::Month { month: "2026-11".into() };
     let want = f.engine.dashboard(&spec, None).unwrap();
     drop(f.engine);
-    let (ok, out, err) = gridwork(&db, &["--json", "report", "dashboard", "--month", "2026-11"]);
+    let (ok, out, err) = common::gridwork(&db, &["--json", "report", "dashboard", "--month", "2026-11"]);
     assert!(ok, "{err}");
     let got: Dashboard = serde_json::from_str(&out).unwrap();
     assert_eq!((&got.by_stage, &got.by_level, &got.handlers), (&want.by_stage, &want.by_level, &want.handlers));
@@ -38,18 +21,18 @@ fn the_office_reads_its_figures_from_the_command_line() {
         (&got.resolved_in_village, &got.coverage, &got.categories),
         (&want.resolved_in_village, &want.coverage, &want.categories)
     );
-    let (ok, out, err) = gridwork(&db, &["report", "dashboard", "--from", "2025-12-01", "--to", "2026-01-31"]);
+    let (ok, out, err) = common::gridwork(&db, &["report", "dashboard", "--from", "2025-12-01", "--to", "2026-01-31"]);
     assert!(ok, "{err}");
     assert!(out.contains("2025-12-01..2026-01-31") && out.contains("resolved in village"), "{out}");
     let dir = tempfile::tempdir().unwrap();
     let (ok, out, err) =
-        gridwork(&db, &["report", "monthly", "--month", "2026-11", "--out", dir.path().to_str().unwrap()]);
+        common::gridwork(&db, &["report", "monthly", "--month", "2026-11", "--out", dir.path().to_str().unwrap()]);
     assert!(ok, "{err}");
     for ext in ["xlsx", "csv"] {
         let file = dir.path().join(format!("月通报-150621001-2026-11.{ext}"));
         assert!(file.is_file() && out.contains(file.to_str().unwrap()), "{out}");
     }
-    let (ok, out, err) = gridwork(&db, &["report", "ranking", "--quarter", "2026Q4"]);
+    let (ok, out, err) = common::gridwork(&db, &["report", "ranking", "--quarter", "2026Q4"]);
     assert!(ok, "{err}");
     assert!(
         out.starts_with("2026Q4 ranking of 150621001") && out.contains("grids:") && out.contains("villages:"),
@@ -71,7 +54,7 @@ fn garbage_is_refused_with_a_clear_word() {
         (&["report", "monthly", "--month", "2026-11", "--out", "/nonexistent/folder"], "cannot be written"),
     ];
     for (args, words) in cases {
-        let (ok, _, err) = gridwork(&db, args);
+        let (ok, _, err) = common::gridwork(&db, args);
         assert!(!ok && err.contains(words), "{args:?}: {err}");
     }
 }

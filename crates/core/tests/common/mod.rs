@@ -22,6 +22,24 @@ pub fn vault(path: &std::path::Path) -> Vault {
     Vault::at(path).with_kdf(KdfParams { m_kib: 1024, t: 1, ..KdfParams::default() })
 }
 
+/// Runs the CLI, `gridwork --db DB ARGS`, with `pin` in `GRIDWORK_PIN`, no keyring, and `extra`
+/// variables: success, stdout, stderr.
+pub fn gridwork_with(db: &std::path::Path, pin: &str, extra: &[(&str, &str)], args: &[&str]) -> (bool, String, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_gridwork"));
+    cmd.env("GRIDWORK_PIN", pin).env("GRIDWORK_KEYRING", "none").arg("--db").arg(db).args(args);
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.success(), text(&out.stdout), text(&out.stderr))
+}
+
+/// Runs the CLI on the store at `db` with [`PIN`]: success, stdout, stderr.
+pub fn gridwork(db: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    gridwork_with(db, PIN, &[], args)
+}
+
 /// A new encrypted store at `path` under [`PIN`], without a keyring.
 pub fn create(path: &std::path::Path) -> Engine {
     vault(path).create(&pin(), &NoKeyring, &gridwork_domain::policy::DevicePolicy::default()).unwrap()
