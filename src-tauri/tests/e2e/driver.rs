@@ -4,6 +4,7 @@
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -67,30 +68,40 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        for child in [&mut self.driver, &mut self.xvfb] {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        stop_xvfb(&mut self.xvfb);
     }
 }
 
-/// Starts Xvfb on the first free display number from :90 and waits for its socket.
+/// Starts Xvfb on a display it picks itself (`-displayfd`: it skips displays in use and clears
+/// the lock files of dead servers, so neither a parallel test nor a killed run can take ours).
 fn start_xvfb() -> (String, Child) {
-    let n = (90..400).find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists()).expect("a free X display number");
-    let display = format!(":{n}");
-    let child = Command::new("Xvfb")
-        .args([display.as_str(), "-screen", "0", "1600x1200x24", "-nolisten", "tcp"])
-        .stdout(Stdio::null())
+    let mut child = Command::new("Xvfb")
+        .args(["-displayfd", "1", "-screen", "0", "1600x1200x24", "-nolisten", "tcp"])
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("start Xvfb (scripts/test.sh installs it)");
-    let socket = format!("/tmp/.X11-unix/X{n}");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !Path::new(&socket).exists() {
-        assert!(Instant::now() < deadline, "Xvfb did not start on {display}");
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("Xvfb's stdout");
+    BufReader::new(stdout).read_line(&mut line).expect("Xvfb names its display");
+    let n: u32 = line.trim().parse().unwrap_or_else(|_| panic!("Xvfb did not start: {line:?}"));
+    (format!(":{n}"), child)
+}
+
+/// Asks Xvfb to end (SIGTERM, so it removes its lock file), then kills it if it lingers.
+fn stop_xvfb(child: &mut Child) {
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
         std::thread::sleep(Duration::from_millis(50));
     }
-    (display, child)
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 fn app_binary() -> PathBuf {
