@@ -101,6 +101,24 @@ pub fn is_unencrypted(path: &Path) -> bool {
 /// set up: the start of every connection to a store (the engine's, the pull's second one, the
 /// integrity check's read-only one).
 pub(crate) fn connect(path: &Path, keying: Keying<'_>, flags: OpenFlags) -> Result<Connection, CoreError> {
+    match connect_with(path, keying, flags, PAGE_HMAC) {
+        // A store encrypted before the page HMAC was SHA-256 (in development only, before the
+        // store key shipped) still opens, and keeps its SHA-512.
+        Err(CoreError::WrongKey(_)) => connect_with(path, keying, flags, OLD_PAGE_HMAC),
+        other => other,
+    }
+}
+
+/// The HMAC SQLCipher writes on every page and checks on every read. SHA-256 rather than
+/// SQLCipher 4's default SHA-512: CPUs with SHA extensions (this project's machines, ARMv8 phones)
+/// hash SHA-256 in hardware, 2.6 times as fast here, and SHA-512 was most of what encryption added
+/// to a write and to the open's integrity check (docs/benchmarks.md, issue 13). HMAC-SHA-256 with a
+/// 256-bit key is as strong a page check as the data key itself.
+const PAGE_HMAC: &str = "HMAC_SHA256";
+/// SQLCipher 4's default, which the first encrypted stores used.
+const OLD_PAGE_HMAC: &str = "HMAC_SHA512";
+
+fn connect_with(path: &Path, keying: Keying<'_>, flags: OpenFlags, hmac: &str) -> Result<Connection, CoreError> {
     let conn = Connection::open_with_flags(path, flags)?;
     // Keying two connections at once in one process sometimes fails inside SQLCipher ("An error
     // occurred with PRAGMA key"), seen with parallel tests: the key and its check go one at a time.
@@ -110,6 +128,7 @@ pub(crate) fn connect(path: &Path, keying: Keying<'_>, flags: OpenFlags) -> Resu
         // A wrong key is reported here, once, as `wrong_key`; SQLCipher would also log it.
         conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
         conn.pragma_update(None, "key", &*key.sqlcipher_literal())?;
+        conn.pragma_update(None, "cipher_hmac_algorithm", hmac)?;
     }
     conn.busy_timeout(Duration::from_secs(5))?;
     // The first read of a file the key does not open, or that is not a database, fails here,
@@ -130,8 +149,10 @@ pub fn connect_only(path: &Path, key: &StoreKey) -> Result<Connection, CoreError
 /// SQLCipher sets its crypto provider up when the first keyed connection opens and tears it down
 /// when the last one closes; a key set while another thread tears down fails ("An error occurred
 /// with PRAGMA key", seen with parallel tests). One keyed connection kept for the life of the
-/// process (to an empty, already unlinked temp file) keeps the provider up.
-fn keep_cipher_active() {
+/// process (to an empty, already unlinked temp file) keeps the provider up. It also makes
+/// [`PAGE_HMAC`] the default of every keyed database the process opens or attaches (the plain
+/// store's migration attaches its encrypted copy).
+pub(crate) fn keep_cipher_active() {
     static KEPT: std::sync::OnceLock<Option<std::sync::Mutex<Connection>>> = std::sync::OnceLock::new();
     KEPT.get_or_init(|| {
         let path =
@@ -140,7 +161,11 @@ fn keep_cipher_active() {
         let kept = conn
             // A raw key, as the store's: a passphrase would cost SQLCipher's PBKDF2 (~80 ms) at
             // the first query, on every start of the app.
-            .execute_batch(&format!("PRAGMA cipher_log_level = NONE; PRAGMA key = \"x'{}'\"", "00".repeat(32)))
+            .execute_batch(&format!(
+                "PRAGMA cipher_log_level = NONE; PRAGMA cipher_default_hmac_algorithm = {PAGE_HMAC}; \
+                 PRAGMA key = \"x'{}'\"",
+                "00".repeat(32)
+            ))
             .and_then(|()| conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)));
         let _ = std::fs::remove_file(&path);
         kept.ok().map(|_| std::sync::Mutex::new(conn))
@@ -303,6 +328,37 @@ mod tests {
         drop(open_unencrypted(&plain).unwrap());
         assert!(is_unencrypted(&plain) && is_plain_store(&plain));
         assert_eq!(open_db(&plain, &key()).unwrap_err().tag(), "workflow");
+    }
+
+    /// A raw keyed connection with the page HMAC `hmac`, and whether its first read works.
+    fn reads_with(path: &Path, hmac: &str) -> bool {
+        let c = Connection::open(path).unwrap();
+        c.execute_batch(&format!("PRAGMA cipher_log_level = NONE; PRAGMA cipher_hmac_algorithm = {hmac}")).unwrap();
+        c.pragma_update(None, "key", &*key().sqlcipher_literal()).unwrap();
+        c.pragma_update(None, "cipher_hmac_algorithm", hmac).unwrap();
+        c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)).is_ok()
+    }
+
+    #[test]
+    fn pages_carry_sha256_hmacs_and_a_store_made_with_sha512_still_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("new.db");
+        drop(open_db(&new, &key()).unwrap());
+        assert!(reads_with(&new, PAGE_HMAC) && !reads_with(&new, OLD_PAGE_HMAC));
+        // A store from the first encrypted builds (SQLCipher's default SHA-512).
+        let old = dir.path().join("old.db");
+        let c = Connection::open(&old).unwrap();
+        c.pragma_update(None, "key", &*key().sqlcipher_literal()).unwrap();
+        c.pragma_update(None, "cipher_hmac_algorithm", OLD_PAGE_HMAC).unwrap();
+        c.execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('王芳')").unwrap();
+        drop(c);
+        assert!(reads_with(&old, OLD_PAGE_HMAC) && !reads_with(&old, PAGE_HMAC));
+        let c = connect_only(&old, &key()).unwrap();
+        let t: String = c.query_row("SELECT t FROM notes", [], |r| r.get(0)).unwrap();
+        assert_eq!(t, "王芳");
+        drop(c);
+        assert!(reads_with(&old, OLD_PAGE_HMAC), "left with its own HMAC");
+        assert_eq!(connect_only(&old, &StoreKey::from_bytes([8; 32])).unwrap_err().tag(), "wrong_key");
     }
 
     #[test]

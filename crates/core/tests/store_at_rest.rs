@@ -257,6 +257,8 @@ fn a_plain_store_is_encrypted_in_place_without_loss() {
     assert_eq!(vault(&db).state().unwrap(), VaultState::Plain);
     let e = vault(&db).create(&pin(), &NoKeyring, &DevicePolicy::default()).unwrap();
     assert_eq!(counts(e.connection()), before, "every table holds what it held");
+    let hmac: String = e.connection().query_row("PRAGMA cipher_hmac_algorithm", [], |r| r.get(0)).unwrap();
+    assert_eq!(hmac, "HMAC_SHA256", "the encrypted copy has the pages' own HMAC");
     assert_eq!(e.household(h).unwrap().phone.as_deref(), Some(PHONE));
     assert_eq!(e.profile().unwrap().token.as_deref(), Some(TOKEN));
     assert!(e.load_draft("dispute").unwrap().unwrap().contains(DRAFT));
@@ -297,9 +299,9 @@ fn a_migration_cut_short_leaves_the_plain_store_or_the_encrypted_one_whole() {
 
 #[test]
 fn the_handsets_kdf_costs_are_the_documented_ones() {
-    // 64 MiB, 6 passes (vault/wrap.rs says why); tests elsewhere seal with cheap costs.
+    // 64 MiB, 3 passes (vault/wrap.rs says why); tests elsewhere seal with cheap costs.
     let k = KdfParams::default();
-    assert_eq!((k.m_kib, k.t, k.p), (64 * 1024, 6, 1));
+    assert_eq!((k.m_kib, k.t, k.p), (64 * 1024, 3, 1));
 }
 
 #[test]

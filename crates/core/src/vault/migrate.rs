@@ -37,6 +37,8 @@ pub fn encrypt_in_place(db: &Path, key: &StoreKey, kf: &KeyFile, stop: Option<St
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     {
         let _one_at_a_time = crate::db::KEYING.lock().unwrap_or_else(|p| p.into_inner());
+        // Sets the page HMAC every new encrypted file gets (the copy's too).
+        crate::db::keep_cipher_active();
         conn.execute("ATTACH DATABASE ?1 AS enc KEY ?2", (temp.to_string_lossy(), &*key.sqlcipher_literal()))?;
     }
     conn.query_row("SELECT sqlcipher_export('enc')", [], |_| Ok(()))?;
