@@ -37,7 +37,8 @@ enum Slot {
     Plain,
     Locked,
     Open(Box<Engine>),
-    Damaged,
+    /// The store would not open: the refusal it gave (with what can still be read out of it).
+    Damaged(TaggedError),
 }
 
 #[derive(Debug)]
@@ -156,7 +157,7 @@ impl AppState {
             }
             Slot::Open(_) => Ok(()),
             // The damaged store says so again, with what can be read out of it (`with`).
-            Slot::Damaged => Ok(()),
+            Slot::Damaged(_) => Ok(()),
             Slot::New => Err(CoreError::NotInitialized.to_tagged()),
             Slot::Plain | Slot::Locked => Err(locked()),
         }
@@ -167,10 +168,8 @@ impl AppState {
         let mut slot = self.slot();
         match &mut *slot {
             Slot::Open(engine) => f(engine).map_err(|e| e.to_tagged()),
-            // Still damaged (this says so again, with what can be read out of it).
-            Slot::Damaged => {
-                Err(Engine::open_existing_unencrypted(&self.db).err().unwrap_or(CoreError::NotInitialized).to_tagged())
-            }
+            // Still damaged: this says so again, with what can be read out of it.
+            Slot::Damaged(refusal) => Err(refusal.clone()),
             Slot::New => Err(CoreError::NotInitialized.to_tagged()),
             Slot::Plain | Slot::Locked => Err(locked()),
         }
@@ -192,7 +191,7 @@ impl AppState {
             },
             Slot::New => (LockPhase::New, 0, 0, policy.pin_wipe_after, None),
             Slot::Plain => (LockPhase::Plain, 0, 0, policy.pin_wipe_after, None),
-            Slot::Damaged => (LockPhase::Damaged, 0, 0, policy.pin_wipe_after, None),
+            Slot::Damaged(_) => (LockPhase::Damaged, 0, 0, policy.pin_wipe_after, None),
         };
         Ok(LockState {
             state,
@@ -228,7 +227,7 @@ impl AppState {
                 Slot::Locked => Some(keystore::open(&self.db, pin, &*self.keyring)),
                 Slot::Plain => Some(keystore::create(&self.db, pin, &*self.keyring, &self.policy())),
                 Slot::New => return Err(CoreError::NotInitialized.to_tagged()),
-                Slot::Damaged => return Err(damaged(&self.db)),
+                Slot::Damaged(refusal) => return Err(refusal.clone()),
             };
             match opened {
                 None => {}
@@ -237,7 +236,7 @@ impl AppState {
                     tracing::info!("unlocked");
                 }
                 Some(Err(e @ CoreError::DamagedStore { .. })) => {
-                    *slot = Slot::Damaged;
+                    *slot = Slot::Damaged(e.to_tagged());
                     return Err(e.to_tagged());
                 }
                 Some(Err(e)) if e.to_tagged().kind == "wiped_after_wrong_pins" => {
@@ -333,7 +332,7 @@ impl AppState {
         keystore::check_pin(pin).map_err(|e| e.to_tagged())?;
         let mut slot = self.slot();
         // The damaged file is closed before it is moved.
-        *slot = Slot::Damaged;
+        *slot = Slot::Damaged(damaged(&self.db));
         match keystore::recover(&self.db, pin, &*self.keyring, (server, code, device_name), progress) {
             Ok((engine, recovered)) => {
                 *slot = Slot::Open(self.opened(engine));
@@ -366,7 +365,9 @@ impl EngineCell for AppState {
     fn with<T>(&self, f: impl FnOnce(&mut Engine) -> Result<T, CoreError>) -> Result<T, CoreError> {
         match &mut *self.slot() {
             Slot::Open(engine) => f(engine),
-            _ => Err(CoreError::NotInitialized),
+            Slot::New => Err(CoreError::NotInitialized),
+            // Locked (or damaged) meanwhile: the sync stops, and the worker unlocks first.
+            _ => Err(CoreError::Locked),
         }
     }
 

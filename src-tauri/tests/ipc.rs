@@ -134,6 +134,27 @@ fn a_store_from_before_gets_a_pin_and_a_locked_app_answers_locked_until_the_pin_
 }
 
 #[test]
+fn a_damaged_encrypted_store_says_so_at_unlock_and_on_every_command_after() {
+    let dir = tempfile::tempdir().unwrap();
+    enrolled_store(dir.path(), "http://127.0.0.1:9");
+    drop(TestApp::unlocked(dir.path()));
+    // A page in the middle of the encrypted file is overwritten: its HMAC no longer matches.
+    let db = dir.path().join(gridwork_app::state::DB_FILE);
+    let mut bytes = std::fs::read(&db).unwrap();
+    let page = bytes.len() / 4096 / 2 * 4096;
+    bytes[page + 100..page + 200].fill(0x5a);
+    std::fs::write(&db, bytes).unwrap();
+    let app = TestApp::start(dir.path());
+    let err = app.invoke("unlock", json!({"pin": PIN})).unwrap_err();
+    assert_eq!(err["kind"], "damaged_store", "{err}");
+    assert_eq!(app.invoke("lock_state", json!({})).unwrap()["state"], "damaged");
+    for cmd in ["status", "outbox", "unlock"] {
+        let again = app.invoke(cmd, json!({"pin": PIN})).unwrap_err();
+        assert_eq!(again, err, "{cmd} says the same, with what can be read out of the store");
+    }
+}
+
+#[test]
 fn wrong_pins_are_counted_then_every_try_waits_even_the_right_pin() {
     let dir = tempfile::tempdir().unwrap();
     enrolled_store(dir.path(), "http://127.0.0.1:9");
