@@ -95,6 +95,9 @@ pub enum CoreError {
     WipedAfterWrongPins,
     #[error("{0}")]
     BadPin(String),
+    /// A new PIN that is among the first a thief would try.
+    #[error("{0}")]
+    WeakPin(String),
     /// The store is locked: nothing is read until the PIN unlocks it.
     #[error("the store is locked: unlock it with the PIN")]
     Locked,
@@ -144,6 +147,7 @@ impl CoreError {
         "pin_wait",
         "wiped_after_wrong_pins",
         "bad_pin",
+        "weak_pin",
         "locked",
         "keyring_unreachable",
         "storage",
@@ -176,6 +180,7 @@ impl CoreError {
             Self::PinWait { .. } => "pin_wait",
             Self::WipedAfterWrongPins => "wiped_after_wrong_pins",
             Self::BadPin(_) => "bad_pin",
+            Self::WeakPin(_) => "weak_pin",
             Self::Locked => "locked",
             Self::KeyringUnreachable(_) => "keyring_unreachable",
             Self::Storage(_) | Self::Corrupt(_) => "storage",
@@ -383,6 +388,7 @@ mod tag_tests {
             CoreError::PinWait { wait_ms: 1 },
             CoreError::WipedAfterWrongPins,
             CoreError::BadPin(String::new()),
+            CoreError::WeakPin(String::new()),
             CoreError::Locked,
             CoreError::KeyringUnreachable(String::new()),
             CoreError::Storage(rusqlite::Error::InvalidQuery),
@@ -415,6 +421,7 @@ mod tag_tests {
                 | CoreError::PinWait { .. }
                 | CoreError::WipedAfterWrongPins
                 | CoreError::BadPin(_)
+                | CoreError::WeakPin(_)
                 | CoreError::Locked
                 | CoreError::KeyringUnreachable(_)
                 | CoreError::Storage(_)

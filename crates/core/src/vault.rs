@@ -119,6 +119,7 @@ impl Vault {
         policy: &DevicePolicy,
         stop: Option<MigrationStep>,
     ) -> Result<Option<Engine>> {
+        pin.refuse_weak()?;
         policy.validate()?;
         match self.state()? {
             VaultState::Locked { .. } => {
@@ -207,6 +208,7 @@ impl Vault {
 
     /// Seals the key again under a new PIN (the old one must be right, and counts like an unlock).
     pub fn change_pin(&self, old: &Pin, new: &Pin, keyring: &dyn SecretStore) -> Result<()> {
+        new.refuse_weak()?;
         let (key, mut kf, secret) = self.try_pin(old, keyring)?;
         let sealed = wrap::seal(&key, new, secret.as_deref().map(|s| &s[..]), &kf.kdf, &kf.keyring_id)?;
         kf.salt = hex::encode(sealed.salt);

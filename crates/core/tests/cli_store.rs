@@ -40,6 +40,10 @@ fn another_programs_database_is_refused_untouched() {
 fn the_pin_set_at_init_unlocks_every_command_and_a_wrong_one_says_how_many_tries_are_left() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
+    let init = ["init", "--user", "王芳", "--phone", "13800138000", "--scope", "150621001001001"];
+    let (ok, _, err) = common::gridwork_with(&db, "123456", &[], &init);
+    assert!(!ok && err.starts_with("error [weak_pin]: this PIN is too easy to guess"), "{err}");
+    assert!(!db.exists() && !dir.path().join("h.db.key").exists(), "nothing made under a weak PIN");
     let (ok, _, err) = common::gridwork_with(
         &db,
         "246810",

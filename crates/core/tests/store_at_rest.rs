@@ -215,6 +215,9 @@ fn changing_the_pin_keeps_the_data_and_retires_the_old_pin() {
     let mut e = vault(&db).create(&pin(), &NoKeyring, &DevicePolicy::default()).unwrap();
     let h = session(&mut e);
     drop(e);
+    let weak = Pin::new("111111").unwrap();
+    assert_eq!(vault(&db).change_pin(&pin(), &weak, &NoKeyring).unwrap_err().tag(), "weak_pin");
+    assert!(matches!(vault(&db).state().unwrap(), VaultState::Locked { failures: 0, .. }), "not counted");
     let new = Pin::new("86420975").unwrap();
     assert_eq!(vault(&db).change_pin(&new, &new, &NoKeyring).unwrap_err().tag(), "wrong_pin");
     vault(&db).change_pin(&pin(), &new, &NoKeyring).unwrap();

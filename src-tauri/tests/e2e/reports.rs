@@ -19,9 +19,21 @@ fn last_month() -> (String, String) {
     (format!("{}-{:02}", last.year(), last.month()), format!("{}年{}月", last.year(), last.month()))
 }
 
-/// Picks the option `value` of the select `test_id`.
+/// Picks the option `value` of the select `test_id`, again if the screen was drawn anew meanwhile
+/// (the first sync after enrolling redraws the dashboard, and a select found before is gone).
 async fn select(c: &Client, test_id: &str, value: &str) {
-    find(c, test_id).await.select_by_value(value).await.unwrap_or_else(|e| panic!("select {value} in {test_id}: {e}"));
+    let deadline = std::time::Instant::now() + crate::driver::PATIENCE;
+    loop {
+        let picked = find(c, test_id).await.select_by_value(value).await;
+        let shown = find(c, test_id).await.prop("value").await.ok().flatten();
+        match picked {
+            Ok(()) if shown.as_deref() == Some(value) => return,
+            _ if std::time::Instant::now() > deadline => {
+                panic!("select {value} in {test_id}: {picked:?}, shows {shown:?}")
+            }
+            _ => tokio::time::sleep(std::time::Duration::from_millis(250)).await,
+        }
+    }
 }
 
 /// The text of the element matching `selector` inside the element `test_id`.

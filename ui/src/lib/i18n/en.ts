@@ -372,6 +372,7 @@ export const en: Catalog = {
     pin_wait: 'Too many wrong PINs: wait a moment and try again',
     wiped_after_wrong_pins: 'Too many wrong PINs: the data on this device was erased; enroll it again',
     bad_pin: 'The PIN must be 6 digits',
+    weak_pin: 'That PIN is too easy to guess (repeated digits, a run like 123456, or a common one): choose another',
     keyring_unreachable: "The system keyring cannot be read; make sure you are logged in to the desktop and try again",
     offline: 'The server cannot be reached; check the network and try again',
     unauthorized: "The server refused this device's credentials; ask the grid office to enroll it again",

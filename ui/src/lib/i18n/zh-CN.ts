@@ -369,6 +369,7 @@ export const zhCN = {
     pin_wait: 'PIN 输错次数过多，请稍后再试',
     wiped_after_wrong_pins: 'PIN 连续输错次数过多，本机数据已清除，请重新注册',
     bad_pin: 'PIN 必须是 6 位数字',
+    weak_pin: '这个 PIN 太容易被猜到（重复数字、123456 这样的连号或常见组合），请换一个',
     keyring_unreachable: '无法读取系统密钥环，请确认已登录桌面会话后重试',
     offline: '无法连接服务器，请检查网络后重试',
     unauthorized: '服务器拒绝了本机的凭证，请联系网格办重新注册',
