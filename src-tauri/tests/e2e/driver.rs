@@ -117,11 +117,16 @@ pub async fn find(c: &Client, test_id: &str) -> Element {
     c.wait().at_most(PATIENCE).for_element(css(test_id)).await.unwrap_or_else(|e| panic!("{test_id}: {e}"))
 }
 
-/// Scrolls the element to the middle of the screen (clear of the fixed tab bar) and taps it.
+/// Scrolls `e` to the middle of the screen, clear of the sticky header and the fixed tab bar.
+pub async fn to_middle(c: &Client, e: &Element) {
+    let arg = serde_json::to_value(e).expect("element reference");
+    c.execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]).await.expect("scroll");
+}
+
+/// Scrolls the element to the middle of the screen and taps it.
 pub async fn click(c: &Client, test_id: &str) {
     let e = find(c, test_id).await;
-    let arg = serde_json::to_value(&e).expect("element reference");
-    c.execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]).await.expect("scroll");
+    to_middle(c, &e).await;
     e.click().await.unwrap_or_else(|err| panic!("click {test_id}: {err:?}"));
 }
 
@@ -173,14 +178,23 @@ pub async fn click_containing(c: &Client, test_id: &str, want: &str) {
     loop {
         for e in c.find_all(css(test_id)).await.unwrap_or_default() {
             let arg = serde_json::to_value(&e).expect("element reference");
-            let text = c.execute("return arguments[0].textContent", vec![arg.clone()]).await.unwrap_or_default();
+            let text = c.execute("return arguments[0].textContent", vec![arg]).await.unwrap_or_default();
             if text.as_str().unwrap_or_default().contains(want) {
-                c.execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]).await.expect("scroll");
+                to_middle(c, &e).await;
                 e.click().await.unwrap_or_else(|err| panic!("click {test_id} {want:?}: {err:?}"));
                 return;
             }
         }
         assert!(Instant::now() < deadline, "no {test_id} showing {want:?}");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+/// Waits until no element with `test_id` is on screen (e.g. the sync's progress bar).
+pub async fn wait_gone(c: &Client, test_id: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    while c.find(css(test_id)).await.is_ok() {
+        assert!(Instant::now() < deadline, "{test_id} is still on screen");
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
 }

@@ -18,8 +18,7 @@ async fn click_in_row(c: &Client, row: &str, want: &str, button: &str) {
             if r.text().await.unwrap_or_default().contains(want)
                 && let Ok(b) = r.find(css(button)).await
             {
-                let arg = serde_json::to_value(&b).expect("element reference");
-                c.execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]).await.expect("scroll");
+                crate::driver::to_middle(c, &b).await;
                 b.click().await.unwrap_or_else(|e| panic!("click {button} in {row} {want:?}: {e:?}"));
                 return;
             }

@@ -6,7 +6,7 @@
 //! with the bottom tabs. With GRIDWORK_SCREENSHOTS it saves 27-dashboard, 28-ranking, 29-notice
 //! (desk size) and 30-dashboard-phone.
 
-use crate::driver::{Driver, click, css, find, free_port, shot, type_into, wait_text};
+use crate::driver::{Driver, click, css, find, free_port, shot, type_into, wait_gone, wait_text};
 use crate::server::Server;
 use chrono::{Datelike, Duration, Utc};
 use fantoccini::{Client, Locator};
@@ -19,21 +19,12 @@ fn last_month() -> (String, String) {
     (format!("{}-{:02}", last.year(), last.month()), format!("{}年{}月", last.year(), last.month()))
 }
 
-/// Picks the option `value` of the select `test_id`, again if the screen was drawn anew meanwhile
-/// (the first sync after enrolling redraws the dashboard, and a select found before is gone).
+/// Picks the option `value` of the select `test_id`, scrolled to the middle of the screen first
+/// (the page may have scrolled since it was drawn, leaving the select under the sticky header).
 async fn select(c: &Client, test_id: &str, value: &str) {
-    let deadline = std::time::Instant::now() + crate::driver::PATIENCE;
-    loop {
-        let picked = find(c, test_id).await.select_by_value(value).await;
-        let shown = find(c, test_id).await.prop("value").await.ok().flatten();
-        match picked {
-            Ok(()) if shown.as_deref() == Some(value) => return,
-            _ if std::time::Instant::now() > deadline => {
-                panic!("select {value} in {test_id}: {picked:?}, shows {shown:?}")
-            }
-            _ => tokio::time::sleep(std::time::Duration::from_millis(250)).await,
-        }
-    }
+    let e = find(c, test_id).await;
+    crate::driver::to_middle(c, &e).await;
+    e.select_by_value(value).await.unwrap_or_else(|e| panic!("select {value} in {test_id}: {e}"));
 }
 
 /// The text of the element matching `selector` inside the element `test_id`.
@@ -74,6 +65,9 @@ async fn the_office_reads_its_figures_ranks_its_grids_and_writes_its_notice() {
     click(&c, "enroll").await;
     find(&c, "screen-dashboard").await;
     find(&c, "side-nav").await;
+    // The first sync pulls the months of history (its bar under the header); the figures are
+    // read once it is over.
+    wait_gone(&c, "sync-progress").await;
 
     // Last month, a whole month of the history.
     let (month, label) = last_month();
