@@ -302,9 +302,9 @@ fn a_migration_cut_short_leaves_the_plain_store_or_the_encrypted_one_whole() {
 
 #[test]
 fn the_handsets_kdf_costs_are_the_documented_ones() {
-    // 64 MiB, 3 passes (vault/wrap.rs says why); tests elsewhere seal with cheap costs.
+    // 46 MiB, 1 pass (vault/wrap.rs says why); tests elsewhere seal with cheap costs.
     let k = KdfParams::default();
-    assert_eq!((k.m_kib, k.t, k.p), (64 * 1024, 3, 1));
+    assert_eq!((k.m_kib, k.t, k.p), (46 * 1024, 1, 1));
 }
 
 #[test]
