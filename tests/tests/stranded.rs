@@ -5,7 +5,11 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use gridwork_core::EngineCell;
+use gridwork_core::sync::sync_shared;
 use gridwork_domain::clock::wall_ms;
 use gridwork_domain::*;
 use gridwork_tests::{Device, ServerProc};
@@ -161,6 +165,83 @@ fn a_store_restored_from_an_old_copy_sends_everything_and_ends_equal_to_the_serv
     assert_eq!(h2.notes, "恢复后：独居老人");
     assert!(held.contains_key(&today) && held.contains_key(&after), "both visits are kept");
     assert!(holding(&b, &scope).contains_key(&today), "the restored phone received the lost phone's visit");
+}
+
+/// The restored phone's engine, lent to its sync; acts out the worker editing `first_edit` — a
+/// household with nothing waiting until then — at the worst moment of the new identity: after
+/// the handset has read its outbox and asked the server about it, before it writes the changes
+/// again under the new identity.
+struct EditsMidIdentity {
+    engine: Mutex<gridwork_core::Engine>,
+    first_edit: RecordId,
+    /// `with` calls seen since the re-enrollment was sent.
+    since_reenroll: AtomicUsize,
+    edited: AtomicBool,
+}
+
+impl EngineCell for EditsMidIdentity {
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut gridwork_core::Engine) -> gridwork_core::Result<T>,
+    ) -> gridwork_core::Result<T> {
+        let mut e = self.engine.lock().unwrap();
+        let reenrolling = e
+            .connection()
+            .query_row("SELECT count(*) FROM meta WHERE key = 'pending_reenroll'", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+            > 0;
+        // The first call after it was sent reads the outbox; the second writes the changes again.
+        if reenrolling && self.since_reenroll.fetch_add(1, Ordering::SeqCst) == 1 {
+            let mut h = e.household(self.first_edit)?;
+            h.notes = "新身份时第一次修改".into();
+            assert!(e.edit_household(self.first_edit, &h)?);
+            self.edited.store(true, Ordering::SeqCst);
+        }
+        f(&mut e)
+    }
+
+    fn wipe(&self) -> gridwork_core::Result<()> {
+        self.with(|e| e.wipe())
+    }
+}
+
+#[test]
+fn a_record_first_edited_while_a_new_identity_is_taken_is_rebased_on_the_servers_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProc::start_demo(&dir.path().join("server.db"));
+    let url = server.url();
+    let (mut a, ids) = restore_scenario(dir.path(), &url);
+    let scope = a.scope();
+    a.copy_store(&dir.path().join("backup.db"));
+    edit(&mut a, ids[1], |h| h.door_number = "18号".into());
+    a.sync().unwrap();
+    drop(a);
+    let b = Device::open_copy(&dir.path().join("backup.db"));
+    let Device { mut engine, client } = b;
+    let mut h = engine.household(ids[2]).unwrap();
+    h.notes = "恢复后：独居老人".into();
+    assert!(engine.edit_household(ids[2], &h).unwrap());
+    let cell = EditsMidIdentity {
+        engine: Mutex::new(engine),
+        first_edit: ids[4],
+        since_reenroll: AtomicUsize::new(0),
+        edited: AtomicBool::new(false),
+    };
+    let r = sync_shared(&cell, &client, &mut |_| {}).unwrap();
+    assert!(cell.edited.load(Ordering::SeqCst), "the edit was made between the ask and the rewrite");
+    assert!(r.new_identity.is_some(), "{r:?}");
+    let mut b = Device { engine: cell.engine.into_inner().unwrap(), client };
+    let mut fresh = Device::enroll(dir.path(), "fresh", &url, "DEMO-L-0001");
+    let grid = b.scope();
+    converge(&mut [&mut b, &mut fresh], &grid);
+    for d in [&b, &fresh] {
+        assert!(d.engine.conflicts(false).unwrap().is_empty(), "written on the server's version, not beside it");
+    }
+    let held = holding(&fresh, &scope);
+    let h4: Household = held[&ids[4]].decode().unwrap();
+    assert_eq!(h4.notes, "新身份时第一次修改");
+    let h1: Household = held[&ids[1]].decode().unwrap();
+    assert_eq!(h1.door_number, "18号", "the lost phone's work is not undone");
 }
 
 #[test]
