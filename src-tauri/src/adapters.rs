@@ -269,27 +269,27 @@ pub async fn sync_now<R: Runtime>(app: AppHandle<R>) -> Answer<SyncSummary> {
 }
 
 pub async fn fleet<R: Runtime>(app: AppHandle<R>) -> Answer<Fleet> {
-    blocking(app, |e| office::fleet(e, &client_for(e)?)).await
+    office_call(app, office::fleet).await
 }
 
 pub async fn office_accounts<R: Runtime>(app: AppHandle<R>) -> Answer<Vec<OfficeAccount>> {
-    blocking(app, |e| office::accounts(e, &client_for(e)?)).await
+    office_call(app, office::accounts).await
 }
 
 pub async fn create_account<R: Runtime>(app: AppHandle<R>, account: NewAccount) -> Answer<OfficeAccount> {
-    blocking(app, move |e| office::create_account(e, &client_for(e)?, &account)).await
+    office_call(app, move |s, c| office::create_account(s, c, &account)).await
 }
 
 pub async fn issue_code<R: Runtime>(app: AppHandle<R>, account: String, valid_days: u32) -> Answer<IssuedCode> {
-    blocking(app, move |e| office::issue_code(e, &client_for(e)?, &account, valid_days)).await
+    office_call(app, move |s, c| office::issue_code(s, c, &account, valid_days)).await
 }
 
 pub async fn revoke_device<R: Runtime>(app: AppHandle<R>, device: DeviceId) -> Answer<OfficeAccount> {
-    blocking(app, move |e| office::revoke_device(e, &client_for(e)?, device)).await
+    office_call(app, move |s, c| office::revoke_device(s, c, device)).await
 }
 
 pub async fn disable_account<R: Runtime>(app: AppHandle<R>, account: String) -> Answer<OfficeAccount> {
-    blocking(app, move |e| office::disable_account(e, &client_for(e)?, &account)).await
+    office_call(app, move |s, c| office::disable_account(s, c, &account)).await
 }
 
 pub fn read_enroll_link(_: &AppState, text: String) -> Answer<EnrollLink> {
@@ -304,12 +304,20 @@ fn client_for(e: &Engine) -> Result<SyncClient, CoreError> {
     Ok(client)
 }
 
-/// Runs `f` with the engine on a blocking thread, so network waits never stall the window.
-async fn blocking<R: Runtime, T: Send + 'static>(
+/// Runs an office call on a blocking thread, so network waits never stall the window, with a
+/// client for this device's server. The call borrows the engine only to read and keep
+/// (`EngineCell`), never while the server is asked; `revoked` wipes the device back to enrollment.
+async fn office_call<R: Runtime, T: Send + 'static>(
     app: AppHandle<R>,
-    f: impl FnOnce(&mut Engine) -> Result<T, CoreError> + Send + 'static,
+    f: impl FnOnce(&AppState, &SyncClient) -> Result<T, CoreError> + Send + 'static,
 ) -> Answer<T> {
-    tauri::async_runtime::spawn_blocking(move || app.state::<AppState>().with(f)).await.map_err(|e| internal(&e))?
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let client = state.with(|e| client_for(e))?;
+        f(state.inner(), &client).map_err(|e| e.to_tagged())
+    })
+    .await
+    .map_err(|e| internal(&e))?
 }
 
 /// A failure of the app itself (a thread that did not finish), for the UI.

@@ -11,6 +11,7 @@ use gridwork_domain::AreaLevel;
 use gridwork_domain::wire::Role;
 use gridwork_domain::wire::office::{FleetFlag, NewAccount};
 use gridwork_tests::{Device, ServerProc};
+use std::sync::Mutex;
 
 #[test]
 fn the_office_makes_an_account_enrolls_its_handset_sees_it_and_revokes_it() {
@@ -27,7 +28,7 @@ fn the_office_makes_an_account_enrolls_its_handset_sees_it_and_revokes_it() {
         .find(|a| a.level == AreaLevel::Grid)
         .expect("a grid in the township")
         .code;
-    let (e, c) = (&mut office_phone.engine, &office_phone.client);
+    let (e, c) = (&Mutex::new(&mut office_phone.engine), &office_phone.client);
 
     let bad = NewAccount { name: " ".into(), phone: "12".into(), role: Role::GridWorker, scope: grid.clone() };
     match office::create_account(e, c, &bad) {
@@ -52,7 +53,7 @@ fn the_office_makes_an_account_enrolls_its_handset_sees_it_and_revokes_it() {
     let mut new_device = Device { engine: new_phone, client };
     // It syncs once with one change waiting; the office then sees it.
     new_device.sync().unwrap();
-    let fleet = office::fleet(&mut office_phone.engine, &office_phone.client).unwrap();
+    let fleet = office::fleet(&Mutex::new(&mut office_phone.engine), &office_phone.client).unwrap();
     assert!(!fleet.stale);
     let row = fleet.rows.iter().find(|r| r.account == account.handle).expect("the new handset is listed");
     assert_eq!((row.person.as_str(), row.device_name.as_str()), ("孙丽", "孙丽的手机"));
@@ -62,7 +63,7 @@ fn the_office_makes_an_account_enrolls_its_handset_sees_it_and_revokes_it() {
 
     // Revoked: the office sees it so; the handset is wiped at its next sync.
     let device = row.device;
-    let after = office::revoke_device(&mut office_phone.engine, &office_phone.client, device).unwrap();
+    let after = office::revoke_device(&Mutex::new(&mut office_phone.engine), &office_phone.client, device).unwrap();
     assert_eq!(after.devices[0].flags, vec![FleetFlag::Revoked]);
     match new_device.sync() {
         Err(CoreError::Revoked(_)) => {}
@@ -72,16 +73,19 @@ fn the_office_makes_an_account_enrolls_its_handset_sees_it_and_revokes_it() {
 
     // A worker's handset may not look at the fleet or make accounts.
     let mut worker = Device::enroll(dir.path(), "worker", &url, "DEMO-W-0001");
-    match office::fleet(&mut worker.engine, &worker.client) {
+    match office::fleet(&Mutex::new(&mut worker.engine), &worker.client) {
         Err(CoreError::Forbidden(r)) => assert_eq!(r.code, "forbidden"),
         other => panic!("{other:?}"),
     }
-    assert!(matches!(office::accounts(&mut worker.engine, &worker.client), Err(CoreError::Forbidden(_))));
+    assert!(matches!(office::accounts(&Mutex::new(&mut worker.engine), &worker.client), Err(CoreError::Forbidden(_))));
 
     // The server gone: the office still reads the fleet it fetched, marked stale.
     server.kill();
-    let kept = office::fleet(&mut office_phone.engine, &office_phone.client).unwrap();
+    let kept = office::fleet(&Mutex::new(&mut office_phone.engine), &office_phone.client).unwrap();
     assert!(kept.stale);
     assert_eq!((kept.as_of_ms, &kept.rows), (fleet.as_of_ms, &fleet.rows), "the last fetch, as it was");
-    assert!(matches!(office::accounts(&mut office_phone.engine, &office_phone.client), Err(CoreError::Offline(_))));
+    assert!(matches!(
+        office::accounts(&Mutex::new(&mut office_phone.engine), &office_phone.client),
+        Err(CoreError::Offline(_))
+    ));
 }

@@ -76,7 +76,7 @@ fn the_fleet_is_fetched_with_the_outbox_count_and_kept_for_offline() {
         e.create_household(&Household::new(mg.clone(), head, "吉格斯太镇", "1号")).unwrap();
     }
     assert_eq!(e.kept_fleet().unwrap(), None);
-    let fleet = office::fleet(&mut e, &client).unwrap();
+    let fleet = office::fleet(&std::sync::Mutex::new(&mut e), &client).unwrap();
     assert!(!fleet.stale);
     assert_eq!(fleet.rows[0].person, "王芳");
     let head = heads.recv().unwrap();
@@ -84,13 +84,13 @@ fn the_fleet_is_fetched_with_the_outbox_count_and_kept_for_offline() {
     assert!(head.contains("gridwork-outbox: 2\r\n"), "{head}");
     assert!(head.contains("authorization: bearer a-token"), "{head}");
     // The server is gone now (the script is spent): the kept copy answers, marked stale.
-    let kept = office::fleet(&mut e, &client).unwrap();
+    let kept = office::fleet(&std::sync::Mutex::new(&mut e), &client).unwrap();
     assert!(kept.stale);
     assert_eq!(kept.rows, fleet.rows);
     drop(e);
     // Kept in the store, not in memory.
     let (mut e, client) = supervisor(dir.path(), &url);
-    assert!(office::fleet(&mut e, &client).unwrap().stale);
+    assert!(office::fleet(&std::sync::Mutex::new(&mut e), &client).unwrap().stale);
 }
 
 #[test]
@@ -101,15 +101,15 @@ fn refusals_keep_their_codes_and_revoked_wipes() {
     let invalid = r#"{"code":"validation","message":"valid_days: 1 to 30 days (range)"}"#;
     let (url, _heads) = scripted(vec![(403, forbidden.into()), (400, invalid.into()), (401, revoked.into())]);
     let (mut e, client) = supervisor(dir.path(), &url);
-    match office::accounts(&mut e, &client) {
+    match office::accounts(&std::sync::Mutex::new(&mut e), &client) {
         Err(CoreError::Forbidden(r)) => assert_eq!(r.code, "forbidden"),
         other => panic!("{other:?}"),
     }
-    match office::issue_code(&mut e, &client, "150621001-W-0001", 99) {
+    match office::issue_code(&std::sync::Mutex::new(&mut e), &client, "150621001-W-0001", 99) {
         Err(CoreError::Server { code, .. }) => assert_eq!(code, "validation"),
         other => panic!("{other:?}"),
     }
-    match office::disable_account(&mut e, &client, "150621001-W-0001") {
+    match office::disable_account(&std::sync::Mutex::new(&mut e), &client, "150621001-W-0001") {
         Err(CoreError::Revoked(_)) => {}
         other => panic!("{other:?}"),
     }

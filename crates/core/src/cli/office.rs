@@ -11,6 +11,7 @@ use gridwork_core::{CoreError, Engine};
 use gridwork_domain::wire::office::{Fleet, FleetRow, NewAccount, OfficeAccount};
 use gridwork_domain::{AreaCode, DeviceId};
 use std::fmt::Write;
+use std::sync::Mutex;
 
 use super::output::Out;
 use super::parse_role;
@@ -119,12 +120,13 @@ fn account_text(a: &OfficeAccount) -> String {
 
 pub fn fleet(engine: &mut Engine, out: &Out) -> Result<()> {
     let c = client(engine)?;
-    let f = office::fleet(engine, &c)?;
+    let f = office::fleet(&Mutex::new(engine), &c)?;
     out.value(&f, || fleet_text(&f))
 }
 
 pub fn run(engine: &mut Engine, out: &Out, cmd: OfficeCmd) -> Result<()> {
     let c = client(engine)?;
+    let engine = &Mutex::new(engine);
     match cmd {
         OfficeCmd::Accounts => {
             let list = office::accounts(engine, &c)?;
