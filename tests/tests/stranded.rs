@@ -216,11 +216,9 @@ fn a_record_first_edited_while_a_new_identity_is_taken_is_rebased_on_the_servers
     edit(&mut a, ids[1], |h| h.door_number = "18号".into());
     a.sync().unwrap();
     drop(a);
-    let b = Device::open_copy(&dir.path().join("backup.db"));
-    let Device { mut engine, client } = b;
-    let mut h = engine.household(ids[2]).unwrap();
-    h.notes = "恢复后：独居老人".into();
-    assert!(engine.edit_household(ids[2], &h).unwrap());
+    let mut b = Device::open_copy(&dir.path().join("backup.db"));
+    edit(&mut b, ids[2], |h| h.notes = "恢复后：独居老人".into());
+    let Device { engine, client } = b;
     let cell = EditsMidIdentity {
         engine: Mutex::new(engine),
         first_edit: ids[4],
