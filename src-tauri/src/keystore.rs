@@ -23,13 +23,13 @@ pub enum Found {
 const PROBE: &str = "gridwork-probe";
 
 /// The OS keyring when it answers (Secret Service on a desktop session), otherwise none: the PIN
-/// alone protects the key.
-pub fn keyring() -> Box<dyn SecretStore> {
+/// alone protects the key. The flag says whether it is the OS keyring.
+pub fn keyring() -> (Box<dyn SecretStore>, bool) {
     match OsKeyring.get(PROBE) {
-        Ok(_) => Box::new(OsKeyring),
+        Ok(_) => (Box::new(OsKeyring), true),
         Err(e) => {
             tracing::warn!(%e, "no system keyring: the store's key is protected by the PIN alone");
-            Box::new(NoKeyring)
+            (Box::new(NoKeyring), false)
         }
     }
 }

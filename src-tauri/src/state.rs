@@ -85,8 +85,7 @@ impl AppState {
             Found::Plain => Slot::Plain,
             Found::Locked { .. } => Slot::Locked,
         };
-        let keyring = keystore::keyring();
-        let os_keyring = keyring.describe() != gridwork_core::vault::NoKeyring.describe();
+        let (keyring, os_keyring) = keystore::keyring();
         tracing::info!(dir = %dir.display(), ?slot, "store found");
         Ok(Self {
             db,
